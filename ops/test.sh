@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of every module: unit tests (surefire) and socket-level *IT tests (failsafe).
+# Installs what the tests need when it is missing (Chromium for the browser test, curl),
+# and finds a JDK 21+ on its own. Extra arguments go to Maven, e.g. ops/test.sh -pl protocol.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. ops/lib/jdk.sh
+
+missing=()
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "herald: installing test dependencies: ${missing[*]}"
+    herald_apt_install "${missing[@]}"
+fi
+herald_need_maven
+
+echo "herald: testing with JDK at $JAVA_HOME"
+exec mvn -B -ntp verify "$@"
