@@ -53,6 +53,16 @@ public final class HttpException extends RuntimeException {
         return new HttpException(431, "header section exceeds maxHeaderCount=" + limit, -1);
     }
 
+    /** 431: a chunked body's trailer section is larger than the byte limit. */
+    public static HttpException trailerSectionTooLarge(int limit) {
+        return new HttpException(431, "trailer section exceeds maxTrailerBytes=" + limit, -1);
+    }
+
+    /** 417: an {@code Expect} field names an expectation other than {@code 100-continue}. */
+    public static HttpException expectationFailed() {
+        return new HttpException(417, "expectation other than 100-continue", -1);
+    }
+
     /** 501: a feature of the request (a transfer coding, a method) that Herald does not implement. */
     public static HttpException notImplemented(String reason) {
         return new HttpException(501, reason, -1);
