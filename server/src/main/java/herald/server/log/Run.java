@@ -1,0 +1,77 @@
+package herald.server.log;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A run of consecutive events that lie back to back in one segment: what a reader writes with one buffer.
+ *
+ * <p>Mutable and reused: owned by one reader, filled by {@link EventLog#read(long, Run, int)}. The memory it
+ * points to is immutable and stays valid while the run holds it, even after the log has evicted it.
+ */
+public final class Run {
+    private Segment segment;
+    private int from;
+    private int to;
+    private long firstSeq;
+    private long lastSeq;
+
+    /** An empty run, for one reader to reuse. */
+    public Run() {
+    }
+
+    void set(Segment segment, int from, int to, long firstSeq, long lastSeq) {
+        this.segment = segment;
+        this.from = from;
+        this.to = to;
+        this.firstSeq = firstSeq;
+        this.lastSeq = lastSeq;
+    }
+
+    /** Lets go of the segment so that it can be freed. */
+    public void clear() {
+        segment = null;
+    }
+
+    /** Identity of the memory the run lies in: equal for runs whose bytes one view can reach. */
+    public Object memoryKey() {
+        return segment;
+    }
+
+    /**
+     * A new read-only view of the run's segment. A reader keeps it and repositions it for later runs with
+     * the same {@link #memoryKey()}, so that writing costs no allocation per event.
+     */
+    public ByteBuffer newView() {
+        return segment.memory.asReadOnlyBuffer();
+    }
+
+    /** Points {@code view} (made by {@link #newView()} for this run's memory) at the run's bytes. */
+    public ByteBuffer positionView(ByteBuffer view) {
+        view.limit(to).position(from);
+        return view;
+    }
+
+    public int from() {
+        return from;
+    }
+
+    public int to() {
+        return to;
+    }
+
+    public int byteLength() {
+        return to - from;
+    }
+
+    public long firstSeq() {
+        return firstSeq;
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public int eventCount() {
+        return (int) (lastSeq - firstSeq + 1);
+    }
+}

@@ -1,0 +1,211 @@
+package herald.server.log;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventLogTest {
+    private static final byte[] PREFIX = "ep-".getBytes(StandardCharsets.US_ASCII);
+
+    private static EventLog log(int events, long bytes, int segmentBytes) {
+        return new EventLog(new Retention(events, bytes, segmentBytes), PREFIX, 1);
+    }
+
+    private static long append(EventLog log, String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return log.append(null, bytes, 0, bytes.length, -1);
+    }
+
+    /** Everything after {@code afterSeq}, as the bytes a subscriber would write. */
+    private static String readAll(EventLog log, long afterSeq) {
+        StringBuilder out = new StringBuilder();
+        Run run = new Run();
+        long cursor = afterSeq;
+        while (log.read(cursor, run, Integer.MAX_VALUE, Integer.MAX_VALUE) == EventLog.RUN) {
+            ByteBuffer view = run.positionView(run.newView());
+            byte[] bytes = new byte[view.remaining()];
+            view.get(bytes);
+            out.append(new String(bytes, StandardCharsets.UTF_8));
+            cursor = run.lastSeq();
+        }
+        return out.toString();
+    }
+
+    @Test
+    void shouldAssignDenseIncreasingSequencesFromBase() {
+        EventLog log = new EventLog(Retention.DEFAULTS, PREFIX, 41);
+        assertEquals(40, log.headSeq());
+        assertEquals(41, append(log, "a"));
+        assertEquals(42, append(log, "b"));
+        assertEquals(42, log.headSeq());
+    }
+
+    @Test
+    void shouldHoldEachEventEncodedWithItsIdLineLast() {
+        EventLog log = log(16, 1 << 20, 4_096);
+        byte[] type = "update".getBytes(StandardCharsets.US_ASCII);
+        byte[] data = "x\ny".getBytes(StandardCharsets.US_ASCII);
+        log.append(type, data, 0, data.length, 2_500);
+        assertEquals("retry: 2500\nevent: update\ndata: x\ndata: y\nid: ep-1\n\n", readAll(log, 0));
+    }
+
+    @Test
+    void shouldReadConsecutiveEventsAsOneContiguousRun() {
+        EventLog log = log(16, 1 << 20, 4_096);
+        append(log, "one");
+        append(log, "two");
+        append(log, "three");
+        Run run = new Run();
+        assertEquals(EventLog.RUN, log.read(0, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        assertEquals(1, run.firstSeq());
+        assertEquals(3, run.lastSeq());
+        assertEquals(3, run.eventCount());
+        assertEquals("data: one\nid: ep-1\n\ndata: two\nid: ep-2\n\ndata: three\nid: ep-3\n\n", readAll(log, 0));
+    }
+
+    @Test
+    void shouldStopRunAtMaxEventsAndMaxBytesButAlwaysTakeOneEvent() {
+        EventLog log = log(16, 1 << 20, 4_096);
+        for (int i = 0; i < 5; i++) {
+            append(log, "event-" + i);
+        }
+        Run run = new Run();
+        assertEquals(EventLog.RUN, log.read(0, run, Integer.MAX_VALUE, 2));
+        assertEquals(2, run.lastSeq());
+        assertEquals(EventLog.RUN, log.read(2, run, 1, Integer.MAX_VALUE));
+        assertEquals(3, run.firstSeq());
+        assertEquals(3, run.lastSeq());
+    }
+
+    @Test
+    void shouldAnswerNoneWhenNothingIsNew() {
+        EventLog log = log(16, 1 << 20, 4_096);
+        Run run = new Run();
+        assertEquals(EventLog.NONE, log.read(0, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        append(log, "a");
+        assertEquals(EventLog.NONE, log.read(1, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        assertFalse(log.isOvertaken(1));
+    }
+
+    @Test
+    void shouldRotateSegmentsAndContinueAcrossThem() {
+        EventLog log = log(1_024, 1 << 20, 4_096);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 500; i++) {
+            String data = "payload-" + i + "-" + "x".repeat(i % 37);
+            append(log, data);
+            expected.append("data: ").append(data).append("\nid: ep-").append(i).append("\n\n");
+        }
+        assertEquals(expected.toString(), readAll(log, 0));
+    }
+
+    @Test
+    void shouldOvertakeReaderWhenEventCountRetentionPassesIt() {
+        EventLog log = log(8, 1 << 20, 4_096);
+        for (int i = 0; i < 20; i++) {
+            append(log, "e" + i);
+        }
+        Run run = new Run();
+        assertEquals(EventLog.OVERTAKEN, log.read(0, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        assertTrue(log.isOvertaken(11));
+        assertEquals(13, log.tailSeq());
+        assertFalse(log.isOvertaken(12));
+        assertEquals(EventLog.RUN, log.read(12, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        assertEquals(13, run.firstSeq());
+        assertEquals(20, run.lastSeq());
+    }
+
+    @Test
+    void shouldOvertakeReaderWhenByteRetentionEvictsItsSegment() {
+        EventLog log = log(1 << 16, 16_384, 4_096);
+        String data = "y".repeat(200);
+        for (int i = 0; i < 400; i++) {
+            append(log, data);
+        }
+        assertTrue(log.retainedBytes() <= 16_384, "retained " + log.retainedBytes());
+        long tail = log.tailSeq();
+        assertTrue(tail > 300, "tail " + tail);
+        assertTrue(log.isOvertaken(tail - 2));
+        assertFalse(log.isOvertaken(tail - 1));
+        Run run = new Run();
+        assertEquals(EventLog.OVERTAKEN, log.read(0, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        String rest = readAll(log, tail - 1);
+        assertTrue(rest.startsWith("data: " + data + "\nid: ep-" + tail + "\n\n"));
+        assertTrue(rest.endsWith("id: ep-400\n\n"));
+    }
+
+    @Test
+    void shouldGiveAnEventLargerThanASegmentASegmentOfItsOwn() {
+        EventLog log = log(64, 1 << 22, 4_096);
+        append(log, "small");
+        String big = "z".repeat(100_000);
+        append(log, big);
+        append(log, "after");
+        assertEquals("data: small\nid: ep-1\n\ndata: " + big + "\nid: ep-2\n\ndata: after\nid: ep-3\n\n",
+                readAll(log, 0));
+    }
+
+    @Test
+    void shouldKeepBytesOfAnEvictedRunReadableByTheReaderHoldingIt() {
+        EventLog log = log(4, 1 << 20, 4_096);
+        append(log, "keep me");
+        Run run = new Run();
+        assertEquals(EventLog.RUN, log.read(0, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        ByteBuffer view = run.positionView(run.newView());
+        for (int i = 0; i < 50; i++) {
+            append(log, "overwrite-" + i);
+        }
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        assertEquals("data: keep me\nid: ep-1\n\n", new String(bytes, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void shouldGiveIdLineLengthOfAnEvent() {
+        EventLog log = log(16, 1 << 20, 4_096);
+        assertEquals("id: ep-123\n".length(), log.idLineLength(123));
+    }
+
+    @Test
+    void shouldRejectBaseSequenceBelowOne() {
+        assertThrows(IllegalArgumentException.class, () -> new EventLog(Retention.DEFAULTS, PREFIX, 0));
+    }
+
+    @Test
+    void shouldRoundRetentionEventsUpToPowerOfTwo() {
+        assertEquals(1_024, new Retention(1_000, 1 << 20, 4_096).slots());
+        assertEquals(1, new Retention(1, 1 << 20, 4_096).slots());
+        assertThrows(IllegalArgumentException.class, () -> new Retention(0, 1 << 20, 4_096));
+        assertThrows(IllegalArgumentException.class, () -> new Retention(16, 1_000, 4_096));
+    }
+
+    @Test
+    void shouldListEachEventOnceInOrderAcrossManyReads() {
+        EventLog log = log(256, 1 << 20, 4_096);
+        List<Long> seen = new ArrayList<>();
+        Run run = new Run();
+        long cursor = 0;
+        for (int i = 0; i < 1_000; i++) {
+            append(log, Integer.toString(i));
+            if (i % 7 == 0) {
+                while (log.read(cursor, run, 64, Integer.MAX_VALUE) == EventLog.RUN) {
+                    for (long s = run.firstSeq(); s <= run.lastSeq(); s++) {
+                        seen.add(s);
+                    }
+                    cursor = run.lastSeq();
+                }
+            }
+        }
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals(i + 1, seen.get(i));
+        }
+    }
+}
