@@ -54,6 +54,10 @@ if ! HERALD_JDK=$(herald_find_jdk); then
 fi
 export JAVA_HOME=$HERALD_JDK
 export PATH="$JAVA_HOME/bin:$PATH"
+if [ "$(herald_jdk_major "$JAVA_HOME")" -ge 24 ]; then
+    # Maven 3.8's own libraries use sun.misc.Unsafe; keep JDK 24+ from warning about it on every build.
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 
 herald_need_maven() {
     if ! command -v mvn >/dev/null 2>&1; then

@@ -1,0 +1,359 @@
+package herald.server;
+
+import herald.protocol.http1.HttpLimits;
+import herald.protocol.sse.SseEncoder;
+import herald.server.broker.Broker;
+import herald.server.broker.EventIds;
+import herald.server.broker.TopicNames;
+import herald.server.http.Dashboard;
+import herald.server.http.Router;
+import herald.server.log.Retention;
+import herald.server.metrics.Metrics;
+import herald.server.transport.Connection;
+import herald.server.transport.ConnectionLimiter;
+import herald.server.transport.DateHeader;
+import herald.server.transport.Listener;
+import herald.server.transport.Watchdog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A running Herald server: the broker's HTTP API, embedded stream handlers, and publishing from code.
+ *
+ * <pre>{@code
+ * try (Herald herald = Herald.builder().port(8080).start()) {
+ *     herald.publish("news", "hello");                          // any thread
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Threads: the listener and a few platform threads (fan-out, socket watchers, timers) are Herald's; every
+ * connection runs on its own virtual thread, and handlers and hooks run there. All methods here are
+ * thread-safe. {@link #close()} stops the server: it stops accepting, ends every stream (clients reconnect
+ * after their {@code retry}), lets requests in progress finish for up to five seconds, and returns.
+ */
+public final class Herald implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Herald.class.getName());
+
+    private final HeraldConfig config;
+    private final Metrics metrics = new Metrics();
+    private final EventIds ids = new EventIds(System.currentTimeMillis());
+    private final ConnectionLimiter limiter;
+    private final Watchdog watchdog;
+    private final Broker broker;
+    private final Listener listener;
+    private final Thread stats;
+    private volatile boolean stopping;
+
+    private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook) throws IOException {
+        this.config = config;
+        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+        this.watchdog = new Watchdog(100);
+        this.broker = new Broker(new Broker.Settings(config.retention(), config.heartbeat(),
+                config.retry().toMillis(), config.dispatchThreads(), config.watchers(), config.maxTopics(),
+                config.maxTopicsPerSubscription(), config.maxStreamAge()), metrics, ids, limiter::release);
+        Router router = new Router(broker, metrics, config.publishAccess(), config.limits().maxBodyBytes(),
+                streams, hook, () -> stopping);
+        Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
+                config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
+        DateHeader date = new DateHeader();
+        HttpLimits limits = config.limits();
+        try {
+            this.listener = new Listener(new InetSocketAddress(config.host(), config.port()), config.backlog(),
+                    limiter, metrics, channel -> new Connection(channel, router, limits, timeouts, watchdog,
+                    limiter, metrics, date));
+        } catch (IOException e) {
+            broker.close();
+            watchdog.close();
+            throw e;
+        }
+        this.stats = Thread.ofPlatform().daemon().name("herald-stats").start(this::publishStats);
+        LOG.log(Level.INFO, "herald listening on " + config.host() + ":" + listener.port() + " (epoch "
+                + ids.epoch() + ", retention " + config.retention().slots() + " events within "
+                + config.retention().bytes() + " bytes per topic, heartbeat " + config.heartbeat().toMillis()
+                + "ms, max " + config.maxConnections() + " connections)");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the server listens on (the chosen one when configured with port 0). */
+    public int port() {
+        return listener.port();
+    }
+
+    public HeraldConfig config() {
+        return config;
+    }
+
+    /**
+     * Publishes an event of the default type to a topic and returns its id. Never waits for subscribers.
+     *
+     * @throws IllegalArgumentException for an invalid topic name, or a topic under {@code _herald/}
+     */
+    public String publish(String topic, String data) {
+        return publish(topic, null, data);
+    }
+
+    /**
+     * Publishes an event with a type (null for the default {@code message}) and returns its id.
+     *
+     * @throws IllegalArgumentException for an invalid topic name or a type holding CR, LF or NUL
+     */
+    public String publish(String topic, String eventType, String data) {
+        String problem = TopicNames.problem(topic);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (TopicNames.isSystem(topic)) {
+            throw new IllegalArgumentException("topics under " + TopicNames.SYSTEM_PREFIX + " are Herald's own");
+        }
+        return publishUnchecked(topic, eventType, data);
+    }
+
+    private String publishUnchecked(String topic, String eventType, String data) {
+        Objects.requireNonNull(data, "data");
+        byte[] type = null;
+        if (eventType != null) {
+            if (eventType.isEmpty() || !SseEncoder.isValidFieldValue(eventType)) {
+                throw new IllegalArgumentException("eventType must be non-empty without CR, LF or NUL");
+            }
+            type = eventType.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return ids.format(broker.publish(topic, type, bytes, 0, bytes.length, -1));
+    }
+
+    /** Deletes a topic: its streams end, and subscribers get 204 until the next publish. */
+    public boolean deleteTopic(String topic) {
+        return broker.delete(topic);
+    }
+
+    /** The number of open streams on a topic. */
+    public int subscribers(String topic) {
+        return broker.subscriberCount(topic);
+    }
+
+    /** The metrics in Prometheus text format, as {@code GET /metrics} serves them. */
+    public String metricsText() {
+        StringBuilder out = new StringBuilder(4_096);
+        metrics.writePrometheus(out, broker.topicCount());
+        return out.toString();
+    }
+
+    private void publishStats() {
+        while (!stopping) {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (broker.subscriberCount(Dashboard.STATS_TOPIC) > 0) {
+                String json = "{\"time\":" + System.currentTimeMillis()
+                        + ",\"connections\":" + metrics.connectionsOpen.sum()
+                        + ",\"subscribers\":" + metrics.subscribers.sum()
+                        + ",\"topics\":" + broker.topicCount()
+                        + ",\"published\":" + metrics.eventsPublished.sum()
+                        + ",\"delivered\":" + metrics.eventsDelivered.sum()
+                        + ",\"deliveredBytes\":" + metrics.bytesDelivered.sum()
+                        + ",\"cutoffs\":" + metrics.slowConsumerCutoffs.sum()
+                        + ",\"gaps\":" + metrics.gaps.sum()
+                        + ",\"rejected\":" + metrics.connectionsRejected.sum() + "}";
+                publishUnchecked(Dashboard.STATS_TOPIC, "stats", json);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        listener.close();
+        stats.interrupt();
+        broker.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (limiter.open() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        watchdog.close();
+        LOG.log(Level.INFO, "herald stopped (" + limiter.open() + " connections still open at the deadline)");
+    }
+
+    /** Configures and starts a {@link Herald}. Not thread-safe; use it from one thread. */
+    public static final class Builder {
+        private final HeraldConfig defaults = HeraldConfig.defaults();
+        private final List<Router.StreamRoute> streams = new ArrayList<>();
+        private SubscribeHook hook;
+        private String host = defaults.host();
+        private int port = defaults.port();
+        private int backlog = defaults.backlog();
+        private int maxConnections = defaults.maxConnections();
+        private HttpLimits limits = defaults.limits();
+        private Duration headTimeout = defaults.headTimeout();
+        private Duration idleTimeout = defaults.idleTimeout();
+        private Duration bodyTimeout = defaults.bodyTimeout();
+        private Duration writeTimeout = defaults.writeTimeout();
+        private Retention retention = defaults.retention();
+        private Duration heartbeat = defaults.heartbeat();
+        private Duration retry = defaults.retry();
+        private int dispatchThreads = defaults.dispatchThreads();
+        private int watchers = defaults.watchers();
+        private int maxTopics = defaults.maxTopics();
+        private int maxTopicsPerSubscription = defaults.maxTopicsPerSubscription();
+        private PublishAccess publishAccess = defaults.publishAccess();
+        private Duration maxStreamAge = defaults.maxStreamAge();
+
+        private Builder() {
+        }
+
+        /** Takes every setting from {@code config}. */
+        public Builder config(HeraldConfig config) {
+            host = config.host();
+            port = config.port();
+            backlog = config.backlog();
+            maxConnections = config.maxConnections();
+            limits = config.limits();
+            headTimeout = config.headTimeout();
+            idleTimeout = config.idleTimeout();
+            bodyTimeout = config.bodyTimeout();
+            writeTimeout = config.writeTimeout();
+            retention = config.retention();
+            heartbeat = config.heartbeat();
+            retry = config.retry();
+            dispatchThreads = config.dispatchThreads();
+            watchers = config.watchers();
+            maxTopics = config.maxTopics();
+            maxTopicsPerSubscription = config.maxTopicsPerSubscription();
+            publishAccess = config.publishAccess();
+            maxStreamAge = config.maxStreamAge();
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder limits(HttpLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        public Builder timeouts(Duration head, Duration idle, Duration body, Duration write) {
+            this.headTimeout = head;
+            this.idleTimeout = idle;
+            this.bodyTimeout = body;
+            this.writeTimeout = write;
+            return this;
+        }
+
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention);
+            return this;
+        }
+
+        public Builder heartbeat(Duration heartbeat) {
+            this.heartbeat = Objects.requireNonNull(heartbeat);
+            return this;
+        }
+
+        public Builder retry(Duration retry) {
+            this.retry = Objects.requireNonNull(retry);
+            return this;
+        }
+
+        public Builder dispatchThreads(int dispatchThreads) {
+            this.dispatchThreads = dispatchThreads;
+            return this;
+        }
+
+        public Builder watchers(int watchers) {
+            this.watchers = watchers;
+            return this;
+        }
+
+        public Builder maxTopics(int maxTopics) {
+            this.maxTopics = maxTopics;
+            return this;
+        }
+
+        public Builder maxTopicsPerSubscription(int maxTopicsPerSubscription) {
+            this.maxTopicsPerSubscription = maxTopicsPerSubscription;
+            return this;
+        }
+
+        public Builder publishAccess(PublishAccess publishAccess) {
+            this.publishAccess = Objects.requireNonNull(publishAccess);
+            return this;
+        }
+
+        public Builder maxStreamAge(Duration maxStreamAge) {
+            this.maxStreamAge = Objects.requireNonNull(maxStreamAge);
+            return this;
+        }
+
+        /** The configuration as set so far. */
+        public HeraldConfig build() {
+            return new HeraldConfig(host, port, backlog, maxConnections, limits, headTimeout, idleTimeout,
+                    bodyTimeout, writeTimeout, retention, heartbeat, retry, dispatchThreads, watchers, maxTopics,
+                    maxTopicsPerSubscription, publishAccess, maxStreamAge);
+        }
+
+        /**
+         * Serves requests with this method and path by a per-request stream. A path ending in {@code /*}
+         * matches every path under it. Checked before Herald's own routes.
+         */
+        public Builder stream(String method, String path, StreamHandler handler) {
+            streams.add(new Router.StreamRoute(Objects.requireNonNull(method), Objects.requireNonNull(path),
+                    Objects.requireNonNull(handler)));
+            return this;
+        }
+
+        /** Calls {@code hook} before every topic subscription starts (authorize, send first events). */
+        public Builder onSubscribe(SubscribeHook hook) {
+            this.hook = hook;
+            return this;
+        }
+
+        /** Starts the server: bound and accepting when this returns. */
+        public Herald start() {
+            HeraldConfig config = build();
+            try {
+                return new Herald(config, streams, hook);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start herald on " + config.host() + ":" + config.port(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package herald.server;
+
+import java.util.List;
+
+/**
+ * Called for every topic subscription before its stream starts, on the connection's virtual thread: to
+ * authorize it, or to send first events such as an unread count. Register with
+ * {@link Herald.Builder#onSubscribe}.
+ *
+ * <p>To refuse, throw {@link herald.protocol.http1.HttpException} (e.g. {@code HttpException.of(403, "…")});
+ * the client gets that status and no stream. Events given to {@link Subscribe#sendFirst} go out right
+ * after the stream's preamble and before any replayed or live event; they carry no id, so they do not move
+ * the client's resume position.
+ */
+@FunctionalInterface
+public interface SubscribeHook {
+    void onSubscribe(Subscribe subscribe) throws Exception;
+
+    /** The subscription being opened. */
+    interface Subscribe extends Request {
+        /** The topics, in the order the request named them. */
+        List<String> topics();
+
+        /** The id the client resumes from ({@code Last-Event-ID} or {@code ?lastEventId=}), or null. */
+        String lastEventId();
+
+        /** Queues an event (type may be null) to send first on this stream. */
+        void sendFirst(String eventType, String data);
+    }
+}

@@ -1,0 +1,63 @@
+package herald.server.broker;
+
+import herald.server.log.Run;
+import herald.server.metrics.Metrics;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What one dispatcher thread reuses for every delivery: the run being read, the gather array handed to
+ * {@code write}, the heartbeat bytes, and metric counts summed locally and flushed once per task.
+ */
+final class DeliveryScratch {
+    static final int MAX_GATHER = 64;
+    private static final byte[] HEARTBEAT = ":\n".getBytes(StandardCharsets.US_ASCII);
+
+    final Run run = new Run();
+    final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private final ByteBuffer heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length).put(HEARTBEAT).flip();
+    private final ByteBuffer newline = ByteBuffer.allocateDirect(1).put((byte) '\n').flip();
+    private final Metrics metrics;
+
+    long events;
+    long bytes;
+    long writes;
+    long heartbeats;
+
+    DeliveryScratch(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** The two bytes of a heartbeat comment, rewound. */
+    ByteBuffer heartbeat() {
+        return heartbeat.clear();
+    }
+
+    /** The line feed that completes a heartbeat of which only the colon was written. */
+    ByteBuffer newline() {
+        return newline.clear();
+    }
+
+    void clearGather(int count) {
+        for (int i = 0; i < count; i++) {
+            gather[i] = null;
+        }
+        run.clear();
+    }
+
+    void flushMetrics() {
+        if (writes != 0) {
+            metrics.writes.add(writes);
+            metrics.eventsDelivered.add(events);
+            metrics.bytesDelivered.add(bytes);
+            writes = 0;
+            events = 0;
+            bytes = 0;
+        }
+        if (heartbeats != 0) {
+            metrics.heartbeats.add(heartbeats);
+            heartbeats = 0;
+        }
+    }
+}

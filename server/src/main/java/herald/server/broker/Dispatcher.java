@@ -1,0 +1,115 @@
+package herald.server.broker;
+
+import herald.server.metrics.Metrics;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The fan-out threads: a few platform threads that write events to subscribers with non-blocking writes.
+ *
+ * <p>Tasks are {@link Shard}s (a slice of a topic's subscribers, queued by a publish) and single
+ * {@link Subscriber}s (queued when their socket becomes writable again or they yielded a long backlog).
+ * A task never blocks: a subscriber whose socket is full waits for the {@link Watcher}, not on this thread.
+ * The queue is an array, so queuing allocates nothing.
+ */
+final class Dispatcher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final Runnable STOP = () -> { };
+
+    private final BlockingQueue<Runnable> queue;
+    private final DispatchThread[] threads;
+
+    Dispatcher(int threadCount, int queueCapacity, Metrics metrics) {
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.threads = new DispatchThread[threadCount];
+        for (int i = 0; i < threadCount; i++) {
+            threads[i] = new DispatchThread(this, "herald-dispatch-" + i, new DeliveryScratch(metrics));
+            threads[i].start();
+        }
+    }
+
+    /** Queues a task; when the queue is full the caller runs it (it is non-blocking), so nothing is lost. */
+    void execute(Runnable task) {
+        if (!queue.offer(task)) {
+            Thread current = Thread.currentThread();
+            if (current instanceof DispatchThread dispatch) {
+                dispatch.runTask(task);
+            } else {
+                try {
+                    queue.put(task);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    Runnable take() throws InterruptedException {
+        return queue.take();
+    }
+
+    boolean isStop(Runnable task) {
+        return task == STOP;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < threads.length; i++) {
+            queue.offer(STOP);
+        }
+        for (DispatchThread thread : threads) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A dispatcher thread, carrying the reusable state that delivery needs so that it allocates nothing. */
+    static final class DispatchThread extends Thread {
+        private final Dispatcher dispatcher;
+        final DeliveryScratch scratch;
+
+        DispatchThread(Dispatcher dispatcher, String name, DeliveryScratch scratch) {
+            super(name);
+            this.dispatcher = dispatcher;
+            this.scratch = scratch;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Runnable task;
+                try {
+                    task = dispatcher.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (dispatcher.isStop(task)) {
+                    return;
+                }
+                runTask(task);
+            }
+        }
+
+        void runTask(Runnable task) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {          // a bug in one delivery must not stop the fan-out
+                LOG.log(Level.ERROR, "fan-out task failed", e);
+            } finally {
+                scratch.flushMetrics();
+            }
+        }
+    }
+
+    /** The scratch of the calling dispatcher thread. */
+    static DeliveryScratch scratch() {
+        return ((DispatchThread) Thread.currentThread()).scratch;
+    }
+}

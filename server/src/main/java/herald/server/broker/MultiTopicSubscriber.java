@@ -1,0 +1,227 @@
+package herald.server.broker;
+
+import herald.server.log.EventLog;
+import herald.server.log.Run;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A subscriber of several topics on one stream ({@code GET /events?topic=a&topic=b}). Its stream position is
+ * one sequence per topic, so each event goes out as the shared record up to its {@code id:} line, followed
+ * by this subscriber's own id line ({@code <epoch>-<seqA>_<seqB>}) and the blank line. The record bytes are
+ * still written straight from log memory; only the id lines are this subscriber's.
+ *
+ * <p>Order: each topic's events in their order; between topics, in the order the subscriber finds them.
+ */
+final class MultiTopicSubscriber extends Subscriber {
+    /** Events per write: two buffers each (record, then id line). */
+    static final int BATCH = DeliveryScratch.MAX_GATHER / 2;
+    private static final byte[] ID = {'i', 'd', ':', ' '};
+
+    private final Topic[] topics;
+    private final long[] cursors;           // last sequence fully written, per topic
+    private final long[] next;              // positions including the batch being written
+    private final byte[] idPrefix;
+    private final ByteBuffer[] views = new ByteBuffer[BATCH];
+    private final Object[] viewKeys = new Object[BATCH];
+    private final ByteBuffer[] idLines = new ByteBuffer[BATCH];
+    private final ByteBuffer[] pending = new ByteBuffer[2 * BATCH];
+    private int pendingFrom;
+    private int pendingTo;
+    private int pendingEvents;
+    private boolean heartbeatTail;
+    private int startTopic;                 // round-robin start, for fairness between topics
+
+    MultiTopicSubscriber(SocketChannel channel, Broker broker, Topic[] topics, long[] cursors, byte[] idPrefix) {
+        super(channel, broker);
+        this.topics = topics;
+        this.cursors = cursors.clone();
+        this.next = cursors.clone();
+        this.idPrefix = idPrefix;
+        int idLineBytes = ID.length + idPrefix.length + topics.length * 20 + 2;
+        ByteBuffer idMemory = ByteBuffer.allocateDirect(idLineBytes * BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            idLines[i] = idMemory.slice(i * idLineBytes, idLineBytes);
+        }
+    }
+
+    @Override
+    int writeAvailable(DeliveryScratch scratch) throws IOException {
+        ByteBuffer[] gather = scratch.gather;
+        if (heartbeatTail || pendingTo > pendingFrom) {
+            int n = 0;
+            if (heartbeatTail) {
+                gather[n++] = scratch.newline();
+            }
+            for (int i = pendingFrom; i < pendingTo; i++) {
+                gather[n++] = pending[i];
+            }
+            long written = channel.write(gather, 0, n);
+            scratch.writes++;
+            scratch.bytes += written;
+            heartbeatTail = heartbeatTail && gather[0].hasRemaining();
+            if (gather[n - 1].hasRemaining()) {
+                while (pendingFrom < pendingTo && !pending[pendingFrom].hasRemaining()) {
+                    pendingFrom++;
+                }
+                return BLOCKED;
+            }
+            wrote();
+            if (pendingTo > 0) {
+                System.arraycopy(next, 0, cursors, 0, cursors.length);
+                scratch.events += pendingEvents;
+                pendingFrom = 0;
+                pendingTo = 0;
+            }
+        }
+        boolean wroteEvents = false;
+        long budget = TURN_BYTES;
+        while (true) {
+            int events = collect(scratch);
+            if (events < 0) {
+                return GONE;
+            }
+            if (events == 0) {
+                break;
+            }
+            int n = 2 * events;
+            long written = channel.write(gather, 0, n);
+            scratch.writes++;
+            scratch.bytes += written;
+            if (gather[n - 1].hasRemaining()) {
+                int first = 0;
+                while (!gather[first].hasRemaining()) {
+                    first++;
+                }
+                System.arraycopy(gather, first, pending, 0, n - first);
+                pendingFrom = 0;
+                pendingTo = n - first;
+                pendingEvents = events;
+                if (written > 0) {
+                    wrote();
+                }
+                return BLOCKED;
+            }
+            wrote();
+            wroteEvents = true;
+            System.arraycopy(next, 0, cursors, 0, cursors.length);
+            scratch.events += events;
+            budget -= written;
+            if (budget <= 0) {
+                return YIELD;
+            }
+        }
+        if (!wroteEvents && heartbeatDue) {
+            ByteBuffer heartbeat = scratch.heartbeat();
+            int written = channel.write(heartbeat);
+            scratch.writes++;
+            scratch.bytes += written;
+            if (written == 0) {
+                return BLOCKED;
+            }
+            scratch.heartbeats++;
+            wrote();
+            heartbeatTail = heartbeat.hasRemaining();
+            return heartbeatTail ? BLOCKED : DONE;
+        }
+        return DONE;
+    }
+
+    /**
+     * Fills the gather array with up to {@link #BATCH} events (record, id line), round robin over the topics.
+     * Returns the event count, or -1 when the subscriber was cut off.
+     */
+    private int collect(DeliveryScratch scratch) {
+        ByteBuffer[] gather = scratch.gather;
+        Run run = scratch.run;
+        int events = 0;
+        boolean progress = true;
+        while (events < BATCH && progress) {
+            progress = false;
+            for (int k = 0; k < topics.length && events < BATCH; k++) {
+                int t = (startTopic + k) % topics.length;
+                EventLog log = topics[t].log();
+                if (log == null) {
+                    continue;
+                }
+                int status = log.read(next[t], run, RUN_BYTES, 1);
+                if (status == EventLog.OVERTAKEN) {
+                    close(CloseReason.CUT_OFF);
+                    return -1;
+                }
+                if (status == EventLog.RUN) {
+                    long seq = run.lastSeq();
+                    next[t] = seq;
+                    ByteBuffer record = view(events, run);
+                    record.limit(run.to() - 1 - log.idLineLength(seq));   // up to its own id line
+                    gather[2 * events] = record;
+                    gather[2 * events + 1] = idLine(events);
+                    events++;
+                    progress = true;
+                }
+            }
+            startTopic = (startTopic + 1) % topics.length;
+        }
+        return events;
+    }
+
+    private ByteBuffer view(int index, Run run) {
+        Object memory = run.memoryKey();
+        if (viewKeys[index] != memory) {
+            views[index] = run.newView();
+            viewKeys[index] = memory;
+        }
+        return run.positionView(views[index]);
+    }
+
+    /** {@code id: <epoch>-<next[0]>_<next[1]>…\n\n} into the index-th id buffer. */
+    private ByteBuffer idLine(int index) {
+        ByteBuffer line = idLines[index].clear();
+        line.put(ID).put(idPrefix);
+        for (int t = 0; t < next.length; t++) {
+            if (t > 0) {
+                line.put((byte) EventIds.POSITION_SEPARATOR);
+            }
+            putDecimal(line, next[t]);
+        }
+        line.put((byte) '\n').put((byte) '\n');
+        return line.flip();
+    }
+
+    private static void putDecimal(ByteBuffer out, long value) {
+        if (value == 0) {
+            out.put((byte) '0');
+            return;
+        }
+        int start = out.position();
+        while (value > 0) {
+            out.put((byte) ('0' + value % 10));
+            value /= 10;
+        }
+        for (int i = start, j = out.position() - 1; i < j; i++, j--) {
+            byte b = out.get(i);
+            out.put(i, out.get(j));
+            out.put(j, b);
+        }
+    }
+
+    @Override
+    boolean overtaken() {
+        for (int t = 0; t < topics.length; t++) {
+            EventLog log = topics[t].log();
+            if (log != null && log.isOvertaken(next[t])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    void detach() {
+        for (Topic topic : topics) {
+            topic.remove(this);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package herald.server.broker;
+
+import herald.server.log.EventLog;
+import herald.server.log.Retention;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One incarnation of a topic: its event log (created at the first publish) and its subscribers in shards.
+ * Deleting a topic ends this incarnation; a later publish creates a new one whose sequences continue above
+ * every sequence this one handed out.
+ */
+final class Topic {
+    private static final Shard[] NO_SHARDS = new Shard[0];
+
+    final String name;
+    final long baseSeq;
+    private final Dispatcher dispatcher;
+    private final Retention retention;
+    private final byte[] idPrefix;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile EventLog log;
+    private volatile Shard[] shards = NO_SHARDS;   // copy-on-write under lock
+    private volatile boolean deleted;              // written under lock
+    private volatile boolean retired;              // forgotten while unused; written under lock
+    private int subscriberCount;                   // guarded by lock
+
+    Topic(String name, long baseSeq, Dispatcher dispatcher, Retention retention, byte[] idPrefix) {
+        this.name = name;
+        this.baseSeq = baseSeq;
+        this.dispatcher = dispatcher;
+        this.retention = retention;
+        this.idPrefix = idPrefix;
+    }
+
+    /** The log, or null before the first publish. */
+    EventLog log() {
+        return log;
+    }
+
+    /** The log, created on first use. Null when the topic was deleted or forgotten. */
+    EventLog logForAppend() {
+        EventLog existing = log;
+        if (existing != null) {
+            return existing;
+        }
+        lock.lock();
+        try {
+            if (deleted || retired) {
+                return null;
+            }
+            if (log == null) {
+                log = new EventLog(retention, idPrefix, baseSeq);
+            }
+            return log;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sequence of the newest event, or {@code baseSeq - 1} before the first. */
+    long headSeq() {
+        EventLog current = log;
+        return current == null ? baseSeq - 1 : current.headSeq();
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    /** Offers what is new to every subscriber (on dispatcher threads). */
+    void signal() {
+        for (Shard shard : shards) {
+            shard.signal();
+        }
+    }
+
+    /** Whether this incarnation still takes subscribers and events (not deleted, not forgotten). */
+    boolean isLive() {
+        return !deleted && !retired;
+    }
+
+    /** Adds a subscriber; false when the topic was deleted or forgotten meanwhile. */
+    boolean add(Subscriber subscriber) {
+        lock.lock();
+        try {
+            if (deleted || retired) {
+                return false;
+            }
+            Shard[] current = shards;
+            for (Shard shard : current) {
+                Subscriber[] members = shard.members;
+                if (members.length < Shard.CAPACITY) {
+                    Subscriber[] grown = Arrays.copyOf(members, members.length + 1);
+                    grown[members.length] = subscriber;
+                    shard.members = grown;
+                    subscriberCount++;
+                    return true;
+                }
+            }
+            Shard[] grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = new Shard(dispatcher, new Subscriber[] {subscriber});
+            shards = grown;
+            subscriberCount++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void remove(Subscriber subscriber) {
+        lock.lock();
+        try {
+            Shard[] current = shards;
+            for (int s = 0; s < current.length; s++) {
+                Subscriber[] members = current[s].members;
+                for (int i = 0; i < members.length; i++) {
+                    if (members[i] == subscriber) {
+                        subscriberCount--;
+                        if (members.length == 1) {
+                            Shard[] fewer = new Shard[current.length - 1];
+                            System.arraycopy(current, 0, fewer, 0, s);
+                            System.arraycopy(current, s + 1, fewer, s, current.length - s - 1);
+                            shards = fewer;
+                        } else {
+                            Subscriber[] fewer = new Subscriber[members.length - 1];
+                            System.arraycopy(members, 0, fewer, 0, i);
+                            System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);
+                            current[s].members = fewer;
+                        }
+                        return;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets this incarnation when nobody subscribes and nothing was ever published: it holds nothing worth
+     * keeping. Returns whether it did; a later subscribe or publish makes a new incarnation.
+     */
+    boolean retireIfUnused() {
+        lock.lock();
+        try {
+            if (subscriberCount == 0 && log == null && !deleted) {
+                retired = true;
+            }
+            return retired;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int subscriberCount() {
+        lock.lock();
+        try {
+            return subscriberCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends this incarnation; returns the subscribers, whose streams the caller ends. */
+    List<Subscriber> delete() {
+        lock.lock();
+        try {
+            deleted = true;
+            List<Subscriber> members = new ArrayList<>(subscriberCount);
+            for (Shard shard : shards) {
+                members.addAll(Arrays.asList(shard.members));
+            }
+            shards = NO_SHARDS;
+            subscriberCount = 0;
+            return members;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Calls {@code action} for every shard (a snapshot; for the heartbeat timer). */
+    void forEachShard(Consumer<Shard> action) {
+        for (Shard shard : shards) {
+            action.accept(shard);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package herald.server.broker;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+
+/**
+ * Watches subscriber sockets with one {@link Selector} on one platform thread: readable means the client
+ * closed (FIN), reset (RST) or sent bytes it should not have; writable means a subscriber whose socket was
+ * full can continue. A client that leaves is noticed at once, so a reconnect storm never piles up dead
+ * sockets waiting for the next write.
+ */
+final class Watcher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
+    /** A subscriber that keeps sending bytes after its request is closed past this many. */
+    private static final int MAX_JUNK_BYTES = 64 << 10;
+
+    private final Selector selector;
+    private final Dispatcher dispatcher;
+    private final Thread thread;
+    private final ByteBuffer sink = ByteBuffer.allocateDirect(4_096);
+    private final Consumer<SelectionKey> onReady = this::ready;
+    private volatile boolean running = true;
+
+    Watcher(String name, Dispatcher dispatcher) throws IOException {
+        this.selector = Selector.open();
+        this.dispatcher = dispatcher;
+        this.thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Starts watching {@code channel} (already non-blocking) for {@code subscriber}. */
+    SelectionKey register(SocketChannel channel, Subscriber subscriber) throws IOException {
+        SelectionKey key = channel.register(selector, SelectionKey.OP_READ, subscriber);
+        selector.wakeup();                 // so that the new socket is in the poll set now, not at the next wakeup
+        return key;
+    }
+
+    /** The subscriber's socket is full: queue it on a dispatcher once it drains. */
+    void wantWritable(SelectionKey key) {
+        if (key != null && key.isValid()) {
+            try {
+                key.interestOpsOr(SelectionKey.OP_WRITE);
+                selector.wakeup();
+            } catch (java.nio.channels.CancelledKeyException e) {
+                // closed meanwhile: nothing to resume
+            }
+        }
+    }
+
+    /** Stops watching; the channel's descriptor is released at the selector's next round, which this starts. */
+    void cancel(SelectionKey key) {
+        if (key != null) {
+            key.cancel();
+            selector.wakeup();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                selector.select(onReady, 1_000);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "subscriber watcher failed; continuing", e);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing selector", e);
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        Subscriber subscriber = (Subscriber) key.attachment();
+        if (!key.isValid()) {
+            return;
+        }
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_READ) != 0 && !drainInput(subscriber)) {
+            return;
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+            key.interestOpsAnd(~SelectionKey.OP_WRITE);
+            dispatcher.execute(subscriber);
+        }
+    }
+
+    /** Reads what the client sent; false when the subscriber was closed because of it. */
+    private boolean drainInput(Subscriber subscriber) {
+        try {
+            int read = subscriber.channel.read(sink.clear());
+            if (read < 0) {
+                subscriber.close(Subscriber.CloseReason.CLIENT_GONE);
+                return false;
+            }
+            subscriber.junkBytes += read;
+            if (subscriber.junkBytes > MAX_JUNK_BYTES) {
+                subscriber.close(Subscriber.CloseReason.PROTOCOL);
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            subscriber.close(Subscriber.CloseReason.CLIENT_GONE);
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

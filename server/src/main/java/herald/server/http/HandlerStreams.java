@@ -1,0 +1,48 @@
+package herald.server.http;
+
+import herald.protocol.http1.HttpException;
+import herald.protocol.http1.RequestHead;
+import herald.server.StreamHandler;
+import herald.server.metrics.Metrics;
+import herald.server.transport.Connection;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+
+/** Runs an embedded {@link StreamHandler} for one request on the connection's thread. */
+final class HandlerStreams {
+    private static final System.Logger LOG = System.getLogger(HandlerStreams.class.getName());
+
+    private HandlerStreams() {
+    }
+
+    static void serve(Connection connection, RequestHead head, StreamHandler handler, long maxBodyBytes,
+                      Metrics metrics) throws IOException {
+        RequestView request = new RequestView(connection, head, maxBodyBytes);
+        HandlerStream stream = new HandlerStream(connection);
+        metrics.streamsOpened.increment();
+        try {
+            handler.handle(request, stream);
+        } catch (HttpException e) {
+            if (!stream.opened()) {
+                throw e;                        // refused before the stream started: answered with its status
+            }
+            LOG.log(Level.DEBUG, "stream handler refused after the stream started: " + e.getMessage());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "stream ended: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.ERROR, "stream handler failed for " + head.method() + " " + head.path(), e);
+            if (!stream.opened()) {
+                throw HttpException.of(500, "stream handler failed");
+            }
+        } finally {
+            stream.end();
+        }
+        if (!stream.opened()) {
+            stream.open();                      // a handler that sent nothing still answers with an empty stream
+        }
+        connection.closeAfterResponse();        // the stream's end is the connection's end
+    }
+}

@@ -1,0 +1,66 @@
+package herald.server.http;
+
+import herald.protocol.http1.QueryParams;
+import herald.protocol.http1.RequestHead;
+import herald.server.Request;
+import herald.server.transport.Connection;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+
+/** A {@link Request} over the current request of a connection. */
+class RequestView implements Request {
+    final Connection connection;
+    final RequestHead head;
+    private final long maxBodyBytes;
+    private QueryParams query;
+
+    RequestView(Connection connection, RequestHead head, long maxBodyBytes) {
+        this.connection = connection;
+        this.head = head;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public String method() {
+        return head.method();
+    }
+
+    @Override
+    public String path() {
+        return head.path();
+    }
+
+    @Override
+    public String header(String name) {
+        return head.header(name);
+    }
+
+    @Override
+    public String queryParam(String name) {
+        return query().first(name);
+    }
+
+    @Override
+    public List<String> queryParams(String name) {
+        return query().all(name);
+    }
+
+    private QueryParams query() {
+        if (query == null) {
+            query = head.queryParams();
+        }
+        return query;
+    }
+
+    @Override
+    public InetAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public byte[] body() throws IOException {
+        return connection.readBody(maxBodyBytes);
+    }
+}

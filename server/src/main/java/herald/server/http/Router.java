@@ -1,0 +1,183 @@
+package herald.server.http;
+
+import herald.protocol.http1.HttpException;
+import herald.protocol.http1.RequestHead;
+import herald.protocol.http1.ResponseHead;
+import herald.server.PublishAccess;
+import herald.server.StreamHandler;
+import herald.server.SubscribeHook;
+import herald.server.broker.Broker;
+import herald.server.metrics.Metrics;
+import herald.server.transport.Connection;
+import herald.server.transport.RequestHandler;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Maps requests to Herald's routes (DESIGN.md section 2) and to embedded stream handlers:
+ *
+ * <pre>
+ *   GET|HEAD /topics/{topic}       subscribe              POST /topics/{topic}    publish
+ *   GET|HEAD /events?topic=a&amp;…    subscribe to several   DELETE /topics/{topic}  delete
+ *   GET|HEAD /health  /metrics  /  health, Prometheus, dashboard
+ *   OPTIONS  any of them, and *    Allow; CORS preflight
+ * </pre>
+ *
+ * Embedded stream routes are matched first, by method and exact path (or prefix for a path ending in
+ * {@code /*}). A known path with another method answers 405 with {@code Allow}; an unknown path 404.
+ */
+public final class Router implements RequestHandler {
+    static final String TOPICS = "/topics/";
+    private static final String ALLOW_TOPIC = "GET, HEAD, POST, DELETE, OPTIONS";
+    private static final String ALLOW_READ = "GET, HEAD, OPTIONS";
+    private static final String ALLOW_ALL = "GET, HEAD, POST, DELETE, OPTIONS";
+
+    /** An embedded stream route. */
+    public record StreamRoute(String method, String path, StreamHandler handler) {
+        public StreamRoute {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("a route path starts with '/': path=" + path);
+            }
+        }
+
+        boolean matches(String requestPath) {
+            return path.endsWith("/*")
+                    ? requestPath.startsWith(path.substring(0, path.length() - 1))
+                    : path.equals(requestPath);
+        }
+    }
+
+    private final Broker broker;
+    private final Metrics metrics;
+    private final TopicRoutes topics;
+    private final List<StreamRoute> streams;
+    private final byte[] dashboard;
+    private final BooleanSupplier stopping;
+    private final long maxBodyBytes;
+
+    public Router(Broker broker, Metrics metrics, PublishAccess access, long maxBodyBytes, List<StreamRoute> streams,
+                  SubscribeHook hook, BooleanSupplier stopping) {
+        this.broker = broker;
+        this.metrics = metrics;
+        this.topics = new TopicRoutes(broker, metrics, access, maxBodyBytes, hook);
+        this.streams = List.copyOf(streams);
+        this.dashboard = Dashboard.html();
+        this.stopping = stopping;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(Connection connection, RequestHead head) throws IOException {
+        String origin = Cors.allowedOrigin(head.header("Origin"));
+        connection.response().allowOrigin(origin);
+        String method = head.method();
+        String path = head.path();
+        if ("*".equals(path)) {
+            allow(connection, ALLOW_ALL, origin != null);
+            return;
+        }
+        for (StreamRoute route : streams) {
+            if (route.matches(path)) {
+                if (route.method().equals(method)) {
+                    HandlerStreams.serve(connection, head, route.handler(), maxBodyBytes, metrics);
+                    return;
+                }
+                if ("OPTIONS".equals(method)) {
+                    allow(connection, route.method() + ", OPTIONS", origin != null);
+                    return;
+                }
+            }
+        }
+        if (path.startsWith(TOPICS)) {
+            topicRequest(connection, head, method, path.substring(TOPICS.length()), origin != null);
+            return;
+        }
+        switch (path) {
+            case "/events" -> {
+                if (isRead(method)) {
+                    topics.subscribe(connection, head, head.queryParams().all("topic"));
+                } else {
+                    other(connection, method, ALLOW_READ, origin != null);
+                }
+            }
+            case "/health" -> readOnly(connection, method, origin != null, () -> health(connection));
+            case "/metrics" -> readOnly(connection, method, origin != null, () -> metrics(connection));
+            case "/" -> readOnly(connection, method, origin != null, () -> connection.response().begin(200)
+                    .header(ResponseHead.CONTENT_TYPE_HTML)
+                    .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
+                    .send(dashboard));
+            default -> throw HttpException.of(404, "no such route");
+        }
+    }
+
+    private void topicRequest(Connection connection, RequestHead head, String method, String topic, boolean cors)
+            throws IOException {
+        switch (method) {
+            case "GET", "HEAD" -> topics.subscribe(connection, head, List.of(topic));
+            case "POST" -> topics.publish(connection, head, topic);
+            case "DELETE" -> topics.delete(connection, head, topic);
+            case "OPTIONS" -> allow(connection, ALLOW_TOPIC, cors);
+            default -> methodNotAllowed(connection, ALLOW_TOPIC);
+        }
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    private void readOnly(Connection connection, String method, boolean cors, Action action) throws IOException {
+        if (isRead(method)) {
+            action.run();
+        } else {
+            other(connection, method, ALLOW_READ, cors);
+        }
+    }
+
+    private void other(Connection connection, String method, String allow, boolean cors) throws IOException {
+        if ("OPTIONS".equals(method)) {
+            allow(connection, allow, cors);
+        } else {
+            methodNotAllowed(connection, allow);
+        }
+    }
+
+    private static boolean isRead(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    /** 204 with {@code Allow}; for a CORS preflight also the {@code Access-Control-Allow-*} fields. */
+    private static void allow(Connection connection, String allow, boolean cors) throws IOException {
+        var response = connection.response().begin(204).header("Allow", allow);
+        if (cors) {
+            Cors.preflight(response, allow);
+        }
+        response.sendWithoutBody();
+    }
+
+    private void methodNotAllowed(Connection connection, String allow) throws IOException {
+        metrics.recordError(405);
+        connection.response().text(405, "method not allowed here", "Allow", allow);
+    }
+
+    private void health(Connection connection) throws IOException {
+        boolean up = !stopping.getAsBoolean();
+        String body = "{\"status\":\"" + (up ? "up" : "stopping") + "\",\"topics\":" + broker.topicCount()
+                + ",\"subscribers\":" + metrics.subscribers.sum() + "}\n";
+        connection.response().begin(up ? 200 : 503)
+                .header(ResponseHead.CONTENT_TYPE_JSON)
+                .header(ResponseHead.CACHE_CONTROL_NO_STORE)
+                .send(body.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void metrics(Connection connection) throws IOException {
+        StringBuilder text = new StringBuilder(4_096);
+        metrics.writePrometheus(text, broker.topicCount());
+        connection.response().begin(200)
+                .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .header(ResponseHead.CACHE_CONTROL_NO_STORE)
+                .send(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,237 @@
+package herald.server.http;
+
+import herald.protocol.http1.HttpException;
+import herald.protocol.http1.QueryParams;
+import herald.protocol.http1.RequestHead;
+import herald.protocol.http1.ResponseHead;
+import herald.protocol.sse.SseEncoder;
+import herald.server.PublishAccess;
+import herald.server.SubscribeHook;
+import herald.server.broker.Broker;
+import herald.server.broker.Subscription;
+import herald.server.broker.TopicNames;
+import herald.server.metrics.Metrics;
+import herald.server.transport.Connection;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Subscribe, publish and delete: the broker's HTTP face. */
+final class TopicRoutes {
+    /** Longest accepted {@code event} type, in bytes. */
+    static final int MAX_EVENT_TYPE_BYTES = 256;
+    /** Largest accepted {@code retry}: one day. */
+    static final long MAX_RETRY_MILLIS = 86_400_000L;
+
+    private final Broker broker;
+    private final Metrics metrics;
+    private final PublishAccess access;
+    private final long maxBodyBytes;
+    private final SubscribeHook hook;
+
+    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, long maxBodyBytes, SubscribeHook hook) {
+        this.broker = broker;
+        this.metrics = metrics;
+        this.access = access;
+        this.maxBodyBytes = maxBodyBytes;
+        this.hook = hook;
+    }
+
+    // ---- GET / HEAD: subscribe ----------------------------------------------------------------------------
+
+    void subscribe(Connection connection, RequestHead head, List<String> topics) throws IOException {
+        if (topics.isEmpty()) {
+            throw HttpException.badRequest("name at least one topic: /events?topic=a&topic=b");
+        }
+        for (String topic : topics) {
+            String problem = TopicNames.problem(topic);
+            if (problem != null) {
+                throw HttpException.badRequest(problem);
+            }
+        }
+        String lastEventId = head.header("Last-Event-ID");
+        if (lastEventId == null) {
+            lastEventId = head.queryParams().first("lastEventId");
+        }
+        if ("HEAD".equals(head.method())) {
+            for (String topic : topics) {
+                if (broker.isDeleted(topic)) {
+                    connection.response().begin(204).sendWithoutBody();
+                    return;
+                }
+            }
+            streamHead(connection, 200).sendWithoutBody();
+            return;
+        }
+        Subscription subscription = broker.subscribe(topics, lastEventId);
+        if (subscription == null) {
+            connection.response().begin(204).sendWithoutBody();   // deleted: EventSource stops reconnecting
+            return;
+        }
+        byte[] first = subscription.preamble();
+        if (hook != null) {
+            first = runHook(connection, head, topics, lastEventId, first);
+        }
+        streamHead(connection, 200).sendStreamHead(first);
+        SocketChannel channel = connection.handOver();
+        broker.attach(subscription, channel);
+    }
+
+    private static herald.server.transport.ResponseWriter streamHead(Connection connection, int status) {
+        return connection.response().begin(status)
+                .header(ResponseHead.CONTENT_TYPE_EVENT_STREAM)
+                .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
+                .header(ResponseHead.X_ACCEL_BUFFERING_NO);
+    }
+
+    private byte[] runHook(Connection connection, RequestHead head, List<String> topics, String lastEventId,
+                           byte[] preamble) throws IOException {
+        SubscribeView view = new SubscribeView(connection, head, maxBodyBytes, topics, lastEventId);
+        try {
+            hook.onSubscribe(view);
+        } catch (IOException | RuntimeException e) {          // HttpException refuses the subscription
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HttpException.retryLater(503, "interrupted", 1);
+        } catch (Exception e) {
+            throw new IllegalStateException("subscribe hook failed", e);
+        }
+        if (view.first.isEmpty()) {
+            return preamble;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(preamble.length + 256);
+        out.writeBytes(preamble);
+        for (String[] event : view.first) {
+            out.writeBytes(SseEncoder.toBytes(event[0], event[1], null, -1));
+        }
+        return out.toByteArray();
+    }
+
+    private static final class SubscribeView extends RequestView implements SubscribeHook.Subscribe {
+        private final List<String> topics;
+        private final String lastEventId;
+        final List<String[]> first = new ArrayList<>(0);
+
+        SubscribeView(Connection connection, RequestHead head, long maxBodyBytes, List<String> topics,
+                      String lastEventId) {
+            super(connection, head, maxBodyBytes);
+            this.topics = List.copyOf(topics);
+            this.lastEventId = lastEventId;
+        }
+
+        @Override
+        public List<String> topics() {
+            return topics;
+        }
+
+        @Override
+        public String lastEventId() {
+            return lastEventId;
+        }
+
+        @Override
+        public void sendFirst(String eventType, String data) {
+            if (data == null) {
+                throw new IllegalArgumentException("data must not be null");
+            }
+            if (eventType != null && !SseEncoder.isValidFieldValue(eventType)) {
+                throw new IllegalArgumentException("eventType must not contain CR, LF or NUL");
+            }
+            first.add(new String[] {eventType, data});
+        }
+    }
+
+    // ---- POST: publish ----------------------------------------------------------------------------------
+
+    void publish(Connection connection, RequestHead head, String topic) throws IOException {
+        checkWriteAccess(connection, topic);
+        QueryParams params = head.queryParams();
+        byte[] eventType = null;
+        long retry = -1;
+        for (int i = 0; i < params.size(); i++) {
+            String name = params.name(i);
+            String value = params.value(i);
+            switch (name) {
+                case "event" -> eventType = eventType(value);
+                case "retry" -> retry = retry(value);
+                case "id" -> throw HttpException.badRequest("event ids are assigned by the server; remove 'id'");
+                default -> throw HttpException.badRequest("unknown query parameter; publish takes 'event' and 'retry'");
+            }
+        }
+        byte[] data = connection.readBody(maxBodyBytes);
+        if (data.length == 0) {
+            throw HttpException.badRequest("empty body: the body is the event's data");
+        }
+        if (!SseEncoder.isValidUtf8(data, 0, data.length)) {
+            throw HttpException.badRequest("body is not valid UTF-8");
+        }
+        long seq = broker.publish(topic, eventType, data, 0, data.length, retry);
+        String id = broker.ids().format(seq);
+        connection.response().begin(202)
+                .header(ResponseHead.CONTENT_TYPE_JSON)
+                .send(("{\"id\":\"" + id + "\"}\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] eventType(String value) {
+        if (value.isEmpty()) {
+            throw HttpException.badRequest("event type is empty");
+        }
+        if (!SseEncoder.isValidFieldValue(value)) {
+            throw HttpException.badRequest("event type must not contain CR, LF or NUL");
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_EVENT_TYPE_BYTES) {
+            throw HttpException.badRequest("event type exceeds maxBytes=" + MAX_EVENT_TYPE_BYTES);
+        }
+        return bytes;
+    }
+
+    private static long retry(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            throw HttpException.badRequest("retry must be 1 to 18 ASCII digits (milliseconds)");
+        }
+        long millis = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw HttpException.badRequest("retry must be ASCII digits (milliseconds)");
+            }
+            millis = millis * 10 + (c - '0');
+        }
+        if (millis > MAX_RETRY_MILLIS) {
+            throw HttpException.badRequest("retry exceeds maxMillis=" + MAX_RETRY_MILLIS);
+        }
+        return millis;
+    }
+
+    // ---- DELETE -----------------------------------------------------------------------------------------
+
+    void delete(Connection connection, RequestHead head, String topic) throws IOException {
+        checkWriteAccess(connection, topic);
+        if (!head.queryParams().isEmpty()) {
+            throw HttpException.badRequest("delete takes no query parameters");
+        }
+        if (!broker.delete(topic)) {
+            throw HttpException.of(404, "unknown topic");
+        }
+        connection.response().begin(204).sendWithoutBody();
+    }
+
+    private void checkWriteAccess(Connection connection, String topic) {
+        String problem = TopicNames.problem(topic);
+        if (problem != null) {
+            throw HttpException.badRequest(problem);
+        }
+        if (!access.permits(connection.remoteAddress())) {
+            throw HttpException.of(403, "publishing and deleting are allowed from loopback clients only");
+        }
+        if (TopicNames.isSystem(topic)) {
+            throw HttpException.of(403, "topics under " + TopicNames.SYSTEM_PREFIX + " are Herald's own");
+        }
+    }
+}

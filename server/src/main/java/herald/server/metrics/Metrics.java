@@ -1,0 +1,90 @@
+package herald.server.metrics;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Herald's counters and gauges. Writers record wait-free from any thread ({@link LongAdder} cells, so the
+ * dispatcher threads do not contend); {@link #writePrometheus(StringBuilder)} reads a snapshot.
+ */
+public final class Metrics {
+    public final LongAdder connectionsAccepted = new LongAdder();
+    public final LongAdder connectionsRejected = new LongAdder();
+    public final LongAdder connectionsOpen = new LongAdder();
+    public final LongAdder requests = new LongAdder();
+    public final LongAdder subscribers = new LongAdder();
+    public final LongAdder subscriptions = new LongAdder();
+    public final LongAdder eventsPublished = new LongAdder();
+    public final LongAdder bytesPublished = new LongAdder();
+    public final LongAdder eventsDelivered = new LongAdder();
+    public final LongAdder bytesDelivered = new LongAdder();
+    public final LongAdder writes = new LongAdder();
+    public final LongAdder heartbeats = new LongAdder();
+    public final LongAdder resumes = new LongAdder();
+    public final LongAdder gaps = new LongAdder();
+    public final LongAdder slowConsumerCutoffs = new LongAdder();
+    public final LongAdder clientsGone = new LongAdder();
+    public final LongAdder streamsOpened = new LongAdder();
+    private final AtomicLongArray errorsByStatus = new AtomicLongArray(200);   // 400..599
+
+    public void recordError(int status) {
+        if (status >= 400 && status < 600) {
+            errorsByStatus.incrementAndGet(status - 400);
+        }
+    }
+
+    public long errors(int status) {
+        return status >= 400 && status < 600 ? errorsByStatus.get(status - 400) : 0;
+    }
+
+    /** Appends every metric in the Prometheus text exposition format (version 0.0.4). */
+    public void writePrometheus(StringBuilder out, long topics) {
+        gauge(out, "herald_connections", "HTTP connections open now, subscribers included",
+                connectionsOpen.sum());
+        counter(out, "herald_connections_accepted_total", "Connections accepted", connectionsAccepted.sum());
+        counter(out, "herald_connections_rejected_total", "Connections refused over the connection limit",
+                connectionsRejected.sum());
+        counter(out, "herald_requests_total", "HTTP requests parsed", requests.sum());
+        gauge(out, "herald_subscribers", "Topic subscribers (SSE streams) open now", subscribers.sum());
+        counter(out, "herald_subscriptions_total", "Topic subscriptions opened", subscriptions.sum());
+        gauge(out, "herald_topics", "Topics known now", topics);
+        counter(out, "herald_events_published_total", "Events appended to topic logs", eventsPublished.sum());
+        counter(out, "herald_published_bytes_total", "Data bytes of published events, before SSE encoding",
+                bytesPublished.sum());
+        counter(out, "herald_events_delivered_total", "Events written to subscribers", eventsDelivered.sum());
+        counter(out, "herald_delivered_bytes_total", "Bytes written to subscribers", bytesDelivered.sum());
+        counter(out, "herald_writes_total", "Write calls to subscriber sockets", writes.sum());
+        counter(out, "herald_heartbeats_total", "Heartbeat comments written to idle streams", heartbeats.sum());
+        counter(out, "herald_resumes_total", "Subscriptions that resumed with a Last-Event-ID", resumes.sum());
+        counter(out, "herald_gaps_total", "Gap signals sent (resume id evicted or unknown)", gaps.sum());
+        counter(out, "herald_slow_consumer_cutoffs_total",
+                "Subscribers cut off because the log's retained window passed them", slowConsumerCutoffs.sum());
+        counter(out, "herald_clients_gone_total", "Subscribers whose client closed or reset the connection",
+                clientsGone.sum());
+        counter(out, "herald_streams_total", "Request-scoped streams opened by embedded handlers",
+                streamsOpened.sum());
+        out.append("# HELP herald_http_errors_total Requests answered with an error status\n");
+        out.append("# TYPE herald_http_errors_total counter\n");
+        for (int i = 0; i < 200; i++) {
+            long n = errorsByStatus.get(i);
+            if (n > 0) {
+                out.append("herald_http_errors_total{status=\"").append(400 + i).append("\"} ")
+                        .append(n).append('\n');
+            }
+        }
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        metric(out, name, help, "counter", value);
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        metric(out, name, help, "gauge", value);
+    }
+
+    private static void metric(StringBuilder out, String name, String help, String type, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        out.append(name).append(' ').append(value).append('\n');
+    }
+}

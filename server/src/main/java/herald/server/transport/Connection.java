@@ -1,0 +1,287 @@
+package herald.server.transport;
+
+import herald.protocol.http1.BodyDecoder;
+import herald.protocol.http1.HttpException;
+import herald.protocol.http1.HttpLimits;
+import herald.protocol.http1.RequestHead;
+import herald.protocol.http1.RequestParser;
+import herald.server.metrics.Metrics;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/1.1 connection, served by its own virtual thread with blocking reads and writes: parse a request,
+ * hand it to the {@link RequestHandler}, repeat while the connection is persistent (pipelined requests
+ * included). Every blocking call has a deadline enforced by the {@link Watchdog}: the whole request head
+ * within {@code headTimeout}, the next request within {@code idleTimeout}, a body within
+ * {@code bodyTimeout}, each write within {@code writeTimeout}.
+ *
+ * <p>A handler that turns the connection into a broker stream calls {@link #handOver()}: the channel then
+ * belongs to the broker and this thread ends without closing it.
+ */
+public final class Connection implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final int READ_BUFFER_BYTES = 4_096;
+
+    /** Timeouts of one connection's blocking calls. */
+    public record Timeouts(long headNanos, long idleNanos, long bodyNanos, long writeNanos) {
+        public static Timeouts ofMillis(long head, long idle, long body, long write) {
+            return new Timeouts(TimeUnit.MILLISECONDS.toNanos(head), TimeUnit.MILLISECONDS.toNanos(idle),
+                    TimeUnit.MILLISECONDS.toNanos(body), TimeUnit.MILLISECONDS.toNanos(write));
+        }
+    }
+
+    private final SocketChannel channel;
+    private final RequestHandler handler;
+    private final HttpLimits limits;
+    private final Timeouts timeouts;
+    private final Watchdog watchdog;
+    private final Watchdog.Guarded guard;
+    private final ConnectionLimiter limiter;
+    private final Metrics metrics;
+    private final RequestParser parser;
+    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
+    private final ResponseWriter response;
+    private InetAddress remote;
+    private RequestHead head;
+    private boolean bodyConsumed;
+    private boolean continueSent;
+    private boolean closeAfterResponse;
+    private boolean handedOver;
+
+    public Connection(SocketChannel channel, RequestHandler handler, HttpLimits limits, Timeouts timeouts,
+                      Watchdog watchdog, ConnectionLimiter limiter, Metrics metrics, DateHeader date) {
+        this.channel = channel;
+        this.handler = handler;
+        this.limits = limits;
+        this.timeouts = timeouts;
+        this.watchdog = watchdog;
+        this.guard = watchdog.guard(channel);
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.parser = new RequestParser(limits);
+        this.response = new ResponseWriter(this, date);
+    }
+
+    @Override
+    public void run() {
+        try {
+            remote = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+            boolean first = true;
+            while (true) {
+                head = readHead(first);
+                if (head == null) {
+                    return;
+                }
+                first = false;
+                metrics.requests.increment();
+                bodyConsumed = !head.hasBody();
+                continueSent = false;
+                closeAfterResponse = !head.keepAlive();
+                response.reset(head);
+                try {
+                    handler.handle(this, head);
+                } catch (HttpException e) {
+                    if (response.started()) {
+                        throw e;
+                    }
+                    metrics.recordError(e.status());
+                    response.error(e, !bodyConsumed);   // a refused request keeps the connection if it can
+                }
+                if (handedOver) {
+                    return;
+                }
+                if (!bodyConsumed) {
+                    return;                 // the body was not read: the next request cannot be found
+                }
+                if (closeAfterResponse) {
+                    return;
+                }
+            }
+        } catch (HttpException e) {
+            refuse(e);
+        } catch (IOException e) {
+            if (!guard.expired()) {
+                LOG.log(Level.DEBUG, "connection ended: " + e);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "request failed", e);
+            if (!response.started()) {
+                refuse(HttpException.of(500, "internal error"));
+            }
+        } finally {
+            if (!handedOver) {
+                close();
+            }
+        }
+    }
+
+    private RequestHead readHead(boolean first) throws IOException {
+        boolean started = in.hasRemaining();
+        guard.deadlineIn(started || first ? timeouts.headNanos() : timeouts.idleNanos());
+        while (true) {
+            if (in.hasRemaining()) {
+                RequestHead parsed = parser.parse(in);
+                if (parsed != null) {
+                    guard.clearDeadline();
+                    return parsed;
+                }
+            }
+            in.clear();
+            int n = channel.read(in);
+            in.flip();
+            if (n < 0) {
+                return null;                // closed between requests, or mid-head: nothing to answer
+            }
+            if (!started && n > 0) {
+                started = true;
+                guard.deadlineIn(timeouts.headNanos());
+            }
+        }
+    }
+
+    /** Sends the error response for {@code e}, then the connection closes. */
+    private void refuse(HttpException e) {
+        metrics.recordError(e.status());
+        if (response.started() || !channel.isOpen()) {
+            return;
+        }
+        try {
+            response.error(e, true);
+        } catch (IOException | RuntimeException writeFailed) {
+            LOG.log(Level.DEBUG, "could not send error response: " + writeFailed);
+        }
+    }
+
+    // ---- what handlers use ------------------------------------------------------------------------------
+
+    public InetAddress remoteAddress() {
+        return remote;
+    }
+
+    public ResponseWriter response() {
+        return response;
+    }
+
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Reads the whole request body (Content-Length or chunked), at most {@code maxBytes}, sending
+     * {@code 100 Continue} first when the client asked for it.
+     *
+     * @throws HttpException 413 over the limit (decided from Content-Length before reading), 400 malformed
+     */
+    public byte[] readBody(long maxBytes) throws IOException {
+        if (bodyConsumed) {
+            return new byte[0];
+        }
+        long declared = head.contentLength();
+        if (declared > maxBytes) {
+            throw HttpException.contentTooLarge(maxBytes);
+        }
+        if (head.expectsContinue() && !continueSent) {
+            continueSent = true;
+            write(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        }
+        BodyDecoder decoder = BodyDecoder.of(head, limits.withMaxBodyBytes(Math.min(maxBytes,
+                limits.maxBodyBytes())));
+        ByteBuffer body = ByteBuffer.allocate((int) (declared >= 0 ? declared : Math.min(maxBytes, 8_192)));
+        guard.deadlineIn(timeouts.bodyNanos());
+        while (true) {
+            if (in.hasRemaining() || decoder.isComplete()) {
+                decoder.decode(in, body);
+                if (decoder.isComplete()) {
+                    break;
+                }
+                if (!body.hasRemaining()) {
+                    body = grow(body, maxBytes);
+                    continue;
+                }
+            }
+            in.clear();
+            int n = channel.read(in);
+            in.flip();
+            if (n < 0) {
+                guard.clearDeadline();
+                throw HttpException.badRequest("connection closed before the end of the body");
+            }
+        }
+        guard.clearDeadline();
+        bodyConsumed = true;
+        byte[] bytes = new byte[body.position()];
+        body.flip().get(bytes);
+        return bytes;
+    }
+
+    private static ByteBuffer grow(ByteBuffer body, long maxBytes) {
+        long size = Math.min(Math.max(2L * body.capacity(), 1), maxBytes + 1);
+        return ByteBuffer.allocate((int) size).put(body.flip());
+    }
+
+    /** Writes all of {@code bytes}, blocking, within {@code writeTimeout}. */
+    public void write(ByteBuffer bytes) throws IOException {
+        guard.deadlineIn(timeouts.writeNanos());
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } finally {
+            guard.clearDeadline();
+        }
+    }
+
+    /** Writes all of several buffers, blocking, within {@code writeTimeout}. */
+    public void write(ByteBuffer[] buffers, int count) throws IOException {
+        long remaining = 0;
+        for (int i = 0; i < count; i++) {
+            remaining += buffers[i].remaining();
+        }
+        guard.deadlineIn(timeouts.writeNanos());
+        try {
+            while (remaining > 0) {
+                remaining -= channel.write(buffers, 0, count);
+            }
+        } finally {
+            guard.clearDeadline();
+        }
+    }
+
+    /** Asks for the connection to close once the current response is complete. */
+    public void closeAfterResponse() {
+        closeAfterResponse = true;
+    }
+
+    boolean closesAfterResponse() {
+        return closeAfterResponse;
+    }
+
+    /**
+     * Gives the channel away: no deadline applies any more, this thread will not close it, and the new
+     * owner releases the connection slot ({@link ConnectionLimiter#release()}) when it closes it.
+     */
+    public SocketChannel handOver() {
+        handedOver = true;
+        guard.clearDeadline();
+        watchdog.release(guard);
+        return channel;
+    }
+
+    private void close() {
+        watchdog.release(guard);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing connection", e);
+        }
+        limiter.release();
+    }
+}

@@ -1,0 +1,170 @@
+package herald.server.transport;
+
+import herald.protocol.http1.HeaderLine;
+import herald.protocol.http1.HttpException;
+import herald.protocol.http1.RequestHead;
+import herald.protocol.http1.ResponseHead;
+
+import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds and sends the responses of one connection: a head with {@code Date}, {@code Server} and, when the
+ * request has an allowed {@code Origin}, the CORS fields; then a sized body, no body, or a stream that lasts
+ * until the connection closes. One per connection, used by its thread only; its buffer is reused.
+ */
+public final class ResponseWriter {
+    private static final HeaderLine SERVER = HeaderLine.of("Server", "herald");
+    private static final HeaderLine VARY_ORIGIN = HeaderLine.of("Vary", "Origin");
+
+    private final Connection connection;
+    private final DateHeader date;
+    private ByteBuffer head = ByteBuffer.allocate(512);
+    private RequestHead request;
+    private String allowOrigin;
+    private boolean started;
+
+    ResponseWriter(Connection connection, DateHeader date) {
+        this.connection = connection;
+        this.date = date;
+    }
+
+    void reset(RequestHead request) {
+        this.request = request;
+        this.allowOrigin = null;
+        this.started = false;
+    }
+
+    /** Whether a response head was begun for the current request (an error can no longer be sent). */
+    public boolean started() {
+        return started;
+    }
+
+    /** The origin to echo in {@code Access-Control-Allow-Origin}, or null for none. */
+    public void allowOrigin(String origin) {
+        this.allowOrigin = origin;
+    }
+
+    /** Starts a head: status line, Date, Server and CORS fields. Then {@link #header}s, then a send method. */
+    public ResponseWriter begin(int status) {
+        started = true;
+        head.clear();
+        ResponseHead.writeStatusLine(head, status);
+        ResponseHead.writeHeader(head, date.line());
+        ResponseHead.writeHeader(head, SERVER);
+        if (allowOrigin != null) {
+            header("Access-Control-Allow-Origin", allowOrigin);
+            ResponseHead.writeHeader(head, VARY_ORIGIN);
+        }
+        return this;
+    }
+
+    public ResponseWriter header(String name, String value) {
+        while (true) {
+            try {
+                ResponseHead.writeHeader(head, name, value);
+                return this;
+            } catch (BufferOverflowException e) {
+                grow();
+            }
+        }
+    }
+
+    public ResponseWriter header(String name, long value) {
+        while (true) {
+            try {
+                ResponseHead.writeHeader(head, name, value);
+                return this;
+            } catch (BufferOverflowException e) {
+                grow();
+            }
+        }
+    }
+
+    public ResponseWriter header(HeaderLine line) {
+        while (true) {
+            try {
+                ResponseHead.writeHeader(head, line);
+                return this;
+            } catch (BufferOverflowException e) {
+                grow();
+            }
+        }
+    }
+
+    private void grow() {
+        ByteBuffer bigger = ByteBuffer.allocate(head.capacity() * 2);
+        head = bigger.put(head.flip());
+    }
+
+    /** Ends the head with Content-Length and sends it with {@code body} (no body bytes for HEAD). */
+    public void send(byte[] body) throws IOException {
+        header("Content-Length", body.length);
+        endHead();
+        ByteBuffer headBytes = head.flip();
+        if (isHead() || body.length == 0) {
+            connection.write(headBytes);
+        } else {
+            connection.write(new ByteBuffer[] {headBytes, ByteBuffer.wrap(body)}, 2);
+        }
+    }
+
+    /** Sends a head with no body and no Content-Length (for 204, and for 200 to a HEAD on a stream). */
+    public void sendWithoutBody() throws IOException {
+        endHead();
+        connection.write(head.flip());
+    }
+
+    /**
+     * Sends a head whose body lasts until the connection closes (an SSE stream), together with the first
+     * body bytes. The connection will not be reused for another request.
+     */
+    public void sendStreamHead(byte[] firstBytes) throws IOException {
+        connection.closeAfterResponse();
+        endHead();
+        connection.write(new ByteBuffer[] {head.flip(), ByteBuffer.wrap(firstBytes)}, 2);
+    }
+
+    /** Sends {@code e}'s status and its one-line reason as text, and closes the connection after if asked. */
+    public void error(HttpException e, boolean close) throws IOException {
+        if (close) {
+            connection.closeAfterResponse();
+        }
+        begin(e.status());
+        if (e.retryAfterSeconds() >= 0) {
+            header("Retry-After", e.retryAfterSeconds());
+        }
+        header(ResponseHead.CONTENT_TYPE_TEXT_PLAIN);
+        send((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void endHead() {
+        if (connection.closesAfterResponse()) {
+            header(ResponseHead.CONNECTION_CLOSE);
+        }
+        while (true) {
+            try {
+                ResponseHead.writeEnd(head);
+                return;
+            } catch (BufferOverflowException e) {
+                grow();
+            }
+        }
+    }
+
+    /** Sends a status with a one-line text reason and extra fields given as name, value pairs. */
+    public void text(int status, String reason, String... nameValues) throws IOException {
+        begin(status);
+        for (int i = 0; i + 1 < nameValues.length; i += 2) {
+            header(nameValues[i], nameValues[i + 1]);
+        }
+        header(ResponseHead.CONTENT_TYPE_TEXT_PLAIN);
+        send((reason + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean isHead() {
+        return request != null && "HEAD".equals(request.method());
+    }
+}

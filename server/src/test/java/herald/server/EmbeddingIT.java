@@ -1,0 +1,130 @@
+package herald.server;
+
+import herald.protocol.http1.HttpException;
+import herald.protocol.sse.SseEvent;
+import herald.protocol.sse.SseEventCollector;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedding API: request-scoped streams (the LLM shape), the subscribe hook, publishing from code. */
+class EmbeddingIT {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void shouldStreamTokensForAPostAndEndWithDone() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.stream("POST", "/v1/chat", (request, stream) -> {
+            String prompt = new String(request.body(), StandardCharsets.UTF_8);
+            if (!"Bearer secret".equals(request.header("Authorization"))) {
+                throw HttpException.of(401, "bearer token required");
+            }
+            stream.open();
+            for (String token : prompt.split(" ")) {
+                stream.send("token", token);
+            }
+            stream.send("[DONE]");
+        }))) {
+            String json = "{\"prompt\":\"tell me a story\"}";
+            TestHttp.Response response = TestHttp.exchange(herald.port(),
+                    "POST /v1/chat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer secret\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + json.length() + "\r\n\r\n" + json);
+            assertEquals(200, response.status());
+            assertEquals("text/event-stream", response.header("Content-Type"));
+            List<SseEvent> events = SseEventCollector.parse(response.body().getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of(
+                    new SseEvent("token", "{\"prompt\":\"tell", ""),
+                    new SseEvent("token", "me", ""),
+                    new SseEvent("token", "a", ""),
+                    new SseEvent("token", "story\"}", ""),
+                    new SseEvent("message", "[DONE]", "")), events);
+
+            TestHttp.Response refused = TestHttp.request(herald.port(), "POST", "/v1/chat", json);
+            assertEquals(401, refused.status());
+            assertEquals("bearer token required\n", refused.body());
+        }
+    }
+
+    @Test
+    void shouldParkOnlyTheHandlerOfASlowClient() throws Exception {
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        AtomicReference<Throwable> slowEnded = new AtomicReference<>();
+        String chunk = "x".repeat(8_192);
+        try (Herald herald = TestServer.start(b -> b
+                .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(1))
+                .stream("GET", "/v1/flood", (request, stream) -> {
+                    slowStarted.countDown();
+                    try {
+                        for (int i = 0; i < 100_000; i++) {
+                            stream.send(chunk);
+                        }
+                    } catch (IOException e) {
+                        slowEnded.set(e);
+                        throw e;
+                    }
+                }).stream("GET", "/v1/quick", (request, stream) -> stream.send("fast")))) {
+            try (Socket slow = new Socket()) {
+                slow.setReceiveBufferSize(4_096);
+                slow.connect(new java.net.InetSocketAddress("127.0.0.1", herald.port()));
+                TestHttp.write(slow, "GET /v1/flood HTTP/1.1\r\nHost: x\r\n\r\n");   // and never read
+                assertTrue(slowStarted.await(5, TimeUnit.SECONDS));
+                TestHttp.Response quick = TestHttp.request(herald.port(), "GET", "/v1/quick", null);
+                assertEquals("data: fast\n\n", quick.body());
+                assertTrue(TestServer.eventually(WAIT, () -> slowEnded.get() != null),
+                        "the stalled write timed out and ended the handler");
+            }
+        }
+    }
+
+    @Test
+    void shouldMatchPrefixRoutesAndAnswer405ForOtherMethods() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.stream("GET", "/jobs/*",
+                (request, stream) -> stream.send(request.path())))) {
+            assertEquals("data: /jobs/42/progress\n\n",
+                    TestHttp.request(herald.port(), "GET", "/jobs/42/progress", null).body());
+            assertEquals(204, TestHttp.request(herald.port(), "OPTIONS", "/jobs/1", null).status());
+        }
+    }
+
+    @Test
+    void shouldLetTheSubscribeHookRefuseOrSendFirstEvents() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.onSubscribe(subscribe -> {
+            if (subscribe.topics().contains("private")) {
+                throw HttpException.of(403, "not yours");
+            }
+            subscribe.sendFirst("unread", "{\"count\":3}");
+        }))) {
+            assertEquals(403, TestHttp.request(herald.port(), "GET", "/topics/private", null).status());
+            try (SseClient client = SseClient.open(herald.port(), "/topics/inbox")) {
+                SseEvent first = client.next(WAIT);
+                assertEquals("unread", first.type());
+                assertEquals("{\"count\":3}", first.data());
+                assertTrue(first.lastEventId().endsWith("-0"), "the first event keeps the resume position");
+                String id = herald.publish("inbox", "mail");
+                assertEquals(new SseEvent("message", "mail", id), client.next(WAIT));
+            }
+        }
+    }
+
+    @Test
+    void shouldPublishFromCodeAndValidateArguments() {
+        try (Herald herald = TestServer.start()) {
+            assertThrows(IllegalArgumentException.class, () -> herald.publish("bad//name", "x"));
+            assertThrows(IllegalArgumentException.class, () -> herald.publish("_herald/stats", "x"));
+            assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "type\nid: 1", "x"));
+            String id = herald.publish("ok", "typed", "data");
+            assertTrue(id.endsWith("-1"));
+            assertTrue(herald.deleteTopic("ok"));
+        }
+    }
+}

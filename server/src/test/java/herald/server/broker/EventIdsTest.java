@@ -1,0 +1,41 @@
+package herald.server.broker;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class EventIdsTest {
+    private final EventIds ids = new EventIds(1_700_000_000_000L);
+
+    @Test
+    void shouldFormatEpochInBase36AndSequence() {
+        assertEquals(Long.toString(1_700_000_000_000L, 36), ids.epoch());
+        assertEquals(ids.epoch() + "-42", ids.format(42));
+        assertEquals(ids.epoch() + "-1_0_7", ids.format(new long[] {1, 0, 7}));
+    }
+
+    @Test
+    void shouldParseWhatItFormats() {
+        assertArrayEquals(new long[] {42}, ids.parse(ids.format(42), 1));
+        assertArrayEquals(new long[] {1, 0, 7}, ids.parse(ids.format(new long[] {1, 0, 7}), 3));
+        assertArrayEquals(new long[] {Long.MAX_VALUE - 8}, ids.parse(ids.epoch() + "-" + (Long.MAX_VALUE - 8), 1));
+    }
+
+    @Test
+    void shouldRefuseIdsOfAnotherRunOrShapeAsUnknown() {
+        EventIds later = new EventIds(1_700_000_000_001L);
+        assertNull(ids.parse(later.format(5), 1), "another epoch");
+        assertNull(ids.parse(ids.format(new long[] {1, 2}), 1), "two positions for one topic");
+        assertNull(ids.parse(ids.format(5), 2), "one position for two topics");
+        assertNull(ids.parse(ids.epoch() + "-", 1));
+        assertNull(ids.parse(ids.epoch() + "-05", 1), "leading zero");
+        assertNull(ids.parse(ids.epoch() + "-5x", 1));
+        assertNull(ids.parse(ids.epoch() + "-+5", 1));
+        assertNull(ids.parse(ids.epoch() + "-99999999999999999999", 1), "overflow");
+        assertNull(ids.parse(ids.epoch() + "5", 1));
+        assertNull(ids.parse("", 1));
+        assertNull(ids.parse(null, 1));
+    }
+}
