@@ -59,7 +59,8 @@ public final class Herald implements AutoCloseable {
         this.watchdog = new Watchdog(100);
         this.broker = new Broker(new Broker.Settings(config.retention(), config.heartbeat(),
                 config.retry().toMillis(), config.dispatchThreads(), config.watchers(), config.maxTopics(),
-                config.maxTopicsPerSubscription(), config.maxStreamAge()), metrics, ids, limiter::release);
+                config.maxTopicsPerSubscription(), config.maxStreamAge(), config.maxConnections()), metrics, ids,
+                limiter::release);
         Router router = new Router(broker, metrics, config.publishAccess(), config.limits().maxBodyBytes(),
                 streams, hook, () -> stopping);
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),

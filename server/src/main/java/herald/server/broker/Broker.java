@@ -41,9 +41,13 @@ public final class Broker implements AutoCloseable {
      * @param maxTopics                topics known at once; creating more answers 503
      * @param maxTopicsPerSubscription topics one stream may name
      * @param maxStreamAge             a stream is ended (and its client reconnects) after this; zero: never
+     * @param maxSubscribers           subscribers at once (the connection limit): sizes the dispatch queue, which
+     *                                 holds each subscriber and each shard at most once, so that queuing never
+     *                                 blocks a publisher
      */
     public record Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
-                           int watchers, int maxTopics, int maxTopicsPerSubscription, Duration maxStreamAge) {
+                           int watchers, int maxTopics, int maxTopicsPerSubscription, Duration maxStreamAge,
+                           int maxSubscribers) {
         public Settings {
             if (heartbeat.toMillis() < 10) {
                 throw new IllegalArgumentException("heartbeat must be at least 10 ms: heartbeat=" + heartbeat);
@@ -82,7 +86,8 @@ public final class Broker implements AutoCloseable {
         this.metrics = metrics;
         this.ids = ids;
         this.connectionClosed = connectionClosed;
-        this.dispatcher = new Dispatcher(settings.dispatchThreads(), 1 << 16, metrics);
+        int queue = (int) Math.min(1 << 22, Math.max(1 << 16, 2L * settings.maxSubscribers() + settings.maxTopics()));
+        this.dispatcher = new Dispatcher(settings.dispatchThreads(), queue, metrics);
         this.watchers = new Watcher[settings.watchers()];
         for (int i = 0; i < watchers.length; i++) {
             watchers[i] = new Watcher("herald-watch-" + i, dispatcher);
