@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 herald_need_maven
 
 echo "herald: building with JDK at $JAVA_HOME"
-mvn -B -q -ntp -DskipTests -pl server -am package
+mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl server -am package
 jar=$(ls server/target/herald-server-*-all.jar | head -n 1)
 exec java -jar "$jar" "$@"

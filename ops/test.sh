@@ -16,4 +16,4 @@ fi
 herald_need_maven
 
 echo "herald: testing with JDK at $JAVA_HOME"
-exec mvn -B -ntp verify "$@"
+exec mvn -B -ntp -Dstyle.color=never verify "$@"

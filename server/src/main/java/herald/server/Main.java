@@ -119,7 +119,10 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(herald::close, "herald-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            herald.close();
+            System.out.println("herald: stopped");   // JUL's own hook may already have closed its handlers
+        }, "herald-shutdown"));
         int port = herald.port();
         System.out.printf("""
                 Herald %s on port %d. Dashboard: http://localhost:%d/
