@@ -83,7 +83,8 @@ final class TopicSubscriber extends Subscriber {
                 int events = run.eventCount();
                 gather[0] = first;
                 int n = 1;
-                if (log.read(last, run, RUN_BYTES, Integer.MAX_VALUE) == EventLog.RUN) {
+                if (first.remaining() < RUN_BYTES
+                        && log.read(last, run, RUN_BYTES, Integer.MAX_VALUE) == EventLog.RUN) {
                     gather[n++] = view(run, first);     // the backlog continues in the next segment
                     last = run.lastSeq();
                     events += run.eventCount();
