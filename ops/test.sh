@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of every module: unit tests (surefire) and socket-level *IT tests (failsafe).
-# Installs what the tests need when it is missing (Chromium for the browser test, curl),
+# Installs what the tests need when it is missing (Chromium for the browser test, nginx and openssl
+# for the proxy test, curl),
 # and finds a JDK 21+ on its own. Extra arguments go to Maven, e.g. ops/test.sh -pl protocol.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "herald: installing test dependencies: ${missing[*]}"
     herald_apt_install "${missing[@]}"
