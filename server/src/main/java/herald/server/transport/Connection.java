@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class Connection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int READ_BUFFER_BYTES = 4_096;
+    /** Answers to pipelined requests kept back to go out in one write, at most. */
+    private static final int MAX_HELD_BYTES = 16_384;
 
     /** Timeouts of one connection's blocking calls. */
     public record Timeouts(long headNanos, long idleNanos, long bodyNanos, long writeNanos) {
@@ -48,6 +50,7 @@ public final class Connection implements Runnable {
     private final Metrics metrics;
     private final RequestParser parser;
     private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
+    private ByteBuffer held;                      // answers kept back while pipelined requests wait in `in`
     private final ResponseWriter response;
     private InetAddress remote;
     private RequestHead head;
@@ -134,6 +137,7 @@ public final class Connection implements Runnable {
                     return parsed;
                 }
             }
+            flushHeld();                    // before waiting for the client: it may be waiting for these
             in.clear();
             int n = channel.read(in);
             in.flip();
@@ -207,6 +211,7 @@ public final class Connection implements Runnable {
                     continue;
                 }
             }
+            flushHeld();
             in.clear();
             int n = channel.read(in);
             in.flip();
@@ -227,20 +232,52 @@ public final class Connection implements Runnable {
         return ByteBuffer.allocate((int) size).put(body.flip());
     }
 
-    /** Writes all of {@code bytes}, blocking, within {@code writeTimeout}. */
-    public void write(ByteBuffer bytes) throws IOException {
-        guard.deadlineIn(timeouts.writeNanos());
-        try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+    /**
+     * Sends one complete answer: at once, or, while the client's next pipelined requests are already read
+     * and waiting, kept back to go out with the following answers in one write.
+     */
+    void respond(ByteBuffer headBytes, byte[] body) throws IOException {
+        int size = headBytes.remaining() + body.length;
+        if (in.hasRemaining() && !closeAfterResponse && size <= MAX_HELD_BYTES) {
+            if (held == null) {
+                held = ByteBuffer.allocate(MAX_HELD_BYTES);
             }
-        } finally {
-            guard.clearDeadline();
+            if (held.remaining() < size) {
+                flushHeld();
+            }
+            held.put(headBytes).put(body);
+            return;
+        }
+        write(new ByteBuffer[] {headBytes, ByteBuffer.wrap(body)}, 2);
+    }
+
+    private void flushHeld() throws IOException {
+        if (held != null && held.position() > 0) {
+            held.flip();
+            writeNow(new ByteBuffer[] {held}, 1);
+            held.clear();
         }
     }
 
-    /** Writes all of several buffers, blocking, within {@code writeTimeout}. */
+    /** Writes all of {@code bytes} (after any answers kept back), blocking, within {@code writeTimeout}. */
+    public void write(ByteBuffer bytes) throws IOException {
+        write(new ByteBuffer[] {bytes}, 1);
+    }
+
+    /** Writes all of several buffers (after any answers kept back), blocking, within {@code writeTimeout}. */
     public void write(ByteBuffer[] buffers, int count) throws IOException {
+        if (held != null && held.position() > 0) {
+            ByteBuffer[] all = new ByteBuffer[count + 1];
+            all[0] = held.flip();
+            System.arraycopy(buffers, 0, all, 1, count);
+            writeNow(all, count + 1);
+            held.clear();
+        } else {
+            writeNow(buffers, count);
+        }
+    }
+
+    private void writeNow(ByteBuffer[] buffers, int count) throws IOException {
         long remaining = 0;
         for (int i = 0; i < count; i++) {
             remaining += buffers[i].remaining();
@@ -268,7 +305,8 @@ public final class Connection implements Runnable {
      * Gives the channel away: no deadline applies any more, this thread will not close it, and the new
      * owner releases the connection slot ({@link ConnectionLimiter#release()}) when it closes it.
      */
-    public SocketChannel handOver() {
+    public SocketChannel handOver() throws IOException {
+        flushHeld();
         handedOver = true;
         guard.clearDeadline();
         watchdog.release(guard);
@@ -276,6 +314,13 @@ public final class Connection implements Runnable {
     }
 
     private void close() {
+        if (!guard.expired()) {
+            try {
+                flushHeld();                // answers to the last pipelined requests
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "connection ended before its last answers: " + e);
+            }
+        }
         watchdog.release(guard);
         try {
             channel.close();

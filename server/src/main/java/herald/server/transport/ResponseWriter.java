@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 public final class ResponseWriter {
     private static final HeaderLine SERVER = HeaderLine.of("Server", "herald");
     private static final HeaderLine VARY_ORIGIN = HeaderLine.of("Vary", "Origin");
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final Connection connection;
     private final DateHeader date;
@@ -103,18 +104,13 @@ public final class ResponseWriter {
     public void send(byte[] body) throws IOException {
         header("Content-Length", body.length);
         endHead();
-        ByteBuffer headBytes = head.flip();
-        if (isHead() || body.length == 0) {
-            connection.write(headBytes);
-        } else {
-            connection.write(new ByteBuffer[] {headBytes, ByteBuffer.wrap(body)}, 2);
-        }
+        connection.respond(head.flip(), isHead() ? NO_BYTES : body);
     }
 
     /** Sends a head with no body and no Content-Length (for 204, and for 200 to a HEAD on a stream). */
     public void sendWithoutBody() throws IOException {
         endHead();
-        connection.write(head.flip());
+        connection.respond(head.flip(), NO_BYTES);
     }
 
     /**
