@@ -352,7 +352,7 @@ public final class Broker implements AutoCloseable {
                         subscriber.close(Subscriber.CloseReason.MAX_AGE);   // its client reconnects and resumes
                         continue;
                     }
-                    if (now - subscriber.lastWriteTick >= heartbeatTicks && !subscriber.heartbeatDue) {
+                    if (now - subscriber.lastWriteTick() >= heartbeatTicks && !subscriber.heartbeatDue) {
                         subscriber.heartbeatDue = true;
                         due = true;
                     }

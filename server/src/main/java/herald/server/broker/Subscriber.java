@@ -40,10 +40,12 @@ abstract class Subscriber implements Runnable {
     static final int RUN_BYTES = 256 << 10;
 
     private static final VarHandle STATE;
+    private static final VarHandle LAST_WRITE_TICK;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Subscriber.class, "state", int.class);
+            LAST_WRITE_TICK = MethodHandles.lookup().findVarHandle(Subscriber.class, "lastWriteTick", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -54,7 +56,7 @@ abstract class Subscriber implements Runnable {
     private volatile int state;
     private SelectionKey key;               // set once by attach, before the first offer
     volatile boolean heartbeatDue;          // set by the heartbeat timer, cleared by the writer
-    volatile long lastWriteTick;            // written by the writer, read by the heartbeat timer
+    private long lastWriteTick;             // written by the writer (opaque), read by the heartbeat timer
     final long attachedTick;                // when the stream was handed to the broker
     int junkBytes;                          // bytes the client sent after its request; watcher thread only
 
@@ -178,9 +180,16 @@ abstract class Subscriber implements Runnable {
     }
 
     /** Marks one write: the heartbeat timer measures idleness from here. */
+    /** When this subscriber last wrote, in broker ticks (opaque read, for the heartbeat timer). */
+    final long lastWriteTick() {
+        return (long) LAST_WRITE_TICK.getOpaque(this);
+    }
+
     final void wrote() {
-        lastWriteTick = broker.tick();
-        heartbeatDue = false;
+        LAST_WRITE_TICK.setOpaque(this, broker.tick());   // read only by the heartbeat timer: no fence needed
+        if (heartbeatDue) {
+            heartbeatDue = false;
+        }
     }
 
     enum CloseReason {

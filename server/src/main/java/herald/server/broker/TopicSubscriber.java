@@ -89,7 +89,7 @@ final class TopicSubscriber extends Subscriber {
                     last = run.lastSeq();
                     events += run.eventCount();
                 }
-                long written = channel.write(gather, 0, n);
+                long written = n == 1 ? channel.write(first) : channel.write(gather, 0, n);   // write(2) over writev(2)
                 scratch.writes++;
                 scratch.bytes += written;
                 if (gather[n - 1].hasRemaining()) {
