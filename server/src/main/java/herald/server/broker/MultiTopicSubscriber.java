@@ -208,6 +208,11 @@ final class MultiTopicSubscriber extends Subscriber {
     }
 
     @Override
+    int gatherSlots() {
+        return DeliveryScratch.MAX_GATHER;
+    }
+
+    @Override
     boolean overtaken() {
         for (int t = 0; t < topics.length; t++) {
             EventLog log = topics[t].log();

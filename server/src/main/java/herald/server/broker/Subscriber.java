@@ -113,7 +113,7 @@ abstract class Subscriber implements Runnable {
                 close(CloseReason.CLIENT_GONE);
                 return;
             } finally {
-                scratch.clearGather(DeliveryScratch.MAX_GATHER);
+                scratch.clearGather(gatherSlots());
             }
             if (result == GONE) {
                 return;
@@ -159,6 +159,9 @@ abstract class Subscriber implements Runnable {
      *         more to write) or {@link #GONE} (closed, e.g. cut off)
      */
     abstract int writeAvailable(DeliveryScratch scratch) throws IOException;
+
+    /** How many slots of the scratch gather array {@link #writeAvailable} may fill. */
+    abstract int gatherSlots();
 
     /** While WAITING: whether the next event it needs has left the log, so it can never catch up. */
     abstract boolean overtaken();

@@ -83,12 +83,13 @@ final class TopicSubscriber extends Subscriber {
                 int events = run.eventCount();
                 gather[0] = first;
                 int n = 1;
-                if (first.remaining() < RUN_BYTES
+                if (run.more() && first.remaining() < RUN_BYTES
                         && log.read(last, run, RUN_BYTES, Integer.MAX_VALUE) == EventLog.RUN) {
                     gather[n++] = view(run, first);     // the backlog continues in the next segment
                     last = run.lastSeq();
                     events += run.eventCount();
                 }
+                boolean more = run.more();
                 long written = n == 1 ? channel.write(first) : channel.write(gather, 0, n);   // write(2) over writev(2)
                 scratch.writes++;
                 scratch.bytes += written;
@@ -108,6 +109,9 @@ final class TopicSubscriber extends Subscriber {
                 pendingLast = last;
                 scratch.events += events;
                 budget -= written;
+                if (!more) {
+                    break;                              // nothing newer yet: its publish will offer us again
+                }
                 if (budget <= 0) {
                     return YIELD;
                 }
@@ -117,6 +121,11 @@ final class TopicSubscriber extends Subscriber {
             return writeHeartbeat(scratch);
         }
         return DONE;
+    }
+
+    @Override
+    int gatherSlots() {
+        return 3;
     }
 
     private int writeHeartbeat(DeliveryScratch scratch) throws IOException {

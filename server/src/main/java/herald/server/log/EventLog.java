@@ -241,10 +241,13 @@ public final class EventLog {
             return OVERTAKEN;                   // its segment was evicted by bytes
         }
         long last = seq;
+        boolean more = true;                    // whether an event after the run may be readable right away
         while (last - seq + 1 < maxEvents) {
             long next = last + 1;
             int j = (int) next & slotMask;
-            if ((long) SLOT_SEQ.getAcquire(slotSeq, j) != next) {
+            long nextHeld = (long) SLOT_SEQ.getAcquire(slotSeq, j);
+            if (nextHeld != next) {
+                more = nextHeld > next || -nextHeld > next;   // lapped: the next read says so
                 break;
             }
             int nextSegment = slotSegment[j];
@@ -257,7 +260,7 @@ public final class EventLog {
             to = nextTo;                        // records of one segment lie back to back
             last = next;
         }
-        run.set(segment, from, to, seq, last);
+        run.set(segment, from, to, seq, last, more);
         return RUN;
     }
 

@@ -14,12 +14,14 @@ public final class Run {
     private int to;
     private long firstSeq;
     private long lastSeq;
+    private boolean more;
 
     /** An empty run, for one reader to reuse. */
     public Run() {
     }
 
-    void set(Segment segment, int from, int to, long firstSeq, long lastSeq) {
+    void set(Segment segment, int from, int to, long firstSeq, long lastSeq, boolean more) {
+        this.more = more;
         this.segment = segment;
         this.from = from;
         this.to = to;
@@ -69,6 +71,15 @@ public final class Run {
 
     public long lastSeq() {
         return lastSeq;
+    }
+
+    /**
+     * Whether the run was cut with the next event already published (at a segment's end, or at a size limit),
+     * so that reading again right away finds more. False when the run ends at the newest published event:
+     * a later publish will offer the reader again.
+     */
+    public boolean more() {
+        return more;
     }
 
     public int eventCount() {
