@@ -2,6 +2,7 @@ package herald.protocol.sse;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -51,6 +52,19 @@ public final class SseEncoder {
     private static final byte[] COMMENT = ascii(": ");
     private static final byte[] HEARTBEAT = ascii(":\n");   // an empty comment line: a keep-alive clients ignore
     private static final byte[] NO_BYTES = {};
+
+    /** "00" to "99" as two ASCII bytes in one {@code short}, for either byte order. */
+    private static final short[] DIGIT_PAIRS_BIG_ENDIAN = new short[100];
+    private static final short[] DIGIT_PAIRS_LITTLE_ENDIAN = new short[100];
+
+    static {
+        for (int n = 0; n < 100; n++) {
+            int tens = '0' + n / 10;
+            int ones = '0' + n % 10;
+            DIGIT_PAIRS_BIG_ENDIAN[n] = (short) (tens << 8 | ones);
+            DIGIT_PAIRS_LITTLE_ENDIAN[n] = (short) (ones << 8 | tens);
+        }
+    }
 
     private SseEncoder() {
     }
@@ -384,10 +398,16 @@ public final class SseEncoder {
     private static int putDecimal(ByteBuffer out, int at, long value) {
         int digits = decimalLength(value);
         Objects.checkFromIndexSize(at, digits, out.limit());
+        short[] pairs = out.order() == ByteOrder.BIG_ENDIAN ? DIGIT_PAIRS_BIG_ENDIAN : DIGIT_PAIRS_LITTLE_ENDIAN;
         long v = value;
-        for (int i = at + digits - 1; i >= at; i--) {
-            out.put(i, (byte) ('0' + (int) (v % 10)));
-            v /= 10;
+        int i = at + digits;
+        while (i - at >= 2) {                               // two digits per store, right to left
+            i -= 2;
+            out.putShort(i, pairs[(int) (v % 100)]);
+            v /= 100;
+        }
+        if (i > at) {
+            out.put(at, (byte) ('0' + (int) v));
         }
         return at + digits;
     }

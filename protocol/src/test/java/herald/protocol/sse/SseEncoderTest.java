@@ -311,4 +311,23 @@ class SseEncoderTest {
                 () -> SseEncoder.encode(out, 20, null, data, 0, data.length, null, -1, -1));
         assertEquals(0, out.position());
     }
+
+    @Test
+    void shouldWriteDecimalIdsAndRetriesOfEveryLengthInEitherByteOrder() {
+        byte[] data = utf8("x");
+        byte[] prefix = utf8("p-");
+        long[] values = {0, 7, 10, 99, 100, 12_345, 1_000_000, 987_654_321, Long.MAX_VALUE};
+        for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN)) {
+            for (ByteBuffer out : List.of(ByteBuffer.allocate(128), ByteBuffer.allocateDirect(128))) {
+                for (long value : values) {
+                    out.clear().order(order);
+                    int n = SseEncoder.encode(out, null, data, 0, 1, prefix, value, value);
+                    byte[] bytes = new byte[n];
+                    out.flip().get(bytes);
+                    assertEquals("retry: " + value + "\ndata: x\nid: p-" + value + "\n\n", new String(bytes, UTF_8),
+                            order + " " + value);
+                }
+            }
+        }
+    }
 }
