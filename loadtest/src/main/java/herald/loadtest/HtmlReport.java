@@ -79,37 +79,14 @@ final class HtmlReport {
     }
 
     private static void comparison(StringBuilder s, List<Map<String, Object>> results) {
-        if (Reports.targets(results).size() < 2) {
+        List<List<String>> table = Reports.comparisonTable(results);
+        if (table.isEmpty()) {
             return;
         }
-        s.append("<h2>Comparison across targets</h2>\n<p class=\"muted\">Latest run of each target; ratios are "
-                + "reference / target.</p>\n");
-        for (Map.Entry<String, Map<String, Map<String, Object>>> e
-                : Reports.latestByRunAndTarget(results).entrySet()) {
-            Map<String, Map<String, Object>> byTarget = e.getValue();
-            if (byTarget.size() < 2) {
-                continue;
-            }
-            String scenario = String.valueOf(byTarget.values().iterator().next().get("scenario"));
-            String ref = Reports.reference(byTarget.keySet());
-            List<String> others = byTarget.keySet().stream().filter(t -> !t.equals(ref)).toList();
-            List<String> header = new ArrayList<>(List.of(e.getKey()));
-            header.addAll(byTarget.keySet());
-            others.forEach(o -> header.add(ref + "/" + o));
-            List<List<String>> rows = new ArrayList<>();
-            for (Reports.Metric m : Reports.metrics(scenario)) {
-                List<String> row = new ArrayList<>(List.of(m.name() + (m.higherIsBetter() ? " ↑" : " ↓")));
-                for (Map<String, Object> r : byTarget.values()) {
-                    row.add(Reports.fmt(Reports.number(r, m.path()), 2));
-                }
-                Double refValue = Reports.number(byTarget.get(ref), m.path());
-                for (String o : others) {
-                    row.add(Reports.ratio(refValue, Reports.number(byTarget.get(o), m.path())));
-                }
-                rows.add(row);
-            }
-            table(s, header, rows);
-        }
+        s.append("<h2>Comparison across targets</h2>\n<p class=\"muted\">Latest run of each target per run; ratios "
+                + "are reference / target (↑ more is better, ↓ less is better); the last column compares with the "
+                + "best other target on that row.</p>\n");
+        table(s, table.get(0), table.subList(1, table.size()));
     }
 
     private static void plots(StringBuilder s, List<Map<String, Object>> results) {

@@ -10,6 +10,11 @@ import java.util.concurrent.TimeUnit;
  * published. Measures the connect rate achieved (N over the time until all streamed) and, given the server's
  * PID, its RSS before connecting and at the end of the hold: the delta over N is the server's memory per
  * connection. The kernel's socket memory (host-wide: both ends, on loopback) is reported beside it.
+ *
+ * <p>Optional steps that make the readings comparable across servers: {@code --warmup-connections W} first runs
+ * a round of W subscriptions that connect, stream and close (code paths warm, lazily built structures built),
+ * then waits {@code --settle}; {@code --jvm-gc} (for JVM servers) forces a full GC right before the baseline and
+ * right before the reading at the end of the hold, and reads the heap used after each ({@link JvmProbe}).
  */
 final class IdleConnections implements Scenario {
 
@@ -25,7 +30,11 @@ final class IdleConnections implements Scenario {
 
     @Override
     public long boundNanos(RunContext ctx) {
-        return ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("duration", "10s");
+        long warm = ctx.options.integer("warmup-connections", 0);
+        long round = warm == 0 ? 0 : ctx.connectBoundNanos(warm) + ctx.options.nanos("settle", "3s")
+                + TimeUnit.SECONDS.toNanos(2);
+        long gc = ctx.options.flag("jvm-gc") ? TimeUnit.SECONDS.toNanos(150) : 0;
+        return round + gc + ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("duration", "10s");
     }
 
     private static int subscribers(RunContext ctx) {
@@ -39,8 +48,18 @@ final class IdleConnections implements Scenario {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", n);
         parameters.put("holdSeconds", hold / 1e9);
-        Map<String, Object> result = ctx.result("idle", parameters);
+        int warm = (int) ctx.options.integer("warmup-connections", 0);
+        long settle = ctx.options.nanos("settle", "3s");
+        boolean gc = ctx.options.flag("jvm-gc") && ctx.server != null;
+        parameters.put("warmupConnections", warm);
+        parameters.put("settleSeconds", warm == 0 ? 0 : settle / 1e9);
+        parameters.put("fullGcBeforeReadings", gc);
+        Map<String, Object> result = ctx.result("idle-" + n, parameters);
 
+        if (warm > 0) {
+            warmupRound(ctx, warm, settle);
+        }
+        long heapBefore = gc ? gcAndHeap(ctx, "baseline") : -1;
         KernelMemory kernelBefore = KernelMemory.sample();
         ProcessTree.Sample before = ctx.server == null ? null : ctx.server.sample();
         try (SubscriberFleet fleet = ctx.newFleet(n)) {
@@ -50,6 +69,7 @@ final class IdleConnections implements Scenario {
             Window w = monitor.open("hold");
             monitor.runFor(hold, TimeUnit.SECONDS.toNanos(1));
             monitor.close(w);
+            long heapAfter = gc ? gcAndHeap(ctx, "end of the hold") : -1;
             ProcessTree.Sample after = ctx.server == null ? null : ctx.server.sample();
             KernelMemory kernelAfter = KernelMemory.sample();
             long held = monitor.streaming();
@@ -71,6 +91,11 @@ final class IdleConnections implements Scenario {
                 s.put("rssPerConnectionBytes", held == 0 ? null : (after.rssBytes() - before.rssBytes()) / held);
                 s.put("cpuSecondsDuringHold", Latency.round((w.endServerCpu - w.startServerCpu) / 1e9));
                 s.put("processes", after.processes());
+                if (heapBefore >= 0 && heapAfter >= 0) {
+                    s.put("heapUsedAfterGcBeforeBytes", heapBefore);
+                    s.put("heapUsedAfterGcAfterBytes", heapAfter);
+                    s.put("heapPerConnectionBytes", held == 0 ? null : (heapAfter - heapBefore) / held);
+                }
                 List<List<Long>> samples = w.rss.stream().map(p -> List.of(p[0], p[1])).toList();
                 s.put("rssSamples", samples);
                 result.put("server", s);
@@ -81,6 +106,13 @@ final class IdleConnections implements Scenario {
             k.put("slabBytesDelta", kernelAfter.slabBytes() - kernelBefore.slabBytes());
             k.put("slabBytesPerConnection", held == 0 ? null
                     : (kernelAfter.slabBytes() - kernelBefore.slabBytes()) / held);
+            k.put("tcpBufferBytesPerConnection", held == 0 ? null
+                    : (kernelAfter.tcpBufferBytes() - kernelBefore.tcpBufferBytes()) / held);
+            long kernelDelta = kernelAfter.slabBytes() - kernelBefore.slabBytes()
+                    + kernelAfter.tcpBufferBytes() - kernelBefore.tcpBufferBytes();
+            // both ends of each connection: the server's socket is about half (the client's is the same kind)
+            k.put("bothEndsBytesPerConnection", held == 0 ? null : kernelDelta / held);
+            k.put("serverShareBytesPerConnection", held == 0 ? null : kernelDelta / 2 / held);
             k.put("tcpSocketsDelta", kernelAfter.tcpSockets() - kernelBefore.tcpSockets());
             result.put("kernel", k);
             result.put("loadGenerator", Map.of("cpuSeconds", Latency.round(monitor.loadCpu() / 1e9),
@@ -89,6 +121,32 @@ final class IdleConnections implements Scenario {
             result.put("headline", headline(result));
         }
         return List.of(result);
+    }
+
+    /**
+     * The warm-up round: {@code n} subscriptions connect, stream for a second and close; then {@code settle}
+     * passes so the server has let go of them before the baseline is read.
+     */
+    private static void warmupRound(RunContext ctx, int n, long settle) {
+        System.out.printf("[idle] warm-up round: %d subscription(s) connect, stream and close, then %.1f s%n", n,
+                settle / 1e9);
+        try (SubscriberFleet fleet = ctx.newFleet(n)) {
+            Monitor monitor = new Monitor("idle-warmup", fleet, ctx.server);
+            Phases.connect(ctx, monitor, fleet, n, false, n);
+            monitor.runFor(TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+        }
+        Monitor.sleep(settle);
+    }
+
+    /** Full GC in every server process, then the heap used (the live heap). */
+    private static long gcAndHeap(RunContext ctx, String when) {
+        long t = System.nanoTime();
+        JvmProbe.fullGc(ctx.server.roots());
+        long used = JvmProbe.heapUsedBytes(ctx.server.roots());
+        System.out.printf("[idle] full GC before the %s reading: heap used %.1f MiB (%.1f s)%n", when,
+                used / 1048576.0, (System.nanoTime() - t) / 1e9);
+        Monitor.sleep(TimeUnit.MILLISECONDS.toNanos(500));
+        return used;
     }
 
     @SuppressWarnings("unchecked")
@@ -101,6 +159,15 @@ final class IdleConnections implements Scenario {
         if (server != null && server.get("rssPerConnectionBytes") != null) {
             s += String.format(", server RSS %.2f KiB/connection",
                     ((Number) server.get("rssPerConnectionBytes")).doubleValue() / 1024);
+            if (server.get("heapPerConnectionBytes") != null) {
+                s += String.format(", heap after GC %.2f KiB/connection",
+                        ((Number) server.get("heapPerConnectionBytes")).doubleValue() / 1024);
+            }
+        }
+        Map<String, Object> kernel = (Map<String, Object>) r.get("kernel");
+        if (kernel != null && kernel.get("serverShareBytesPerConnection") != null) {
+            s += String.format(", kernel %.2f KiB/connection (server side, half of both ends)",
+                    ((Number) kernel.get("serverShareBytesPerConnection")).doubleValue() / 1024);
         }
         return s;
     }

@@ -41,40 +41,16 @@ final class MarkdownSummary {
     }
 
     private static void comparison(StringBuilder s, List<Map<String, Object>> results) {
-        if (Reports.targets(results).size() < 2) {
+        List<List<String>> table = Reports.comparisonTable(results);
+        if (table.isEmpty()) {
             return;
         }
         s.append("## Comparison across targets\n\n");
-        s.append("Latest run of each target; ratios are reference / target (for times, memory and CPU, below 1 "
-                + "means the reference uses less).\n\n");
-        for (Map.Entry<String, Map<String, Map<String, Object>>> e
-                : Reports.latestByRunAndTarget(results).entrySet()) {
-            Map<String, Map<String, Object>> byTarget = e.getValue();
-            if (byTarget.size() < 2) {
-                continue;
-            }
-            String scenario = String.valueOf(byTarget.values().iterator().next().get("scenario"));
-            String ref = Reports.reference(byTarget.keySet());
-            List<String> others = byTarget.keySet().stream().filter(t -> !t.equals(ref)).toList();
-            List<String> header = new java.util.ArrayList<>(List.of("metric (" + e.getKey() + ")"));
-            header.addAll(byTarget.keySet());
-            others.forEach(o -> header.add(ref + "/" + o));
-            List<List<String>> rows = new java.util.ArrayList<>();
-            for (Reports.Metric m : Reports.metrics(scenario)) {
-                String arrow = m.higherIsBetter() ? " ↑" : " ↓";
-                List<String> row = new java.util.ArrayList<>(List.of(m.name() + arrow));
-                for (Map<String, Object> r : byTarget.values()) {
-                    row.add(Reports.fmt(Reports.number(r, m.path()), 2));
-                }
-                Double refValue = Reports.number(byTarget.get(ref), m.path());
-                for (String o : others) {
-                    row.add(Reports.ratio(refValue, Reports.number(byTarget.get(o), m.path())));
-                }
-                rows.add(row);
-            }
-            table(s, header, rows);
-            s.append('\n');
-        }
+        s.append("Latest run of each target per run; ratios are reference / target (↑: more is better, so above 1 "
+                + "means the reference is ahead; ↓: times, memory and CPU, so below 1 means the reference uses "
+                + "less). The last column compares with the best other target on that row.\n\n");
+        table(s, table.get(0), table.subList(1, table.size()));
+        s.append('\n');
     }
 
     static void table(StringBuilder s, List<String> header, List<List<String>> rows) {

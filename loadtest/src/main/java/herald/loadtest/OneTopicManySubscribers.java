@@ -83,6 +83,7 @@ class OneTopicManySubscribers implements Scenario {
                 ctx.target, n, rateText(rate), bytes, warmup / 1e9, duration / 1e9);
 
         ProcessTree.Sample before = ctx.server == null ? null : ctx.server.sample();
+        KernelMemory kernelBefore = KernelMemory.sample();
         try (SubscriberFleet fleet = ctx.newFleet(n)) {
             Monitor monitor = new Monitor(name, fleet, ctx.server);
             double connectSeconds = Phases.connect(ctx, monitor, fleet, n, false, n);
@@ -106,6 +107,19 @@ class OneTopicManySubscribers implements Scenario {
                 server.put("rssAtEndBytes", w.endRss);
                 server.put("rssPerConnectionBytes", streaming == 0 ? null : (w.endRss - before.rssBytes()) / streaming);
                 result.put("server", server);
+            }
+            long streamingAtEnd = w.endCounters[Counter.STREAMING.ordinal()];
+            if (streamingAtEnd > 0) {
+                // host-wide, both ends of each loopback connection, events in flight included (c100k reports this)
+                long delta = w.endKernel.slabBytes() - kernelBefore.slabBytes()
+                        + w.endKernel.tcpBufferBytes() - kernelBefore.tcpBufferBytes();
+                Map<String, Object> kernel = new LinkedHashMap<>();
+                kernel.put("scope", "host-wide, both ends of each loopback connection");
+                kernel.put("slabBytesDelta", w.endKernel.slabBytes() - kernelBefore.slabBytes());
+                kernel.put("tcpBufferBytesDelta", w.endKernel.tcpBufferBytes() - kernelBefore.tcpBufferBytes());
+                kernel.put("bothEndsBytesPerConnection", delta / streamingAtEnd);
+                kernel.put("serverShareBytesPerConnection", delta / 2 / streamingAtEnd);
+                result.put("kernel", kernel);
             }
             result.put("publisher", RunContext.publisher(monitor.publisher()));
             result.put("tail", tail);

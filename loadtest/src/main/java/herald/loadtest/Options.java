@@ -54,6 +54,12 @@ final class Options {
             spec("Load", "drain", "DURATION", "after publishing stops, wait this long at most for the last events "
                     + "(default 5s)"),
             spec("Load", "resume", "true|false", "send Last-Event-ID when reconnecting (default true)"),
+            spec("Load", "warmup-connections", "W", "idle: first a warm-up round of W subscriptions that connect, "
+                    + "stream and close, then --settle, then the baseline reading (default 0: no round)"),
+            spec("Load", "settle", "DURATION", "idle: pause after the warm-up round (default 3s)"),
+            spec("Load", "jvm-gc", null, "idle: the server is a JVM: force a full GC (jcmd PID GC.run) right "
+                    + "before the baseline and the final reading, and report the heap used after each "
+                    + "(GC.heap_info)"),
             spec("Publisher", "publish-connections", "L", "keep-alive connections per publish URL; events go "
                     + "round-robin, order is checked per connection (default 2)"),
             spec("Publisher", "pipeline", "N", "requests in flight per publish connection, 1 for no pipelining "

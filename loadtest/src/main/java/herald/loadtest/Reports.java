@@ -59,8 +59,12 @@ final class Reports {
                 c.add(col("connects/s", "rates.connectsPerSecond", 0));
                 c.add(new Column("server RSS/conn (KiB)", r -> fmt(div(number(r, "server.rssPerConnectionBytes"),
                         1024), 2)));
+                c.add(new Column("heap after GC/conn (KiB)", r -> fmt(div(number(r,
+                        "server.heapPerConnectionBytes"), 1024), 2)));
                 c.add(new Column("kernel slab/conn (KiB, both ends)", r -> fmt(div(number(r,
                         "kernel.slabBytesPerConnection"), 1024), 2)));
+                c.add(new Column("kernel server share/conn (KiB)", r -> fmt(div(number(r,
+                        "kernel.serverShareBytesPerConnection"), 1024), 2)));
                 c.add(col("failures", "counts.connectFailures", 0));
             }
             case "fanout", "single" -> {
@@ -116,20 +120,81 @@ final class Reports {
     static List<Metric> metrics(String scenario) {
         return switch (scenario) {
             case "idle" -> List.of(new Metric("server RSS per connection (bytes)", "server.rssPerConnectionBytes",
-                    false), new Metric("connects/s", "rates.connectsPerSecond", true));
+                    false), new Metric("heap after GC per connection (bytes)", "server.heapPerConnectionBytes", false),
+                    new Metric("kernel per connection, server's half (bytes)", "kernel.serverShareBytesPerConnection",
+                            false), new Metric("connects/s", "rates.connectsPerSecond", true));
             case "fanout", "single" -> List.of(
                     new Metric("delivered events/s", "measured.deliveredPerSecond", true),
                     new Metric("p50 latency (us)", "measured.latency.p50", false),
                     new Metric("p99 latency (us)", "measured.latency.p99", false),
                     new Metric("p999 latency (us)", "measured.latency.p999", false),
                     new Metric("server CPU s per M deliveries", "measured.serverCpuSecondsPerMillionDeliveries",
-                            false));
+                            false),
+                    new Metric("server CPU %", "measured.serverCpuPercent", false),
+                    new Metric("load generator CPU s", "measured.loadGeneratorCpuSeconds", false));
             case "reconnect" -> List.of(new Metric("time to recover (s)", "storm.recoverSeconds", false),
                     new Metric("lost events", "counts.gapEvents", false));
             case "slow" -> List.of(new Metric("healthy p99 ratio with/without", "comparison.p99Ratio", false),
                     new Metric("server RSS growth (B/s)", "serverMemory.rssGrowthBytesPerSecondSecondHalf", false));
             default -> List.of();
         };
+    }
+
+    /**
+     * The comparison across targets as one table: a row per run key and metric (run keys in first-seen order),
+     * a column per target (every target of any run, the reference first), then reference / target for each other
+     * target, then reference / the best other target on that row (best by the metric's direction). Empty when
+     * fewer than two targets.
+     *
+     * @return the header, then the rows
+     */
+    static List<List<String>> comparisonTable(List<Map<String, Object>> results) {
+        Set<String> all = targets(results);
+        if (all.size() < 2) {
+            return List.of();
+        }
+        String ref = reference(all);
+        List<String> targets = new ArrayList<>(List.of(ref));
+        all.stream().filter(t -> !t.equals(ref)).forEach(targets::add);
+        List<String> others = targets.subList(1, targets.size());
+        List<List<String>> table = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("run", "metric"));
+        header.addAll(targets);
+        others.forEach(o -> header.add(ref + "/" + o));
+        header.add(ref + "/best other");
+        table.add(header);
+        for (Map.Entry<String, Map<String, Map<String, Object>>> e : latestByRunAndTarget(results).entrySet()) {
+            Map<String, Map<String, Object>> byTarget = e.getValue();
+            if (byTarget.size() < 2 || !byTarget.containsKey(ref)) {
+                continue;
+            }
+            String scenario = String.valueOf(byTarget.values().iterator().next().get("scenario"));
+            for (Metric m : metrics(scenario)) {
+                List<String> row = new ArrayList<>(List.of(String.valueOf(byTarget.get(ref).get("run")),
+                        m.name() + (m.higherIsBetter() ? " ↑" : " ↓")));
+                boolean any = false;
+                for (String t : targets) {
+                    Double v = byTarget.containsKey(t) ? number(byTarget.get(t), m.path()) : null;
+                    any |= v != null;
+                    row.add(fmt(v, v != null && Math.abs(v) >= 100 ? 0 : 2));
+                }
+                if (!any) {
+                    continue;
+                }
+                Double refValue = number(byTarget.get(ref), m.path());
+                Double best = null;
+                for (String o : others) {
+                    Double v = byTarget.containsKey(o) ? number(byTarget.get(o), m.path()) : null;
+                    row.add(ratio(refValue, v));
+                    if (v != null && (best == null || (m.higherIsBetter() ? v > best : v < best))) {
+                        best = v;
+                    }
+                }
+                row.add(ratio(refValue, best));
+                table.add(row);
+            }
+        }
+        return table.size() < 2 ? List.of() : table;
     }
 
     /** The comparison key: same scenario and same run name (which encodes its size: subscribers, rate, bytes). */

@@ -51,6 +51,8 @@ class ReportsTest {
         assertTrue(md.contains("| date | target | subscribers |"));
         assertTrue(md.contains("## Comparison across targets"));
         assertTrue(md.contains("herald/node"), "ratio column, reference herald");
+        assertTrue(md.contains("| run | metric | herald | node | herald/node | herald/best other |"), "one table");
+        assertTrue(md.contains("| fanout-100x10-64B | p99 latency (us) ↓ |"), md);
 
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.startsWith("<!DOCTYPE html>"));

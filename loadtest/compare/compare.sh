@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# Herald against its peers in one run: for each stack in turn (Herald, nginx+nchan, the Netty peer, the Node.js
+# peer) and each scenario, starts a fresh server process on loopback, runs the scenario with the load generator
+# (loadtest/), stops the server; then merges every result into one comparison table with ratios Herald/peer
+# (summary.md, report.html) and checks Herald's goals (goals.md). Installs nginx, libnginx-mod-nchan and nodejs
+# when missing (Debian packages; the system nginx service and /etc/nginx are never touched).
+#
+#   loadtest/compare/compare.sh --quick                 # smoke run: a few hundred connections, ~5 minutes
+#   loadtest/compare/compare.sh                         # the full comparison (about 30 minutes on 2 cores)
+#   loadtest/compare/compare.sh --stacks herald,nchan --scenarios idle,fanout --out /tmp/cmp
+#
+# --help lists the options. See loadtest/README.md, section "Compare", for the method.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+STACKS=herald,nchan,netty,node
+SCENARIOS=idle,fanout,latency,latency10,single,reconnect,slow
+SIZE=full
+OUT=""
+BUILD=yes
+SUFFIX=""
+PORT_BASE=27080
+JVM_FLAGS="-Xms64m -Xmx1g -XX:+UseG1GC"
+MAX_TIME=7200
+LOADTEST_ARGS=()
+
+usage() {
+    cat <<'EOF'
+Usage: loadtest/compare/compare.sh [options]
+
+Runs the same load scenarios against Herald and its peers, one fresh server process per scenario, and writes one
+comparison table with ratios Herald/peer.
+
+  --stacks LIST       which stacks, in this order (default herald,nchan,netty,node)
+  --scenarios LIST    which scenarios (default idle,fanout,latency,latency10,single,reconnect,slow):
+                        idle       15,000 idle streams: server RSS, JVM heap after GC, kernel memory per connection
+                        fanout     10,000 subscribers, one topic, 64 B events at the max rate: delivered events/s
+                        latency    10,000 subscribers x 100 events/s, 64 B: publish->receive p50/p99/p999
+                        latency10  the same at 10 events/s (a load every stack here keeps up with)
+                        single     one subscriber at the max rate, 64 B and 1 KiB events: events/s
+                        reconnect  10,000 subscribers at 10 events/s drop at once and resume with Last-Event-ID:
+                                   loss, duplicates, time to recover
+                        slow       300 subscribers, 100 of them stop reading, 200 events/s of 1 KiB (each stalled
+                                   one is offered 200 KiB/s, more than the kernel buffers in 90 s): healthy p99
+                                   with/without them, server memory
+  --quick             smoke-run sizes: a few hundred connections, a few seconds per scenario
+  --full              the full sizes above (default)
+  --out DIR           results directory (default loadtest/results/<YYYY-MM-DD>, or .../<date>-quick)
+  --port-base P       stacks listen on 127.0.0.1:P (herald), P+1 (netty), P+2 (nchan), P+10 (node)
+                      (default 27080; keep them below the ephemeral range 32768-60999)
+  --jvm-flags 'F'     JVM flags of both JVM servers, Herald and Netty (default '-Xms64m -Xmx1g -XX:+UseG1GC')
+  --no-build          use the jars already built
+  --build-suffix S    build into <module>/target<S> (mvn -Dbuild.suffix=S) and use the jars there
+  --max-time SECONDS  stop starting new runs after this long (default 7200)
+  --loadtest-arg ARG  extra option for every loadtest run (repeatable), e.g. --loadtest-arg=--threads=2
+  --help              print this and exit
+
+Output in DIR: <stack>/*.json (one result per run), summary.md and report.html (every scenario's table and the
+comparison across stacks: one table, ratios Herald/peer and Herald/best peer), goals.md (Herald's goals, met or
+not), stacks.md (versions and flags of every stack), host.md (the machine, and what else ran on it), compare.log.
+EOF
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --stacks) STACKS=$2; shift 2 ;;
+        --stacks=*) STACKS=${1#*=}; shift ;;
+        --scenarios) SCENARIOS=$2; shift 2 ;;
+        --scenarios=*) SCENARIOS=${1#*=}; shift ;;
+        --quick) SIZE=quick; shift ;;
+        --full) SIZE=full; shift ;;
+        --out) OUT=$2; shift 2 ;;
+        --out=*) OUT=${1#*=}; shift ;;
+        --port-base) PORT_BASE=$2; shift 2 ;;
+        --port-base=*) PORT_BASE=${1#*=}; shift ;;
+        --jvm-flags) JVM_FLAGS=$2; shift 2 ;;
+        --jvm-flags=*) JVM_FLAGS=${1#*=}; shift ;;
+        --no-build) BUILD=no; shift ;;
+        --build-suffix) SUFFIX=$2; shift 2 ;;
+        --build-suffix=*) SUFFIX=${1#*=}; shift ;;
+        --max-time) MAX_TIME=$2; shift 2 ;;
+        --max-time=*) MAX_TIME=${1#*=}; shift ;;
+        --loadtest-arg) LOADTEST_ARGS+=("$2"); shift 2 ;;
+        --loadtest-arg=*) LOADTEST_ARGS+=("${1#*=}"); shift ;;
+        --help|-h) usage; exit 0 ;;
+        *) echo "compare: unknown option $1 (--help lists them)" >&2; exit 2 ;;
+    esac
+done
+
+for s in ${STACKS//,/ }; do
+    case "$s" in herald|nchan|netty|node) ;; *) echo "compare: unknown stack '$s': herald, nchan, netty, node" >&2; exit 2 ;; esac
+done
+for s in ${SCENARIOS//,/ }; do
+    case "$s" in idle|fanout|latency|latency10|single|reconnect|slow) ;;
+        *) echo "compare: unknown scenario '$s': idle, fanout, latency, latency10, single, reconnect, slow" >&2; exit 2 ;; esac
+done
+case "$PORT_BASE" in ''|*[!0-9]*) echo "compare: --port-base: not a port: $PORT_BASE" >&2; exit 2 ;; esac
+if [ "$PORT_BASE" -lt 1024 ] || [ $((PORT_BASE + 10)) -ge 32768 ]; then
+    echo "compare: --port-base: use 1024-32757 (below the ephemeral range)" >&2; exit 2
+fi
+
+. "$ROOT/ops/lib/jdk.sh"          # JAVA_HOME and PATH for a JDK 21+, herald_apt_install, herald_need_maven
+
+if [ -z "$OUT" ]; then
+    OUT="$ROOT/loadtest/results/$(date +%F)"
+    [ "$SIZE" = quick ] && OUT="$OUT-quick"
+fi
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+LOG="$OUT/compare.log"
+START=$(date +%s)
+
+say() { echo "compare: $*" | tee -a "$LOG"; }
+
+# ---- prerequisites ------------------------------------------------------------------------------------------
+
+need_stack() { case ",$STACKS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+if need_stack nchan; then
+    if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] || [ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+        say "installing nginx and libnginx-mod-nchan (apt-get; the nginx service is not started by this script)"
+        herald_apt_install nginx libnginx-mod-nchan
+    fi
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if need_stack node && ! command -v node >/dev/null 2>&1; then
+    say "installing nodejs (apt-get)"
+    herald_apt_install nodejs
+fi
+
+T="target$SUFFIX"
+SERVER_JAR="$ROOT/server/$T/herald-server-0.1.0-SNAPSHOT-all.jar"
+LOADTEST_JAR="$ROOT/loadtest/$T/herald-loadtest-0.1.0-SNAPSHOT-all.jar"
+BENCH_JAR="$ROOT/bench/$T/benchmarks.jar"
+if [ "$BUILD" = yes ]; then
+    herald_need_maven
+    say "building protocol, server, bench, loadtest with JDK at $JAVA_HOME${SUFFIX:+ (build.suffix=$SUFFIX)}"
+    if ! mvn -B -q -ntp -Dstyle.color=never -DskipTests ${SUFFIX:+-Dbuild.suffix=$SUFFIX} \
+            -pl protocol,server,bench,loadtest package >"$OUT/build.log" 2>&1; then
+        echo "compare: the build failed; the end of $OUT/build.log:" >&2
+        grep -v '^WARNING' "$OUT/build.log" | tail -20 >&2
+        exit 1
+    fi
+fi
+for jar in "$LOADTEST_JAR" $(need_stack herald && echo "$SERVER_JAR") $(need_stack netty && echo "$BENCH_JAR"); do
+    [ -f "$jar" ] || { echo "compare: $jar is missing (build failed, or --no-build without a build)" >&2; exit 1; }
+done
+
+# ---- sizes --------------------------------------------------------------------------------------------------
+
+if [ "$SIZE" = quick ]; then
+    IDLE_N=500; IDLE_WARM=100; IDLE_HOLD=3s
+    FAN_N=300; FAN_WARMUP=2s; FAN_DUR=5s
+    LAT_N=300; LAT_RATE=100; LAT_DUR=5s
+    SINGLE_DUR=3s
+    REC_N=300; REC_RATE=10
+    SLOW_N=60; SLOW_K=20; SLOW_RATE=200; SLOW_DUR=4s
+else
+    IDLE_N=15000; IDLE_WARM=1000; IDLE_HOLD=20s
+    FAN_N=10000; FAN_WARMUP=5s; FAN_DUR=20s
+    LAT_N=10000; LAT_RATE=100; LAT_DUR=30s
+    SINGLE_DUR=15s
+    REC_N=10000; REC_RATE=10
+    SLOW_N=300; SLOW_K=100; SLOW_RATE=200; SLOW_DUR=90s
+fi
+
+# ---- stacks -------------------------------------------------------------------------------------------------
+
+port_of() {
+    case "$1" in herald) echo "$PORT_BASE" ;; netty) echo $((PORT_BASE + 1)) ;;
+        nchan) echo $((PORT_BASE + 2)) ;; node) echo $((PORT_BASE + 10)) ;; esac
+}
+sub_url() {
+    case "$1" in herald) echo "http://127.0.0.1:$(port_of herald)/topics/$2" ;;
+        *) echo "http://127.0.0.1:$(port_of "$1")/sub/$2" ;; esac
+}
+pub_url() {
+    case "$1" in herald) echo "http://127.0.0.1:$(port_of herald)/topics/$2" ;;
+        *) echo "http://127.0.0.1:$(port_of "$1")/pub/$2" ;; esac
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+SERVER_PID=""
+NCHAN_DIR=""
+
+start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
+    local stack=$1 log=$2 port
+    port=$(port_of "$stack")
+    if port_open "$port"; then
+        echo "compare: 127.0.0.1:$port is in use by another process; choose another --port-base" >&2
+        return 1
+    fi
+    case "$stack" in
+        herald)
+            # shellcheck disable=SC2086
+            java $JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+            ;;
+        netty)
+            # shellcheck disable=SC2086
+            java $JVM_FLAGS -cp "$BENCH_JAR" herald.bench.peer.NettyBroadcastServer --host 127.0.0.1 \
+                --port "$port" --threads 2 >"$log" 2>&1 &
+            ;;
+        nchan)
+            NCHAN_DIR=$(mktemp -d /tmp/herald-compare-nchan.XXXXXX)
+            mkdir -p "$NCHAN_DIR/logs" "$NCHAN_DIR/tmp"
+            sed "s/127\.0\.0\.1:8082/127.0.0.1:$port/" "$ROOT/loadtest/peers/nchan/nchan.conf" >"$NCHAN_DIR/nginx.conf"
+            "$NGINX" -p "$NCHAN_DIR" -e "$NCHAN_DIR/logs/error.log" -c "$NCHAN_DIR/nginx.conf" -g 'daemon off;' \
+                >"$log" 2>&1 &
+            ;;
+        node)
+            node "$ROOT/loadtest/peers/node/broadcast.js" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+            ;;
+    esac
+    SERVER_PID=$!
+    local i
+    for i in $(seq 1 150); do
+        if port_open "$port"; then
+            return 0
+        fi
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            echo "compare: $stack exited at start:" >&2; tail -5 "$log" >&2
+            SERVER_PID=""
+            return 1
+        fi
+        sleep 0.2
+    done
+    echo "compare: $stack did not listen on 127.0.0.1:$port within 30 s" >&2
+    stop_stack
+    return 1
+}
+
+stop_stack() {   # ends the server started last, by its PID (nginx: the master, which ends its workers)
+    local pid=$SERVER_PID i
+    SERVER_PID=""
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for i in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+    fi
+    if [ -n "$NCHAN_DIR" ]; then
+        if [ -f "$NCHAN_DIR/logs/error.log" ] && grep -q '\[\(alert\|crit\|emerg\)\]' "$NCHAN_DIR/logs/error.log"; then
+            say "nginx logged errors:"; grep '\[\(alert\|crit\|emerg\)\]' "$NCHAN_DIR/logs/error.log" | tail -3 | tee -a "$LOG"
+        fi
+        rm -rf "$NCHAN_DIR"
+        NCHAN_DIR=""
+    fi
+}
+
+log_output() {   # everything to the terminal; the log without the once-a-second progress lines (the JSON has them)
+    local line
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        case "$line" in
+            "["*"s] streams "*) ;;
+            *) printf '%s\n' "$line" >>"$LOG" ;;
+        esac
+    done
+}
+
+LOADTEST_PID=""
+cleanup() {
+    if [ -n "$LOADTEST_PID" ] && kill -0 "$LOADTEST_PID" 2>/dev/null; then
+        kill -TERM "$LOADTEST_PID" 2>/dev/null || true     # its shutdown hook ends its worker processes
+        wait "$LOADTEST_PID" 2>/dev/null || true
+    fi
+    stop_stack
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- one run ------------------------------------------------------------------------------------------------
+
+scenario_args() {   # $1 scenario, $2 stack: prints the loadtest command line after the jar
+    local sc=$1 stack=$2
+    case "$sc" in
+        idle)
+            echo "idle --subscribers $IDLE_N --warmup-connections $IDLE_WARM --settle 3s --duration $IDLE_HOLD"
+            case "$stack" in herald|netty) echo "--jvm-gc" ;; esac
+            ;;
+        fanout) echo "fanout --subscribers $FAN_N --rate max --bytes 64 --warmup $FAN_WARMUP --duration $FAN_DUR" ;;
+        latency) echo "fanout --subscribers $LAT_N --rate $LAT_RATE --bytes 64 --warmup $FAN_WARMUP --duration $LAT_DUR" ;;
+        latency10) echo "fanout --subscribers $LAT_N --rate 10 --bytes 64 --warmup $FAN_WARMUP --duration $LAT_DUR" ;;
+        single) echo "single --bytes 64,1024 --warmup $FAN_WARMUP --duration $SINGLE_DUR" ;;
+        reconnect) echo "reconnect --subscribers $REC_N --rate $REC_RATE --bytes 64 --warmup $FAN_WARMUP --recover-timeout 30s" ;;
+        slow) echo "slow --subscribers $SLOW_N --stalled $SLOW_K --rate $SLOW_RATE --bytes 1024 --warmup $FAN_WARMUP --duration $SLOW_DUR" ;;
+    esac
+}
+
+subscribers_of() {
+    case "$1" in idle) echo "$IDLE_N" ;; fanout) echo "$FAN_N" ;; latency|latency10) echo "$LAT_N" ;;
+        single) echo 1 ;; reconnect) echo "$REC_N" ;; slow) echo "$SLOW_N" ;; esac
+}
+
+# Each run binds its subscriptions to loopback source addresses of its own, 127.0.<K>.2 and up (K = 10, 11, ...),
+# one per 4,000 subscriptions plus one: the ports a run leaves in TIME_WAIT (60 s) never slow down or exhaust
+# the next run's (bind() to port 0 scans for a free port; a reconnect storm needs two per subscription).
+RUN_BLOCK=9
+SOURCES=""
+next_source_addresses() {   # $1 subscribers; sets SOURCES
+    RUN_BLOCK=$((RUN_BLOCK + 1))
+    [ "$RUN_BLOCK" -le 254 ] || RUN_BLOCK=10
+    local n=$(( ($1 + 3999) / 4000 + 1 ))
+    SOURCES="127.0.$RUN_BLOCK.2-127.0.$RUN_BLOCK.$((n + 1))"
+}
+
+time_wait() { awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat; }
+
+RUNS_OK=0
+RUNS_FAILED=0
+run_one() {   # $1 stack, $2 scenario
+    local stack=$1 sc=$2 topic rc i
+    topic="load-$sc"
+    mkdir -p "$OUT/$stack"
+    if [ "$sc" = idle ] && [ "$SIZE" = full ]; then
+        # expiring TIME_WAIT sockets of earlier runs would shrink the kernel's memory while idle measures it
+        for i in $(seq 1 80); do
+            [ "$(time_wait)" -lt 1000 ] && break
+            [ "$i" -eq 1 ] && say "$stack / $sc: waiting for $(time_wait) TIME_WAIT sockets to expire (at most 80 s)"
+            sleep 1
+        done
+    fi
+    say "$stack / $sc: starting a fresh server"
+    if ! start_stack "$stack" "$OUT/$stack/server-$sc.log"; then
+        RUNS_FAILED=$((RUNS_FAILED + 1))
+        return 0
+    fi
+    say "$stack / $sc: server PID $SERVER_PID on 127.0.0.1:$(port_of "$stack")"
+    next_source_addresses "$(subscribers_of "$sc")"
+    # shellcheck disable=SC2046
+    set -- $(scenario_args "$sc" "$stack")
+    set +e
+    java -jar "$LOADTEST_JAR" "$@" --target "$stack" --server-pid "$SERVER_PID" \
+        --subscribe-url "$(sub_url "$stack" "$topic")" --publish-url "$(pub_url "$stack" "$topic")" \
+        --source-addresses "$SOURCES" --out "$OUT/$stack" "${LOADTEST_ARGS[@]}" > >(log_output) 2>&1 &
+    LOADTEST_PID=$!
+    wait "$LOADTEST_PID"
+    rc=$?
+    LOADTEST_PID=""
+    set -e
+    if [ "$rc" -eq 0 ]; then
+        RUNS_OK=$((RUNS_OK + 1))
+    else
+        RUNS_FAILED=$((RUNS_FAILED + 1))
+        say "$stack / $sc: the load generator exited with status $rc (see $LOG)"
+    fi
+    stop_stack
+    sleep 2       # let the closed connections' TIME_WAIT and the server's exit settle before the next start
+}
+
+# ---- what ran where -----------------------------------------------------------------------------------------
+
+{
+    echo "# Host"
+    echo
+    echo "- date: $(date -u +%FT%TZ); size: $SIZE; stacks: $STACKS; scenarios: $SCENARIOS"
+    echo "- CPU: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+    echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); kernel $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "- open files: soft $(ulimit -Sn), hard $(ulimit -Hn); ports $(cat /proc/sys/net/ipv4/ip_local_port_range | tr '\t' '-'); somaxconn $(cat /proc/sys/net/core/somaxconn)"
+    echo "- load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- other busy processes before the run (ps, CPU > 5%):"
+    echo
+    echo '```'
+    ps -eo pid,pcpu,etime,args --sort=-pcpu | awk 'NR == 1 || $2 > 5' | cut -c1-160 | head -12
+    echo '```'
+} >"$OUT/host.md"
+
+{
+    echo "# Stacks"
+    echo
+    echo "Every server runs on 127.0.0.1, a fresh process per scenario, with the same CPU budget: the 2 cores of this host."
+    echo
+    echo "| stack | version | command | threads / processes |"
+    echo "| --- | --- | --- | --- |"
+    need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests |"
+    need_stack nchan && echo "| nchan | $("$NGINX" -v 2>&1 | sed 's/.*: //'), libnginx-mod-nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?') | \`nginx -p TMP -c loadtest/peers/nchan/nchan.conf -g 'daemon off;'\` (port $(port_of nchan)) | worker_processes 2 (+ master), listen reuseport |"
+    need_stack netty && echo "| netty | Netty $(unzip -p "$BENCH_JAR" META-INF/io.netty.versions.properties 2>/dev/null | sed -n 's/^netty-transport.version=//p' | head -1) (epoll) | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.peer.NettyBroadcastServer --host 127.0.0.1 --port $(port_of netty) --threads 2\` | 2 I/O event loops + 1 acceptor |"
+    need_stack node && echo "| node | Node.js $(node --version 2>/dev/null) | \`node loadtest/peers/node/broadcast.js --host 127.0.0.1 --port $(port_of node)\` | one process (single JavaScript thread) |"
+    echo
+    echo "Load generator: \`java -jar herald-loadtest-all.jar <scenario> ...\` (JDK $(java -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/')), 2 selector threads per process, on the same 2 cores."
+} >"$OUT/stacks.md"
+
+say "results in $OUT (${SIZE} sizes; stacks $STACKS; scenarios $SCENARIOS)"
+say "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for stack in ${STACKS//,/ }; do
+    for sc in ${SCENARIOS//,/ }; do
+        if [ $(($(date +%s) - START)) -ge "$MAX_TIME" ]; then
+            say "--max-time $MAX_TIME s reached: skipping $stack / $sc"
+            RUNS_FAILED=$((RUNS_FAILED + 1))
+            continue
+        fi
+        run_one "$stack" "$sc"
+    done
+done
+
+# ---- one table, and the goals -------------------------------------------------------------------------------
+
+inputs=()
+for stack in ${STACKS//,/ }; do
+    [ -d "$OUT/$stack" ] && inputs+=("$OUT/$stack")
+    rm -f "$OUT/$stack/summary.md" "$OUT/$stack/report.html"     # per-stack copies; the merged ones follow
+done
+if [ ${#inputs[@]} -gt 0 ]; then
+    java -jar "$LOADTEST_JAR" report --out "$OUT" "${inputs[@]}" | tee -a "$LOG"
+fi
+
+"$ROOT/loadtest/compare/goals.sh" "$OUT" >"$OUT/goals.md" || say "goals.sh failed"
+
+ELAPSED=$(($(date +%s) - START))
+say "done in $((ELAPSED / 60)) min $((ELAPSED % 60)) s: $RUNS_OK runs, $RUNS_FAILED failed or skipped"
+echo
+sed -n '/^## Comparison across targets/,/^## Runs/p' "$OUT/summary.md" | sed '$d'
+cat "$OUT/goals.md"
+echo "compare: $OUT/summary.md, $OUT/report.html, $OUT/goals.md"
+[ "$RUNS_FAILED" -eq 0 ]
