@@ -9,6 +9,7 @@ import herald.server.http.Dashboard;
 import herald.server.http.Router;
 import herald.server.log.Retention;
 import herald.server.metrics.Metrics;
+import herald.server.transport.BufferPool;
 import herald.server.transport.Connection;
 import herald.server.transport.ConnectionLimiter;
 import herald.server.transport.DateHeader;
@@ -67,10 +68,11 @@ public final class Herald implements AutoCloseable {
                 config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
         DateHeader date = new DateHeader();
         HttpLimits limits = config.limits();
+        BufferPool pool = new BufferPool(limits, 512);
         try {
             this.listener = new Listener(new InetSocketAddress(config.host(), config.port()), config.backlog(),
                     limiter, metrics, channel -> new Connection(channel, router, limits, timeouts, watchdog,
-                    limiter, metrics, date));
+                    limiter, metrics, date, pool));
         } catch (IOException e) {
             broker.close();
             watchdog.close();

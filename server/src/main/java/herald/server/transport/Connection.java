@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Connection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-    private static final int READ_BUFFER_BYTES = 4_096;
     /** Answers to pipelined requests kept back to go out in one write, at most. */
     private static final int MAX_HELD_BYTES = 16_384;
 
@@ -48,8 +47,10 @@ public final class Connection implements Runnable {
     private final Watchdog.Guarded guard;
     private final ConnectionLimiter limiter;
     private final Metrics metrics;
+    private final BufferPool pool;
+    private BufferPool.Buffers buffers;           // request-phase state, from the pool; null once given back
     private final RequestParser parser;
-    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
+    private final ByteBuffer in;
     private ByteBuffer held;                      // answers kept back while pipelined requests wait in `in`
     private final ResponseWriter response;
     private InetAddress remote;
@@ -60,7 +61,7 @@ public final class Connection implements Runnable {
     private boolean handedOver;
 
     public Connection(SocketChannel channel, RequestHandler handler, HttpLimits limits, Timeouts timeouts,
-                      Watchdog watchdog, ConnectionLimiter limiter, Metrics metrics, DateHeader date) {
+                      Watchdog watchdog, ConnectionLimiter limiter, Metrics metrics, DateHeader date, BufferPool pool) {
         this.channel = channel;
         this.handler = handler;
         this.limits = limits;
@@ -69,8 +70,11 @@ public final class Connection implements Runnable {
         this.guard = watchdog.guard(channel);
         this.limiter = limiter;
         this.metrics = metrics;
-        this.parser = new RequestParser(limits);
-        this.response = new ResponseWriter(this, date);
+        this.pool = pool;
+        this.buffers = pool.take();
+        this.parser = buffers.parser;
+        this.in = buffers.in;
+        this.response = new ResponseWriter(this, date, buffers);
     }
 
     @Override
@@ -310,7 +314,16 @@ public final class Connection implements Runnable {
         handedOver = true;
         guard.clearDeadline();
         watchdog.release(guard);
+        releaseBuffers();
         return channel;
+    }
+
+    private void releaseBuffers() {
+        if (buffers != null) {
+            response.detach();
+            pool.give(buffers);
+            buffers = null;
+        }
     }
 
     private void close() {
@@ -322,6 +335,7 @@ public final class Connection implements Runnable {
             }
         }
         watchdog.release(guard);
+        releaseBuffers();
         try {
             channel.close();
         } catch (IOException e) {

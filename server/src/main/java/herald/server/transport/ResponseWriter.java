@@ -22,14 +22,24 @@ public final class ResponseWriter {
 
     private final Connection connection;
     private final DateHeader date;
-    private ByteBuffer head = ByteBuffer.allocate(512);
+    private BufferPool.Buffers buffers;     // the pooled set whose head buffer this writer uses
+    private ByteBuffer head;
     private RequestHead request;
     private String allowOrigin;
     private boolean started;
 
-    ResponseWriter(Connection connection, DateHeader date) {
+    ResponseWriter(Connection connection, DateHeader date, BufferPool.Buffers buffers) {
         this.connection = connection;
         this.date = date;
+        this.buffers = buffers;
+        this.head = buffers.head;
+    }
+
+    /** The pooled buffers go back: this writer sends nothing more. */
+    void detach() {
+        buffers.head = head;
+        buffers = null;
+        head = null;
     }
 
     void reset(RequestHead request) {
