@@ -88,11 +88,26 @@ class EmbeddingIT {
 
     @Test
     void shouldMatchPrefixRoutesAndAnswer405ForOtherMethods() throws Exception {
-        try (Herald herald = TestServer.start(b -> b.stream("GET", "/jobs/*",
-                (request, stream) -> stream.send(request.path())))) {
+        try (Herald herald = TestServer.start(b -> b
+                .stream("GET", "/jobs/*", (request, stream) -> stream.send(request.path()))
+                .stream("POST", "/jobs/new", (request, stream) -> stream.send("created")))) {
             assertEquals("data: /jobs/42/progress\n\n",
                     TestHttp.request(herald.port(), "GET", "/jobs/42/progress", null).body());
-            assertEquals(204, TestHttp.request(herald.port(), "OPTIONS", "/jobs/1", null).status());
+            assertEquals("data: created\n\n", TestHttp.request(herald.port(), "POST", "/jobs/new", "").body());
+
+            TestHttp.Response options = TestHttp.request(herald.port(), "OPTIONS", "/jobs/1", null);
+            assertEquals(204, options.status());
+            assertEquals("GET, OPTIONS", options.header("Allow"));
+            assertEquals("GET, POST, OPTIONS",
+                    TestHttp.request(herald.port(), "OPTIONS", "/jobs/new", null).header("Allow"));
+
+            TestHttp.Response post = TestHttp.request(herald.port(), "POST", "/jobs/1", "x");
+            assertEquals(405, post.status());
+            assertEquals("GET, OPTIONS", post.header("Allow"));
+            TestHttp.Response delete = TestHttp.request(herald.port(), "DELETE", "/jobs/new", null);
+            assertEquals(405, delete.status());
+            assertEquals("GET, POST, OPTIONS", delete.header("Allow"));
+            assertEquals(404, TestHttp.request(herald.port(), "GET", "/job", null).status());
         }
     }
 
@@ -105,6 +120,8 @@ class EmbeddingIT {
             subscribe.sendFirst("unread", "{\"count\":3}");
         }))) {
             assertEquals(403, TestHttp.request(herald.port(), "GET", "/topics/private", null).status());
+            assertEquals(403, TestHttp.request(herald.port(), "HEAD", "/topics/private", null).status());
+            assertEquals(200, TestHttp.request(herald.port(), "HEAD", "/topics/inbox", null).status());
             try (SseClient client = SseClient.open(herald.port(), "/topics/inbox")) {
                 SseEvent first = client.next(WAIT);
                 assertEquals("unread", first.type());

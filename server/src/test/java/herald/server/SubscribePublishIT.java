@@ -134,6 +134,28 @@ class SubscribePublishIT {
     }
 
     @Test
+    void shouldRefuseAHeadForWhatAGetWouldRefuse() throws Exception {
+        String tooMany = "/events?" + java.util.stream.IntStream.rangeClosed(1, 33)
+                .mapToObj(i -> "topic=t" + i).collect(java.util.stream.Collectors.joining("&"));
+        assertEquals(400, TestHttp.request(port, "GET", tooMany, null).status());
+        assertEquals(400, TestHttp.request(port, "HEAD", tooMany, null).status());
+        assertEquals(400, TestHttp.request(port, "HEAD", "/events?topic=a&topic=a", null).status());
+        assertEquals(400, TestHttp.request(port, "HEAD", "/topics/a%20b", null).status());
+        assertEquals(200, TestHttp.request(port, "HEAD", "/events?topic=a&topic=b", null).status());
+        assertEquals(0, herald.subscribers("a"), "a HEAD subscribes nobody");
+    }
+
+    @Test
+    void shouldAnswer503ToAHeadForANewTopicAtTheTopicLimit() throws Exception {
+        try (Herald small = TestServer.start(b -> b.maxTopics(1))) {
+            small.publish("only", "x");
+            assertEquals(503, TestHttp.request(small.port(), "GET", "/topics/other", null).status());
+            assertEquals(503, TestHttp.request(small.port(), "HEAD", "/topics/other", null).status());
+            assertEquals(200, TestHttp.request(small.port(), "HEAD", "/topics/only", null).status());
+        }
+    }
+
+    @Test
     void shouldAnswerOptionsWithAllowAndCorsPreflight() throws Exception {
         TestHttp.Response options = TestHttp.request(port, "OPTIONS", "/topics/cors", null);
         assertEquals(204, options.status());

@@ -140,12 +140,54 @@ public final class Broker implements AutoCloseable {
 
     private Topic newTopic(String name) {
         if (topics.size() >= settings.maxTopics()) {
-            throw HttpException.retryLater(503, "topic limit reached: maxTopics=" + settings.maxTopics(), 5);
+            throw topicLimitReached();
         }
         return new Topic(name, retiredHighWater.get() + 1, dispatcher, settings.retention(), ids.prefix());
     }
 
     // ---- subscribe --------------------------------------------------------------------------------------
+
+    /**
+     * What {@link #subscribe} would answer, without subscribing or creating a topic (for {@code HEAD}): false
+     * when a named topic was deleted and not published to since.
+     *
+     * @throws HttpException as {@link #subscribe} would: 400 for too many topics or a repeated one, 503 when a
+     *                       topic would be new and {@code maxTopics} are known
+     */
+    public boolean canSubscribe(List<String> topicNames) {
+        checkTopicList(topicNames);
+        boolean someNew = false;
+        for (String name : topicNames) {
+            Topic topic = topics.get(name);
+            if (topic != null && topic.isDeleted()) {
+                return false;
+            }
+            someNew |= topic == null || !topic.isLive();
+        }
+        if (someNew && topics.size() >= settings.maxTopics()) {
+            throw topicLimitReached();
+        }
+        return true;
+    }
+
+    private HttpException topicLimitReached() {
+        return HttpException.retryLater(503, "topic limit reached: maxTopics=" + settings.maxTopics(), 5);
+    }
+
+    private void checkTopicList(List<String> topicNames) {
+        int count = topicNames.size();
+        if (count == 0 || count > settings.maxTopicsPerSubscription()) {
+            throw HttpException.badRequest("a subscription names 1 to maxTopicsPerSubscription="
+                    + settings.maxTopicsPerSubscription() + " topics");
+        }
+        for (int i = 1; i < count; i++) {
+            for (int j = 0; j < i; j++) {
+                if (topicNames.get(j).equals(topicNames.get(i))) {
+                    throw HttpException.badRequest("a subscription names a topic twice");
+                }
+            }
+        }
+    }
 
     /**
      * Resolves a subscription: each topic (created when unknown, so that a subscriber can wait for its first
@@ -156,19 +198,11 @@ public final class Broker implements AutoCloseable {
      * @throws HttpException 400 for too many topics or a repeated one, 503 at the topic limit
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
+        checkTopicList(topicNames);
         int count = topicNames.size();
-        if (count == 0 || count > settings.maxTopicsPerSubscription()) {
-            throw HttpException.badRequest("a subscription names 1 to maxTopicsPerSubscription="
-                    + settings.maxTopicsPerSubscription() + " topics");
-        }
         Topic[] resolved = new Topic[count];
         for (int i = 0; i < count; i++) {
             String name = topicNames.get(i);
-            for (int j = 0; j < i; j++) {
-                if (topicNames.get(j).equals(name)) {
-                    throw HttpException.badRequest("a subscription names a topic twice");
-                }
-            }
             Topic topic = topics.compute(name, (key, existing) -> existing == null
                     || !existing.isLive() && !existing.isDeleted() ? newTopic(key) : existing);
             if (topic.isDeleted()) {
@@ -274,12 +308,6 @@ public final class Broker implements AutoCloseable {
     private void retire(Topic topic) {
         long head = topic.headSeq();
         retiredHighWater.accumulateAndGet(head, Math::max);
-    }
-
-    /** Whether a subscribe to this topic would answer 204 (deleted, not published to since). */
-    public boolean isDeleted(String topicName) {
-        Topic topic = topics.get(topicName);
-        return topic != null && topic.isDeleted();
     }
 
     /** Subscribers of a topic now (0 when unknown). */

@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
  * </pre>
  *
  * Embedded stream routes are matched first, by method and exact path (or prefix for a path ending in
- * {@code /*}). A known path with another method answers 405 with {@code Allow}; an unknown path 404.
+ * {@code /*}). A known path with another method answers 405 with {@code Allow} (for a path of embedded routes
+ * only, their methods; on one of Herald's own paths, Herald's); an unknown path 404.
  */
 public final class Router implements RequestHandler {
     static final String TOPICS = "/topics/";
@@ -79,17 +80,19 @@ public final class Router implements RequestHandler {
             allow(connection, ALLOW_ALL, origin != null);
             return;
         }
+        String streamMethods = null;                   // methods of the embedded routes on this path
         for (StreamRoute route : streams) {
             if (route.matches(path)) {
                 if (route.method().equals(method)) {
                     HandlerStreams.serve(connection, head, route.handler(), maxBodyBytes, metrics);
                     return;
                 }
-                if ("OPTIONS".equals(method)) {
-                    allow(connection, route.method() + ", OPTIONS", origin != null);
-                    return;
-                }
+                streamMethods = streamMethods == null ? route.method() : streamMethods + ", " + route.method();
             }
+        }
+        if (streamMethods != null && !isBuiltIn(path)) {
+            other(connection, method, streamMethods + ", OPTIONS", origin != null);
+            return;
         }
         if (path.startsWith(TOPICS)) {
             topicRequest(connection, head, method, path.substring(TOPICS.length()), origin != null);
@@ -142,6 +145,14 @@ public final class Router implements RequestHandler {
         } else {
             methodNotAllowed(connection, allow);
         }
+    }
+
+    /** A path Herald answers itself; embedded routes on it add methods, the others stay Herald's. */
+    private static boolean isBuiltIn(String path) {
+        return path.startsWith(TOPICS) || switch (path) {
+            case "/events", "/health", "/metrics", "/" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isRead(String method) {

@@ -26,6 +26,7 @@ final class TopicRoutes {
     static final int MAX_EVENT_TYPE_BYTES = 256;
     /** Largest accepted {@code retry}: one day. */
     static final long MAX_RETRY_MILLIS = 86_400_000L;
+    private static final byte[] NO_BYTES = {};
 
     private final Broker broker;
     private final Metrics metrics;
@@ -57,12 +58,13 @@ final class TopicRoutes {
         if (lastEventId == null) {
             lastEventId = head.queryParams().first("lastEventId");
         }
-        if ("HEAD".equals(head.method())) {
-            for (String topic : topics) {
-                if (broker.isDeleted(topic)) {
-                    connection.response().begin(204).sendWithoutBody();
-                    return;
-                }
+        if ("HEAD".equals(head.method())) {             // what GET would answer, without a stream
+            if (!broker.canSubscribe(topics)) {
+                connection.response().begin(204).sendWithoutBody();
+                return;
+            }
+            if (hook != null) {
+                runHook(connection, head, topics, lastEventId, NO_BYTES);
             }
             streamHead(connection, 200).sendWithoutBody();
             return;
