@@ -44,7 +44,7 @@ public final class Main {
         add("--host", "ADDRESS", "address to listen on (default 0.0.0.0: all)", (s, v) -> s.builder.host(v));
         add("--port", "PORT", "TCP port (default 8080; 0 picks a free one)", (s, v) -> s.builder.port(integer(v)));
         add("--max-connections", "N", "connections at once, streams included; more get 503 "
-                + "(default: the open-file limit minus 64)", (s, v) -> s.builder.maxConnections(integer(v)));
+                + "(default: the open-file limit minus 64, at most 1000000)", (s, v) -> s.builder.maxConnections(integer(v)));
         add("--backlog", "N", "accept queue length asked of the kernel (default 4096)",
                 (s, v) -> s.builder.backlog(integer(v)));
         add("--max-request-line-bytes", "SIZE", "longest request line, else 414 (default 8KiB)",
