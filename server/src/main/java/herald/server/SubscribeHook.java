@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Called for every topic subscription before its stream starts, on the connection's virtual thread: to
  * authorize it, or to send first events such as an unread count. Register with
- * {@link Herald.Builder#onSubscribe}.
+ * {@link Herald.Builder#onSubscribe}. A {@code HEAD} of a stream calls it too, so that it answers what the
+ * {@code GET} would; its first events are not sent.
  *
  * <p>To refuse, throw {@link herald.protocol.http1.HttpException} (e.g. {@code HttpException.of(403, "…")});
  * the client gets that status and no stream. Events given to {@link Subscribe#sendFirst} go out right
