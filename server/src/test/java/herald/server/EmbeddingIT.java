@@ -90,7 +90,9 @@ class EmbeddingIT {
     void shouldMatchPrefixRoutesAndAnswer405ForOtherMethods() throws Exception {
         try (Herald herald = TestServer.start(b -> b
                 .stream("GET", "/jobs/*", (request, stream) -> stream.send(request.path()))
-                .stream("POST", "/jobs/new", (request, stream) -> stream.send("created")))) {
+                .stream("POST", "/jobs/new", (request, stream) -> stream.send("created"))
+                .stream("GET", "/jobs/new", (request, stream) -> stream.send("never: /jobs/* comes first"))
+                .stream("POST", "/health", (request, stream) -> stream.send("posted")))) {
             assertEquals("data: /jobs/42/progress\n\n",
                     TestHttp.request(herald.port(), "GET", "/jobs/42/progress", null).body());
             assertEquals("data: created\n\n", TestHttp.request(herald.port(), "POST", "/jobs/new", "").body());
@@ -104,10 +106,20 @@ class EmbeddingIT {
             TestHttp.Response post = TestHttp.request(herald.port(), "POST", "/jobs/1", "x");
             assertEquals(405, post.status());
             assertEquals("GET, OPTIONS", post.header("Allow"));
+            assertEquals("close", post.header("Connection"), "its body was not read: the connection ends");
             TestHttp.Response delete = TestHttp.request(herald.port(), "DELETE", "/jobs/new", null);
             assertEquals(405, delete.status());
             assertEquals("GET, POST, OPTIONS", delete.header("Allow"));
             assertEquals(404, TestHttp.request(herald.port(), "GET", "/job", null).status());
+
+            // an embedded route on one of Herald's paths adds its method there
+            assertEquals("data: posted\n\n", TestHttp.request(herald.port(), "POST", "/health", "").body());
+            assertEquals(200, TestHttp.request(herald.port(), "GET", "/health", null).status());
+            assertEquals("GET, HEAD, POST, OPTIONS",
+                    TestHttp.request(herald.port(), "OPTIONS", "/health", null).header("Allow"));
+            TestHttp.Response put = TestHttp.request(herald.port(), "PUT", "/health", null);
+            assertEquals(405, put.status());
+            assertEquals("GET, HEAD, POST, OPTIONS", put.header("Allow"));
         }
     }
 

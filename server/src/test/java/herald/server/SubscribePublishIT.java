@@ -152,6 +152,15 @@ class SubscribePublishIT {
             assertEquals(503, TestHttp.request(small.port(), "GET", "/topics/other", null).status());
             assertEquals(503, TestHttp.request(small.port(), "HEAD", "/topics/other", null).status());
             assertEquals(200, TestHttp.request(small.port(), "HEAD", "/topics/only", null).status());
+            small.deleteTopic("only");
+            assertEquals(503, TestHttp.request(small.port(), "GET", "/events?topic=n&topic=only", null).status());
+            assertEquals(503, TestHttp.request(small.port(), "HEAD", "/events?topic=n&topic=only", null).status());
+            assertEquals(204, TestHttp.request(small.port(), "HEAD", "/events?topic=only&topic=n", null).status());
+        }
+        try (Herald two = TestServer.start(b -> b.maxTopics(2))) {
+            two.publish("only", "x");
+            assertEquals(503, TestHttp.request(two.port(), "HEAD", "/events?topic=x&topic=y", null).status());
+            assertEquals(503, TestHttp.request(two.port(), "GET", "/events?topic=x&topic=y", null).status());
         }
     }
 

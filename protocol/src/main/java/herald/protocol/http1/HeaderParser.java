@@ -26,7 +26,8 @@ final class HeaderParser {
     private final TransferCodings transferCodings = new TransferCodings();
 
     private int base;                   // offsets are relative to the start of the request line
-    private int[] offsets = new int[16 * FieldLines.SLOT];
+    private static final int INITIAL_FIELDS = 16;
+    private int[] offsets = new int[INITIAL_FIELDS * FieldLines.SLOT];
     private int count;
 
     private int hostIndex;
@@ -174,6 +175,10 @@ final class HeaderParser {
         if ((expectations & FieldValues.OTHER_EXPECTATION) != 0) {
             throw HttpException.expectationFailed();
         }
+    }
+
+    boolean grown() {
+        return offsets.length > INITIAL_FIELDS * FieldLines.SLOT;
     }
 
     int[] offsets() {

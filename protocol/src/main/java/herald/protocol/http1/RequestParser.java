@@ -119,6 +119,14 @@ public final class RequestParser {
         }
     }
 
+    /**
+     * Whether a large head made this parser's buffers grow past their initial sizes (a pool of parsers drops
+     * such a one rather than keep the memory).
+     */
+    public boolean grown() {
+        return buf.length > INITIAL_CAPACITY || headers.grown();
+    }
+
     /** Forgets any partial head, e.g. after an {@link HttpException}. */
     public void reset() {
         size = 0;

@@ -327,4 +327,24 @@ final class RequestParserTest {
     void shouldRejectNullLimits() {
         assertThrows(IllegalArgumentException.class, () -> new RequestParser(null));
     }
+
+    @Test
+    void shouldReportGrownBuffersAfterAHeadWithManyFieldsOrManyBytes() {
+        RequestParser parser = new RequestParser();
+        assertNotNull(parser.parse(ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))));
+        assertFalse(parser.grown());
+
+        StringBuilder many = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
+        for (int i = 0; i < 40; i++) {
+            many.append("X-F").append(i).append(": v\r\n");
+        }
+        RequestParser fields = new RequestParser();
+        assertNotNull(fields.parse(ByteBuffer.wrap(bytes(many + "\r\n"))));
+        assertTrue(fields.grown());
+
+        RequestParser large = new RequestParser();
+        assertNotNull(large.parse(ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\nCookie: " + "c".repeat(5_000)
+                + "\r\n\r\n"))));
+        assertTrue(large.grown());
+    }
 }

@@ -156,16 +156,20 @@ public final class Broker implements AutoCloseable {
      */
     public boolean canSubscribe(List<String> topicNames) {
         checkTopicList(topicNames);
-        boolean someNew = false;
+        int added = 0;                                  // topics subscribe would add, in the order it would
         for (String name : topicNames) {
             Topic topic = topics.get(name);
             if (topic != null && topic.isDeleted()) {
                 return false;
             }
-            someNew |= topic == null || !topic.isLive();
-        }
-        if (someNew && topics.size() >= settings.maxTopics()) {
-            throw topicLimitReached();
+            if (topic == null || !topic.isLive()) {
+                if (topics.size() + added >= settings.maxTopics()) {
+                    throw topicLimitReached();
+                }
+                if (topic == null) {
+                    added++;
+                }
+            }
         }
         return true;
     }

@@ -26,6 +26,9 @@ final class HandlerStream implements EventStream {
 
     @Override
     public void open() throws IOException {
+        if (ended) {
+            throw new IOException("stream ended");
+        }
         if (!opened) {
             opened = true;
             try {

@@ -13,7 +13,9 @@ import herald.server.transport.RequestHandler;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,8 +29,8 @@ import java.util.function.BooleanSupplier;
  * </pre>
  *
  * Embedded stream routes are matched first, by method and exact path (or prefix for a path ending in
- * {@code /*}). A known path with another method answers 405 with {@code Allow} (for a path of embedded routes
- * only, their methods; on one of Herald's own paths, Herald's); an unknown path 404.
+ * {@code /*}). A known path with another method answers 405 with {@code Allow}, which lists Herald's own
+ * methods on the path and those of the embedded routes matching it; an unknown path 404.
  */
 public final class Router implements RequestHandler {
     static final String TOPICS = "/topics/";
@@ -80,19 +82,25 @@ public final class Router implements RequestHandler {
             allow(connection, ALLOW_ALL, origin != null);
             return;
         }
-        String streamMethods = null;                   // methods of the embedded routes on this path
+        Set<String> streamMethods = null;              // methods of the embedded routes on this path
         for (StreamRoute route : streams) {
             if (route.matches(path)) {
                 if (route.method().equals(method)) {
                     HandlerStreams.serve(connection, head, route.handler(), maxBodyBytes, metrics);
                     return;
                 }
-                streamMethods = streamMethods == null ? route.method() : streamMethods + ", " + route.method();
+                if (streamMethods == null) {
+                    streamMethods = new LinkedHashSet<>();
+                }
+                streamMethods.add(route.method());
             }
         }
-        if (streamMethods != null && !isBuiltIn(path)) {
-            other(connection, method, streamMethods + ", OPTIONS", origin != null);
-            return;
+        if (streamMethods != null) {
+            String builtIn = builtInAllow(path);
+            if (builtIn == null || !List.of(builtIn.split(", ")).contains(method) || "OPTIONS".equals(method)) {
+                other(connection, method, allowBoth(builtIn, streamMethods), origin != null);
+                return;
+            }
         }
         if (path.startsWith(TOPICS)) {
             topicRequest(connection, head, method, path.substring(TOPICS.length()), origin != null);
@@ -147,12 +155,27 @@ public final class Router implements RequestHandler {
         }
     }
 
-    /** A path Herald answers itself; embedded routes on it add methods, the others stay Herald's. */
-    private static boolean isBuiltIn(String path) {
-        return path.startsWith(TOPICS) || switch (path) {
-            case "/events", "/health", "/metrics", "/" -> true;
-            default -> false;
+    /** The methods Herald itself answers on {@code path}, or null when it is not one of Herald's paths. */
+    private static String builtInAllow(String path) {
+        if (path.startsWith(TOPICS)) {
+            return ALLOW_TOPIC;
+        }
+        return switch (path) {
+            case "/events", "/health", "/metrics", "/" -> ALLOW_READ;
+            default -> null;
         };
+    }
+
+    /** {@code Allow} for a path with embedded routes: Herald's methods there (if any), theirs, OPTIONS. */
+    private static String allowBoth(String builtIn, Set<String> streamMethods) {
+        Set<String> methods = new LinkedHashSet<>();
+        if (builtIn != null) {
+            methods.addAll(List.of(builtIn.split(", ")));
+            methods.remove("OPTIONS");
+        }
+        methods.addAll(streamMethods);
+        methods.add("OPTIONS");
+        return String.join(", ", methods);
     }
 
     private static boolean isRead(String method) {

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * subscribers connecting costs a few pooled sets, not a few KiB of garbage each (which G1 would cycle through
  * the whole young generation, and RSS would keep).
  *
- * <p>Thread-safe; bounded: sets given back past {@code capacity} are left to the GC.
+ * <p>Thread-safe; bounded: sets given back past {@code capacity}, and sets that a large request or response
+ * head made grow, are left to the GC, so the pool never holds more than {@code capacity} sets of initial size.
  */
 public final class BufferPool {
     static final int READ_BUFFER_BYTES = 4_096;
@@ -22,7 +23,7 @@ public final class BufferPool {
     static final class Buffers {
         final RequestParser parser;
         final ByteBuffer in;
-        ByteBuffer head;               // the response head; ResponseWriter may replace it with a larger one
+        ByteBuffer head;               // the response head; ResponseWriter may have replaced it with a larger one
 
         Buffers(HttpLimits limits) {
             this.parser = new RequestParser(limits);
@@ -56,11 +57,11 @@ public final class BufferPool {
     }
 
     void give(Buffers buffers) {
+        if (buffers.parser.grown() || buffers.head.capacity() != HEAD_BUFFER_BYTES) {
+            return;
+        }
         buffers.parser.reset();
         buffers.in.clear().flip();
-        if (buffers.head.capacity() != HEAD_BUFFER_BYTES) {
-            buffers.head = ByteBuffer.allocate(HEAD_BUFFER_BYTES);
-        }
         buffers.head.clear();
         lock.lock();
         try {

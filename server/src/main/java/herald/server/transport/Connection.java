@@ -189,6 +189,9 @@ public final class Connection implements Runnable {
      * @throws HttpException 413 over the limit (decided from Content-Length before reading), 400 malformed
      */
     public byte[] readBody(long maxBytes) throws IOException {
+        if (buffers == null) {                    // its read buffer may be another connection's by now
+            throw new IOException("the request has ended: read its body during its handler call");
+        }
         if (bodyConsumed) {
             return new byte[0];
         }
@@ -303,6 +306,11 @@ public final class Connection implements Runnable {
 
     boolean closesAfterResponse() {
         return closeAfterResponse;
+    }
+
+    /** Whether the current request has a body nobody read: the next request cannot be found after it. */
+    boolean bodyUnread() {
+        return !bodyConsumed;
     }
 
     /**

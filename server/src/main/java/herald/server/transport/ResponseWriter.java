@@ -147,6 +147,9 @@ public final class ResponseWriter {
     }
 
     private void endHead() {
+        if (connection.bodyUnread()) {
+            connection.closeAfterResponse();          // announce the close the connection will do anyway
+        }
         if (connection.closesAfterResponse()) {
             header(ResponseHead.CONNECTION_CLOSE);
         }

@@ -46,11 +46,28 @@ class BufferPoolTest {
     }
 
     @Test
-    void aGrownHeadBufferIsNotKept() {
+    void aSetWithAGrownHeadBufferIsNotKept() {
         BufferPool.Buffers buffers = pool.take();
         buffers.head = ByteBuffer.allocate(64 * 1024);
         pool.give(buffers);
-        assertEquals(BufferPool.HEAD_BUFFER_BYTES, pool.take().head.capacity());
+        BufferPool.Buffers next = pool.take();
+        assertNotSame(buffers, next);
+        assertEquals(BufferPool.HEAD_BUFFER_BYTES, next.head.capacity());
+    }
+
+    @Test
+    void aSetWhoseParserGrewForALargeHeadIsNotKept() {
+        BufferPool.Buffers buffers = pool.take();
+        String cookie = "Cookie: " + "c".repeat(6_000) + "\r\n";
+        ByteBuffer big = ByteBuffer.wrap(ascii("GET / HTTP/1.1\r\nHost: a\r\n" + cookie + "\r\n"));
+        assertNotNull(buffers.parser.parse(big));
+        pool.give(buffers);
+        assertNotSame(buffers, pool.take());
+
+        BufferPool.Buffers small = pool.take();
+        assertNotNull(small.parser.parse(ByteBuffer.wrap(ascii("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))));
+        pool.give(small);
+        assertSame(small, pool.take(), "a parser that did not grow is kept");
     }
 
     @Test
