@@ -1,5 +1,6 @@
 package herald.server;
 
+import herald.protocol.http1.HttpLimits;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -38,6 +39,31 @@ class HostileClientsIT {
             assertTrue(closed || isClosed(socket), "the server closed the connection");
             assertTrue(millis < 4_000, "closed after " + millis + " ms");
             assertEquals(200, TestHttp.request(herald.port(), "GET", "/health", null).status());
+        }
+    }
+
+    @Test
+    void shouldLetAClientStillUploadingReadItsRefusalAndSeeAnOrderlyClose() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.limits(
+                HttpLimits.DEFAULTS.withMaxBodyBytes(1_024)));
+             Socket socket = TestHttp.connect(herald.port())) {
+            socket.setSoTimeout(5_000);
+            byte[] chunk = new byte[16_384];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /topics/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + 40 * chunk.length
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(chunk);
+            out.flush();
+            TestHttp.Response refused = TestHttp.read(socket.getInputStream(), false);
+            assertEquals(413, refused.status());
+            assertEquals("close", refused.header("Connection"));
+            Thread.sleep(200);                      // the server has had time to close: it reads on instead
+            for (int i = 1; i < 40; i++) {
+                out.write(chunk);                   // a reset here would mean the server closed with bytes unread
+            }
+            out.flush();
+            assertEquals(-1, socket.getInputStream().read(), "an orderly end of stream, not a reset");
         }
     }
 

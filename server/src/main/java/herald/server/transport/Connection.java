@@ -30,6 +30,9 @@ public final class Connection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     /** Answers to pipelined requests kept back to go out in one write, at most. */
     private static final int MAX_HELD_BYTES = 16_384;
+    /** How long, and how many bytes, a closing connection keeps reading what the client still sends. */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long LINGER_MAX_BYTES = 1L << 20;
 
     /** Timeouts of one connection's blocking calls. */
     public record Timeouts(long headNanos, long idleNanos, long bodyNanos, long writeNanos) {
@@ -59,6 +62,7 @@ public final class Connection implements Runnable {
     private boolean continueSent;
     private boolean closeAfterResponse;
     private boolean handedOver;
+    private boolean serverCloses;                 // the server ends the connection while the client may still send
 
     public Connection(SocketChannel channel, RequestHandler handler, HttpLimits limits, Timeouts timeouts,
                       Watchdog watchdog, ConnectionLimiter limiter, Metrics metrics, DateHeader date, BufferPool pool) {
@@ -105,15 +109,14 @@ public final class Connection implements Runnable {
                 if (handedOver) {
                     return;
                 }
-                if (!bodyConsumed) {
-                    return;                 // the body was not read: the next request cannot be found
-                }
-                if (closeAfterResponse) {
+                if (!bodyConsumed || closeAfterResponse) {
+                    serverCloses = true;    // an unread body cannot be skipped to find the next request
                     return;
                 }
             }
         } catch (HttpException e) {
             refuse(e);
+            serverCloses = true;
         } catch (IOException e) {
             if (!guard.expired()) {
                 LOG.log(Level.DEBUG, "connection ended: " + e);
@@ -122,6 +125,7 @@ public final class Connection implements Runnable {
             LOG.log(Level.ERROR, "request failed", e);
             if (!response.started()) {
                 refuse(HttpException.of(500, "internal error"));
+                serverCloses = true;
             }
         } finally {
             if (!handedOver) {
@@ -326,6 +330,32 @@ public final class Connection implements Runnable {
         return channel;
     }
 
+    /**
+     * Closes in stages (RFC 9112 section 9.6): sends FIN after the last answer, then reads and discards what
+     * the client still sends until it closes too, for {@link #LINGER_NANOS} and {@link #LINGER_MAX_BYTES} at
+     * most. Closing at once with unread bytes would make the kernel send a reset, which can destroy the last
+     * answer before the client has read it (a 413 to an upload, a 405 with a pipelined request behind it).
+     */
+    private void linger() {
+        try {
+            channel.shutdownOutput();
+            guard.deadlineIn(LINGER_NANOS);     // the watchdog closes the channel of a client that never does
+            long discarded = 0;
+            while (discarded < LINGER_MAX_BYTES) {
+                in.clear();
+                int n = channel.read(in);
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+            }
+            guard.clearDeadline();
+        } catch (IOException e) {
+            // the client reset the connection, or did not close it in time: the answer went out before either
+        }
+        in.clear().flip();
+    }
+
     private void releaseBuffers() {
         if (buffers != null) {
             response.detach();
@@ -338,6 +368,9 @@ public final class Connection implements Runnable {
         if (!guard.expired()) {
             try {
                 flushHeld();                // answers to the last pipelined requests
+                if (serverCloses) {
+                    linger();
+                }
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "connection ended before its last answers: " + e);
             }
