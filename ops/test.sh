@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of every module: unit tests (surefire) and socket-level *IT tests (failsafe).
-# Installs what the tests need when it is missing (Chromium for the browser test, nginx and openssl
-# for the proxy test, curl),
-# and finds a JDK 21+ on its own. Extra arguments go to Maven, e.g. ops/test.sh -pl protocol.
+# Installs what the tests need when it is missing (Chromium for the browser test, nginx and openssl for
+# the proxy test, curl, Maven) and finds a JDK 21+ on its own. Extra arguments go to Maven, e.g.
+# ./ops/test.sh -pl protocol.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ops/lib/jdk.sh
