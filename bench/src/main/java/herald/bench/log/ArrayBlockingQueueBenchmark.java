@@ -21,11 +21,7 @@ import org.openjdk.jmh.infra.Control;
  * Peer of {@link EventLogBenchmark}: the JDK's {@link ArrayBlockingQueue} of capacity 4,096 (one lock, two
  * conditions), same groups.
  *
- * <p>Per event the producer {@code offer}s a reference to one immutable {@code byte[]} holding the encoded event
- * (96 bytes, encoded once in setup): no encoding, no copy, as in {@link MpscArrayQueueBenchmark}. A full queue makes
- * the producer back off ({@link Backoff}) and retry rather than block in {@code put} (a thread parked in
- * {@code put} or {@code take} could not leave the iteration when its peer stopped). The consumer {@code poll}s one
- * element per call and reads its length; an empty queue makes it back off.
+ * <p>Producer and consumer: {@link QueuePeer} (no encoding, no copy, back-off instead of blocking).
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar 'herald.bench.log' -prof gc -rf json -rff log.json
@@ -37,8 +33,6 @@ import org.openjdk.jmh.infra.Control;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ArrayBlockingQueueBenchmark {
-    static final byte[] EVENT = LogEvents.encoded(LogEvents.FIRST_SEQ);
-
     @State(Scope.Group)
     public static class Shared {
         ArrayBlockingQueue<byte[]> queue;
@@ -49,82 +43,45 @@ public class ArrayBlockingQueueBenchmark {
         }
     }
 
-    @State(Scope.Thread)
-    public static class Producer {
-        long published;
-
-        boolean publish(Shared shared, Control control) {
-            ArrayBlockingQueue<byte[]> queue = shared.queue;
-            for (int round = 0; !queue.offer(EVENT); round++) {
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                Backoff.idle(round);
-            }
-            published++;
-            return true;
-        }
-    }
-
-    @State(Scope.Thread)
-    public static class Consumer {
-        long events;
-        long bytes;
-
-        int consume(Shared shared, Control control) {
-            ArrayBlockingQueue<byte[]> queue = shared.queue;
-            byte[] event;
-            for (int round = 0; (event = queue.poll()) == null; round++) {
-                if (control.stopMeasurement) {
-                    return 0;
-                }
-                Backoff.idle(round);
-            }
-            events++;
-            bytes += event.length;
-            return event.length;
-        }
+    @Benchmark
+    @Group("producers1")
+    @GroupThreads(1)
+    public boolean publish1(Shared shared, QueuePeer.Producer producer, Control control) {
+        return producer.publish(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers1")
     @GroupThreads(1)
-    public boolean publish1(Shared shared, Producer producer, Control control) {
-        return producer.publish(shared, control);
-    }
-
-    @Benchmark
-    @Group("producers1")
-    @GroupThreads(1)
-    public int consume1(Shared shared, Consumer consumer, Control control) {
-        return consumer.consume(shared, control);
+    public int consume1(Shared shared, QueuePeer.Consumer consumer, Control control) {
+        return consumer.consume(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers2")
     @GroupThreads(2)
-    public boolean publish2(Shared shared, Producer producer, Control control) {
-        return producer.publish(shared, control);
+    public boolean publish2(Shared shared, QueuePeer.Producer producer, Control control) {
+        return producer.publish(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers2")
     @GroupThreads(1)
-    public int consume2(Shared shared, Consumer consumer, Control control) {
-        return consumer.consume(shared, control);
+    public int consume2(Shared shared, QueuePeer.Consumer consumer, Control control) {
+        return consumer.consume(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers4")
     @GroupThreads(4)
-    public boolean publish4(Shared shared, Producer producer, Control control) {
-        return producer.publish(shared, control);
+    public boolean publish4(Shared shared, QueuePeer.Producer producer, Control control) {
+        return producer.publish(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers4")
     @GroupThreads(1)
-    public int consume4(Shared shared, Consumer consumer, Control control) {
-        return consumer.consume(shared, control);
+    public int consume4(Shared shared, QueuePeer.Consumer consumer, Control control) {
+        return consumer.consume(shared.queue, control);
     }
 }

@@ -20,11 +20,8 @@ import org.openjdk.jmh.infra.Control;
 /**
  * Peer of {@link EventLogBenchmark}: JCTools 4.0.5 {@link MpscArrayQueue} of capacity 4,096, same groups.
  *
- * <p>Per event the producer {@code offer}s a reference to one immutable {@code byte[]} holding the encoded event
- * (96 bytes, encoded once in setup): it moves a pointer, it neither encodes nor copies, so it does less work per
- * event than {@code EventLog.append} by the cost of encoding ({@code EventLogBenchmark.encodeOnly}). A full queue
- * makes the producer back off ({@link Backoff}) and retry. The consumer {@code poll}s one element per call and
- * reads its length; an empty queue makes it back off.
+ * <p>Producer and consumer: {@link QueuePeer}. The producer moves a pointer, it neither encodes nor copies, so it
+ * does less work per event than {@code EventLog.append} by the cost of encoding ({@code EventLogBenchmark.encodeOnly}).
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar 'herald.bench.log' -prof gc -rf json -rff log.json
@@ -36,8 +33,6 @@ import org.openjdk.jmh.infra.Control;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class MpscArrayQueueBenchmark {
-    static final byte[] EVENT = LogEvents.encoded(LogEvents.FIRST_SEQ);
-
     @State(Scope.Group)
     public static class Shared {
         MpscArrayQueue<byte[]> queue;
@@ -48,82 +43,45 @@ public class MpscArrayQueueBenchmark {
         }
     }
 
-    @State(Scope.Thread)
-    public static class Producer {
-        long published;
-
-        boolean publish(Shared shared, Control control) {
-            MpscArrayQueue<byte[]> queue = shared.queue;
-            for (int round = 0; !queue.offer(EVENT); round++) {
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                Backoff.idle(round);
-            }
-            published++;
-            return true;
-        }
-    }
-
-    @State(Scope.Thread)
-    public static class Consumer {
-        long events;
-        long bytes;
-
-        int consume(Shared shared, Control control) {
-            MpscArrayQueue<byte[]> queue = shared.queue;
-            byte[] event;
-            for (int round = 0; (event = queue.poll()) == null; round++) {
-                if (control.stopMeasurement) {
-                    return 0;
-                }
-                Backoff.idle(round);
-            }
-            events++;
-            bytes += event.length;
-            return event.length;
-        }
+    @Benchmark
+    @Group("producers1")
+    @GroupThreads(1)
+    public boolean publish1(Shared shared, QueuePeer.Producer producer, Control control) {
+        return producer.publish(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers1")
     @GroupThreads(1)
-    public boolean publish1(Shared shared, Producer producer, Control control) {
-        return producer.publish(shared, control);
-    }
-
-    @Benchmark
-    @Group("producers1")
-    @GroupThreads(1)
-    public int consume1(Shared shared, Consumer consumer, Control control) {
-        return consumer.consume(shared, control);
+    public int consume1(Shared shared, QueuePeer.Consumer consumer, Control control) {
+        return consumer.consume(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers2")
     @GroupThreads(2)
-    public boolean publish2(Shared shared, Producer producer, Control control) {
-        return producer.publish(shared, control);
+    public boolean publish2(Shared shared, QueuePeer.Producer producer, Control control) {
+        return producer.publish(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers2")
     @GroupThreads(1)
-    public int consume2(Shared shared, Consumer consumer, Control control) {
-        return consumer.consume(shared, control);
+    public int consume2(Shared shared, QueuePeer.Consumer consumer, Control control) {
+        return consumer.consume(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers4")
     @GroupThreads(4)
-    public boolean publish4(Shared shared, Producer producer, Control control) {
-        return producer.publish(shared, control);
+    public boolean publish4(Shared shared, QueuePeer.Producer producer, Control control) {
+        return producer.publish(shared.queue, control);
     }
 
     @Benchmark
     @Group("producers4")
     @GroupThreads(1)
-    public int consume4(Shared shared, Consumer consumer, Control control) {
-        return consumer.consume(shared, control);
+    public int consume4(Shared shared, QueuePeer.Consumer consumer, Control control) {
+        return consumer.consume(shared.queue, control);
     }
 }

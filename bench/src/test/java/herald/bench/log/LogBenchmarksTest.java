@@ -87,13 +87,13 @@ class LogBenchmarksTest {
         MpscArrayQueueBenchmark mpsc = new MpscArrayQueueBenchmark();
         MpscArrayQueueBenchmark.Shared mpscShared = new MpscArrayQueueBenchmark.Shared();
         mpscShared.setUp();
-        MpscArrayQueueBenchmark.Producer mpscProducer = new MpscArrayQueueBenchmark.Producer();
-        MpscArrayQueueBenchmark.Consumer mpscConsumer = new MpscArrayQueueBenchmark.Consumer();
+        QueuePeer.Producer mpscProducer = new QueuePeer.Producer();
+        QueuePeer.Consumer mpscConsumer = new QueuePeer.Consumer();
         ArrayBlockingQueueBenchmark abq = new ArrayBlockingQueueBenchmark();
         ArrayBlockingQueueBenchmark.Shared abqShared = new ArrayBlockingQueueBenchmark.Shared();
         abqShared.setUp();
-        ArrayBlockingQueueBenchmark.Producer abqProducer = new ArrayBlockingQueueBenchmark.Producer();
-        ArrayBlockingQueueBenchmark.Consumer abqConsumer = new ArrayBlockingQueueBenchmark.Consumer();
+        QueuePeer.Producer abqProducer = new QueuePeer.Producer();
+        QueuePeer.Consumer abqConsumer = new QueuePeer.Consumer();
         Control control = new Control();
         for (int i = 0; i < EVENTS; i++) {
             assertTrue(mpsc.publish1(mpscShared, mpscProducer, control));
@@ -129,8 +129,8 @@ class LogBenchmarksTest {
 
         MpscArrayQueueBenchmark.Shared queue = new MpscArrayQueueBenchmark.Shared();
         queue.setUp();
-        MpscArrayQueueBenchmark.Producer queueProducer = new MpscArrayQueueBenchmark.Producer();
-        assertEquals(LogEvents.CAPACITY, publishUntilRefused(() -> queueProducer.publish(queue, stopped)));
+        QueuePeer.Producer queueProducer = new QueuePeer.Producer();
+        assertEquals(LogEvents.CAPACITY, publishUntilRefused(() -> queueProducer.publish(queue.queue, stopped)));
     }
 
     @Test
