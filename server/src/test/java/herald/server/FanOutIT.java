@@ -101,6 +101,41 @@ class FanOutIT {
     }
 
     @Test
+    void shouldKeepDeliveringAndCountingAsSubscribersOfSeveralShardsLeaveInAnyOrder() throws Exception {
+        try (Herald herald = TestServer.start()) {
+            List<SseClient> clients = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {                 // three shards of 128
+                clients.add(SseClient.open(herald.port(), i % 10 == 0 ? "/events?topic=shards&topic=other"
+                        : "/topics/shards"));
+            }
+            assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("shards") == 300));
+            assertEquals(30, herald.subscribers("other"));
+            java.util.Collections.shuffle(clients, new java.util.Random(7));
+            for (SseClient client : clients.subList(0, 200)) {
+                client.close();
+            }
+            assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("shards") == 100),
+                    "left: " + herald.subscribers("shards"));
+            List<SseClient> staying = clients.subList(200, 300);
+            herald.publish("shards", "after the leaving");
+            for (SseClient client : staying) {
+                assertEquals("after the leaving", client.next(WAIT).data());
+            }
+            herald.deleteTopic("shards");
+            assertEquals(0, herald.subscribers("shards"));
+            for (SseClient client : staying) {
+                client.close();
+            }
+            herald.publish("shards", "a new incarnation");
+            try (SseClient late = SseClient.open(herald.port(), "/topics/shards")) {
+                assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("shards") == 1),
+                        "after the delete and the closes: " + herald.subscribers("shards"));
+            }
+            assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("other") == 0));
+        }
+    }
+
+    @Test
     void shouldAnswerPipelinedPublishesInOrder() throws Exception {
         int count = 50;
         try (Herald herald = TestServer.start(); Socket socket = TestHttp.connect(herald.port())) {

@@ -21,6 +21,7 @@ final class MultiTopicSubscriber extends Subscriber {
     private static final byte[] ID = {'i', 'd', ':', ' '};
 
     private final Topic[] topics;
+    private final Shard[] shards;           // shards[t]: the shard of topics[t]; each guarded by its topic's lock
     private final long[] cursors;           // last sequence fully written, per topic
     private final long[] next;              // positions including the batch being written
     private final byte[] idPrefix;
@@ -37,6 +38,7 @@ final class MultiTopicSubscriber extends Subscriber {
     MultiTopicSubscriber(SocketChannel channel, Broker broker, Topic[] topics, long[] cursors, byte[] idPrefix) {
         super(channel, broker);
         this.topics = topics;
+        this.shards = new Shard[topics.length];
         this.cursors = cursors.clone();
         this.next = cursors.clone();
         this.idPrefix = idPrefix;
@@ -228,5 +230,23 @@ final class MultiTopicSubscriber extends Subscriber {
         for (Topic topic : topics) {
             topic.remove(this);
         }
+    }
+
+    @Override
+    void joined(Topic topic, Shard shard) {
+        shards[indexOf(topic)] = shard;
+    }
+
+    @Override
+    Shard shardIn(Topic topic) {
+        return shards[indexOf(topic)];
+    }
+
+    private int indexOf(Topic topic) {
+        int t = 0;
+        while (topics[t] != topic) {
+            t++;
+        }
+        return t;
     }
 }

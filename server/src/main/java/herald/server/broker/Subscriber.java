@@ -169,6 +169,12 @@ abstract class Subscriber implements Runnable {
     /** Removes this subscriber from its topics. */
     abstract void detach();
 
+    /** Records the shard of {@code topic} this subscriber was added to (under the topic's lock). */
+    abstract void joined(Topic topic, Shard shard);
+
+    /** The shard of {@code topic} this subscriber was added to, or null (read under the topic's lock). */
+    abstract Shard shardIn(Topic topic);
+
     final boolean isClosed() {
         return state == CLOSED;
     }

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  */
 final class Topic {
     private static final Shard[] NO_SHARDS = new Shard[0];
+    private static final Subscriber[] NO_MEMBERS = new Subscriber[0];
 
     final String name;
     final long baseSeq;
@@ -84,12 +85,18 @@ final class Topic {
         return !deleted && !retired;
     }
 
-    /** Adds a subscriber; false when the topic was deleted or forgotten meanwhile. */
+    /**
+     * Adds a subscriber and tells it its shard ({@link Subscriber#joined}); false when the topic was deleted or
+     * forgotten meanwhile. A subscriber closed meanwhile is not added: its {@code detach} found nothing to remove.
+     */
     boolean add(Subscriber subscriber) {
         lock.lock();
         try {
             if (deleted || retired) {
                 return false;
+            }
+            if (subscriber.isClosed()) {
+                return true;
             }
             Shard[] current = shards;
             for (Shard shard : current) {
@@ -98,13 +105,16 @@ final class Topic {
                     Subscriber[] grown = Arrays.copyOf(members, members.length + 1);
                     grown[members.length] = subscriber;
                     shard.members = grown;
+                    subscriber.joined(this, shard);
                     subscriberCount++;
                     return true;
                 }
             }
+            Shard shard = new Shard(dispatcher, new Subscriber[] {subscriber});
             Shard[] grown = Arrays.copyOf(current, current.length + 1);
-            grown[current.length] = new Shard(dispatcher, new Subscriber[] {subscriber});
+            grown[current.length] = shard;
             shards = grown;
+            subscriber.joined(this, shard);
             subscriberCount++;
             return true;
         } finally {
@@ -112,29 +122,36 @@ final class Topic {
         }
     }
 
+    /** Removes a subscriber from the shard it joined: the cost does not grow with the topic's subscribers. */
     void remove(Subscriber subscriber) {
         lock.lock();
         try {
-            Shard[] current = shards;
-            for (int s = 0; s < current.length; s++) {
-                Subscriber[] members = current[s].members;
-                for (int i = 0; i < members.length; i++) {
-                    if (members[i] == subscriber) {
-                        subscriberCount--;
-                        if (members.length == 1) {
-                            Shard[] fewer = new Shard[current.length - 1];
-                            System.arraycopy(current, 0, fewer, 0, s);
-                            System.arraycopy(current, s + 1, fewer, s, current.length - s - 1);
-                            shards = fewer;
-                        } else {
-                            Subscriber[] fewer = new Subscriber[members.length - 1];
-                            System.arraycopy(members, 0, fewer, 0, i);
-                            System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);
-                            current[s].members = fewer;
-                        }
-                        return;
-                    }
-                }
+            Shard shard = subscriber.shardIn(this);
+            if (shard == null) {
+                return;                             // never added, or closed before it could be
+            }
+            Subscriber[] members = shard.members;
+            int i = 0;
+            while (i < members.length && members[i] != subscriber) {
+                i++;
+            }
+            if (i == members.length) {
+                return;                             // the topic was deleted: its shards were emptied
+            }
+            subscriberCount--;
+            if (members.length == 1) {
+                shard.members = NO_MEMBERS;
+                Shard[] current = shards;
+                int s = Arrays.asList(current).indexOf(shard);
+                Shard[] fewer = new Shard[current.length - 1];
+                System.arraycopy(current, 0, fewer, 0, s);
+                System.arraycopy(current, s + 1, fewer, s, current.length - s - 1);
+                shards = fewer;
+            } else {
+                Subscriber[] fewer = new Subscriber[members.length - 1];
+                System.arraycopy(members, 0, fewer, 0, i);
+                System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);
+                shard.members = fewer;
             }
         } finally {
             lock.unlock();
@@ -174,6 +191,7 @@ final class Topic {
             List<Subscriber> members = new ArrayList<>(subscriberCount);
             for (Shard shard : shards) {
                 members.addAll(Arrays.asList(shard.members));
+                shard.members = NO_MEMBERS;             // their close() then finds nothing to remove
             }
             shards = NO_SHARDS;
             subscriberCount = 0;

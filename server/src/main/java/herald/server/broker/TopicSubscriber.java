@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
  */
 final class TopicSubscriber extends Subscriber {
     private final Topic topic;
+    private Shard shard;                  // guarded by the topic's lock
     private long cursor;                  // last sequence fully written; writer thread only
     private ByteBuffer viewA;
     private ByteBuffer viewB;
@@ -172,7 +173,13 @@ final class TopicSubscriber extends Subscriber {
         topic.remove(this);
     }
 
-    Topic topic() {
-        return topic;
+    @Override
+    void joined(Topic topic, Shard shard) {
+        this.shard = shard;
+    }
+
+    @Override
+    Shard shardIn(Topic topic) {
+        return shard;
     }
 }
