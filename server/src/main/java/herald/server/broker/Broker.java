@@ -139,9 +139,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private Topic newTopic(String name) {
-        if (topics.size() >= settings.maxTopics()) {
-            throw topicLimitReached();
-        }
+        checkRoomForTopics(0);
         return new Topic(name, retiredHighWater.get() + 1, dispatcher, settings.retention(), ids.prefix());
     }
 
@@ -155,27 +153,48 @@ public final class Broker implements AutoCloseable {
      *                       topic would be new and {@code maxTopics} are known
      */
     public boolean canSubscribe(List<String> topicNames) {
-        checkTopicList(topicNames);
-        int added = 0;                                  // topics subscribe would add, in the order it would
-        for (String name : topicNames) {
-            Topic topic = topics.get(name);
-            if (topic != null && topic.isDeleted()) {
-                return false;
-            }
-            if (topic == null || !topic.isLive()) {
-                if (topics.size() + added >= settings.maxTopics()) {
-                    throw topicLimitReached();
-                }
-                if (topic == null) {
-                    added++;
-                }
-            }
-        }
-        return true;
+        return resolve(topicNames, false) != null;
     }
 
-    private HttpException topicLimitReached() {
-        return HttpException.retryLater(503, "topic limit reached: maxTopics=" + settings.maxTopics(), 5);
+    /**
+     * The topics a subscription names, in its order, or null when one was deleted and not published to since.
+     * With {@code create}, unknown or forgotten topics get a new incarnation; without, nothing changes (their
+     * entries stay null) but the topic limit is checked as creating them would.
+     */
+    private Topic[] resolve(List<String> topicNames, boolean create) {
+        checkTopicList(topicNames);
+        Topic[] resolved = new Topic[topicNames.size()];
+        int wouldAdd = 0;
+        for (int i = 0; i < resolved.length; i++) {
+            String name = topicNames.get(i);
+            Topic topic;
+            if (create) {
+                topic = topics.compute(name, (key, existing) -> replaceable(existing) ? newTopic(key) : existing);
+            } else {
+                topic = topics.get(name);
+                if (replaceable(topic)) {
+                    checkRoomForTopics(wouldAdd);
+                    wouldAdd += topic == null ? 1 : 0;
+                    topic = null;
+                }
+            }
+            if (topic != null && topic.isDeleted()) {
+                return null;
+            }
+            resolved[i] = topic;
+        }
+        return resolved;
+    }
+
+    /** Whether a subscribe makes a new incarnation in place of {@code topic}: unknown, or forgotten. */
+    private static boolean replaceable(Topic topic) {
+        return topic == null || !topic.isLive() && !topic.isDeleted();
+    }
+
+    private void checkRoomForTopics(int alreadyAdding) {
+        if (topics.size() + alreadyAdding >= settings.maxTopics()) {
+            throw HttpException.retryLater(503, "topic limit reached: maxTopics=" + settings.maxTopics(), 5);
+        }
     }
 
     private void checkTopicList(List<String> topicNames) {
@@ -202,18 +221,11 @@ public final class Broker implements AutoCloseable {
      * @throws HttpException 400 for too many topics or a repeated one, 503 at the topic limit
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
-        checkTopicList(topicNames);
-        int count = topicNames.size();
-        Topic[] resolved = new Topic[count];
-        for (int i = 0; i < count; i++) {
-            String name = topicNames.get(i);
-            Topic topic = topics.compute(name, (key, existing) -> existing == null
-                    || !existing.isLive() && !existing.isDeleted() ? newTopic(key) : existing);
-            if (topic.isDeleted()) {
-                return null;
-            }
-            resolved[i] = topic;
+        Topic[] resolved = resolve(topicNames, true);
+        if (resolved == null) {
+            return null;
         }
+        int count = resolved.length;
         long[] cursors = new long[count];
         List<Subscription.Gap> gaps = new ArrayList<>(0);
         long[] asked = lastEventId == null || lastEventId.isEmpty() ? null : ids.parse(lastEventId, count);
