@@ -1,9 +1,9 @@
 package herald.server;
 
 import herald.protocol.http1.HttpLimits;
-import herald.protocol.sse.SseEncoder;
 import herald.server.broker.Broker;
 import herald.server.broker.EventIds;
+import herald.server.broker.EventTypes;
 import herald.server.broker.TopicNames;
 import herald.server.http.Dashboard;
 import herald.server.http.Router;
@@ -110,7 +110,8 @@ public final class Herald implements AutoCloseable {
     /**
      * Publishes an event with a type (null for the default {@code message}) and returns its id.
      *
-     * @throws IllegalArgumentException for an invalid topic name or a type holding CR, LF or NUL
+     * @throws IllegalArgumentException for an invalid topic name, or a type that is empty, over 256 bytes or
+     *                                  holds CR, LF or NUL
      */
     public String publish(String topic, String eventType, String data) {
         String problem = TopicNames.problem(topic);
@@ -125,13 +126,7 @@ public final class Herald implements AutoCloseable {
 
     private String publishUnchecked(String topic, String eventType, String data) {
         Objects.requireNonNull(data, "data");
-        byte[] type = null;
-        if (eventType != null) {
-            if (eventType.isEmpty() || !SseEncoder.isValidFieldValue(eventType)) {
-                throw new IllegalArgumentException("eventType must be non-empty without CR, LF or NUL");
-            }
-            type = eventType.getBytes(StandardCharsets.UTF_8);
-        }
+        byte[] type = eventType == null ? null : EventTypes.encode(eventType);
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         return ids.format(broker.publish(topic, type, bytes, 0, bytes.length, -1));
     }

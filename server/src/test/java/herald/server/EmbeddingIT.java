@@ -151,6 +151,7 @@ class EmbeddingIT {
             assertThrows(IllegalArgumentException.class, () -> herald.publish("bad//name", "x"));
             assertThrows(IllegalArgumentException.class, () -> herald.publish("_herald/stats", "x"));
             assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "type\nid: 1", "x"));
+            assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "t".repeat(257), "x"));
             String id = herald.publish("ok", "typed", "data");
             assertTrue(id.endsWith("-1"));
             assertTrue(herald.deleteTopic("ok"));

@@ -8,6 +8,7 @@ import herald.protocol.sse.SseEncoder;
 import herald.server.PublishAccess;
 import herald.server.SubscribeHook;
 import herald.server.broker.Broker;
+import herald.server.broker.EventTypes;
 import herald.server.broker.Subscription;
 import herald.server.broker.TopicNames;
 import herald.server.metrics.Metrics;
@@ -22,8 +23,6 @@ import java.util.List;
 
 /** Subscribe, publish and delete: the broker's HTTP face. */
 final class TopicRoutes {
-    /** Longest accepted {@code event} type, in bytes. */
-    static final int MAX_EVENT_TYPE_BYTES = 256;
     /** Largest accepted {@code retry}: one day. */
     static final long MAX_RETRY_MILLIS = 86_400_000L;
     private static final byte[] NO_BYTES = {};
@@ -141,8 +140,8 @@ final class TopicRoutes {
             if (data == null) {
                 throw new IllegalArgumentException("data must not be null");
             }
-            if (eventType != null && !SseEncoder.isValidFieldValue(eventType)) {
-                throw new IllegalArgumentException("eventType must not contain CR, LF or NUL");
+            if (eventType != null) {
+                EventTypes.encode(eventType);
             }
             first.add(new String[] {eventType, data});
         }
@@ -180,17 +179,11 @@ final class TopicRoutes {
     }
 
     private static byte[] eventType(String value) {
-        if (value.isEmpty()) {
-            throw HttpException.badRequest("event type is empty");
+        try {
+            return EventTypes.encode(value);
+        } catch (IllegalArgumentException e) {
+            throw HttpException.badRequest(e.getMessage());
         }
-        if (!SseEncoder.isValidFieldValue(value)) {
-            throw HttpException.badRequest("event type must not contain CR, LF or NUL");
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > MAX_EVENT_TYPE_BYTES) {
-            throw HttpException.badRequest("event type exceeds maxBytes=" + MAX_EVENT_TYPE_BYTES);
-        }
-        return bytes;
     }
 
     private static long retry(String value) {

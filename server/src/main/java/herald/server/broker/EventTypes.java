@@ -1,0 +1,36 @@
+package herald.server.broker;
+
+import herald.protocol.sse.SseEncoder;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The rule for an event's type, the same for a publish over HTTP, a publish from code and a subscribe hook's
+ * first events: non-empty, no CR, LF or NUL, at most {@link #MAX_BYTES} bytes of UTF-8.
+ */
+public final class EventTypes {
+    /** Longest accepted event type, in bytes. */
+    public static final int MAX_BYTES = 256;
+
+    private EventTypes() {
+    }
+
+    /**
+     * The type's UTF-8 bytes.
+     *
+     * @throws IllegalArgumentException with a one-line reason that does not quote the type
+     */
+    public static byte[] encode(String type) {
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException("event type is empty");
+        }
+        if (!SseEncoder.isValidFieldValue(type)) {
+            throw new IllegalArgumentException("event type must not contain CR, LF or NUL");
+        }
+        byte[] bytes = type.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException("event type exceeds maxBytes=" + MAX_BYTES);
+        }
+        return bytes;
+    }
+}
