@@ -62,8 +62,7 @@ public final class Herald implements AutoCloseable {
                 config.retry().toMillis(), config.dispatchThreads(), config.watchers(), config.maxTopics(),
                 config.maxTopicsPerSubscription(), config.maxStreamAge(), config.maxConnections()), metrics, ids,
                 limiter::release);
-        Router router = new Router(broker, metrics, config.publishAccess(), config.limits().maxBodyBytes(),
-                streams, hook, () -> stopping);
+        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, () -> stopping);
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
                 config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
         DateHeader date = new DateHeader();

@@ -16,9 +16,9 @@ final class HandlerStreams {
     private HandlerStreams() {
     }
 
-    static void serve(Connection connection, RequestHead head, StreamHandler handler, long maxBodyBytes,
-                      Metrics metrics) throws IOException {
-        RequestView request = new RequestView(connection, head, maxBodyBytes);
+    static void serve(Connection connection, RequestHead head, StreamHandler handler, Metrics metrics)
+            throws IOException {
+        RequestView request = new RequestView(connection, head);
         HandlerStream stream = new HandlerStream(connection);
         metrics.streamsOpened.increment();
         try {

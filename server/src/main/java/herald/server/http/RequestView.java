@@ -13,13 +13,11 @@ import java.util.List;
 class RequestView implements Request {
     final Connection connection;
     final RequestHead head;
-    private final long maxBodyBytes;
     private QueryParams query;
 
-    RequestView(Connection connection, RequestHead head, long maxBodyBytes) {
+    RequestView(Connection connection, RequestHead head) {
         this.connection = connection;
         this.head = head;
-        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -61,6 +59,6 @@ class RequestView implements Request {
 
     @Override
     public byte[] body() throws IOException {
-        return connection.readBody(maxBodyBytes);
+        return connection.readBody();
     }
 }

@@ -59,17 +59,15 @@ public final class Router implements RequestHandler {
     private final List<StreamRoute> streams;
     private final byte[] dashboard;
     private final BooleanSupplier stopping;
-    private final long maxBodyBytes;
 
-    public Router(Broker broker, Metrics metrics, PublishAccess access, long maxBodyBytes, List<StreamRoute> streams,
+    public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
                   SubscribeHook hook, BooleanSupplier stopping) {
         this.broker = broker;
         this.metrics = metrics;
-        this.topics = new TopicRoutes(broker, metrics, access, maxBodyBytes, hook);
+        this.topics = new TopicRoutes(broker, metrics, access, hook);
         this.streams = List.copyOf(streams);
         this.dashboard = Dashboard.html();
         this.stopping = stopping;
-        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -86,7 +84,7 @@ public final class Router implements RequestHandler {
         for (StreamRoute route : streams) {
             if (route.matches(path)) {
                 if (route.method().equals(method)) {
-                    HandlerStreams.serve(connection, head, route.handler(), maxBodyBytes, metrics);
+                    HandlerStreams.serve(connection, head, route.handler(), metrics);
                     return;
                 }
                 if (streamMethods == null) {

@@ -30,14 +30,12 @@ final class TopicRoutes {
     private final Broker broker;
     private final Metrics metrics;
     private final PublishAccess access;
-    private final long maxBodyBytes;
     private final SubscribeHook hook;
 
-    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, long maxBodyBytes, SubscribeHook hook) {
+    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook) {
         this.broker = broker;
         this.metrics = metrics;
         this.access = access;
-        this.maxBodyBytes = maxBodyBytes;
         this.hook = hook;
     }
 
@@ -91,7 +89,7 @@ final class TopicRoutes {
 
     private byte[] runHook(Connection connection, RequestHead head, List<String> topics, String lastEventId,
                            byte[] preamble) throws IOException {
-        SubscribeView view = new SubscribeView(connection, head, maxBodyBytes, topics, lastEventId);
+        SubscribeView view = new SubscribeView(connection, head, topics, lastEventId);
         try {
             hook.onSubscribe(view);
         } catch (IOException | RuntimeException e) {          // HttpException refuses the subscription
@@ -118,9 +116,9 @@ final class TopicRoutes {
         private final String lastEventId;
         final List<String[]> first = new ArrayList<>(0);
 
-        SubscribeView(Connection connection, RequestHead head, long maxBodyBytes, List<String> topics,
+        SubscribeView(Connection connection, RequestHead head, List<String> topics,
                       String lastEventId) {
-            super(connection, head, maxBodyBytes);
+            super(connection, head);
             this.topics = List.copyOf(topics);
             this.lastEventId = lastEventId;
         }
@@ -164,7 +162,7 @@ final class TopicRoutes {
                 default -> throw HttpException.badRequest("unknown query parameter; publish takes 'event' and 'retry'");
             }
         }
-        byte[] data = connection.readBody(maxBodyBytes);
+        byte[] data = connection.readBody();
         if (data.length == 0) {
             throw HttpException.badRequest("empty body: the body is the event's data");
         }

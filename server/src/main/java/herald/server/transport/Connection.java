@@ -182,33 +182,26 @@ public final class Connection implements Runnable {
         return response;
     }
 
-    public HttpLimits limits() {
-        return limits;
-    }
-
     /**
-     * Reads the whole request body (Content-Length or chunked), at most {@code maxBytes}, sending
-     * {@code 100 Continue} first when the client asked for it.
+     * Reads the whole request body (Content-Length or chunked), at most the limits' {@code maxBodyBytes},
+     * sending {@code 100 Continue} first when the client asked for it.
      *
      * @throws HttpException 413 over the limit (decided from Content-Length before reading), 400 malformed
      */
-    public byte[] readBody(long maxBytes) throws IOException {
+    public byte[] readBody() throws IOException {
         if (buffers == null) {                    // its read buffer may be another connection's by now
             throw new IOException("the request has ended: read its body during its handler call");
         }
         if (bodyConsumed) {
             return new byte[0];
         }
-        long declared = head.contentLength();
-        if (declared > maxBytes) {
-            throw HttpException.contentTooLarge(maxBytes);
-        }
+        BodyDecoder decoder = BodyDecoder.of(head, limits);     // 413 from Content-Length, before 100 Continue
         if (head.expectsContinue() && !continueSent) {
             continueSent = true;
             write(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
         }
-        BodyDecoder decoder = BodyDecoder.of(head, limits.withMaxBodyBytes(Math.min(maxBytes,
-                limits.maxBodyBytes())));
+        long maxBytes = limits.maxBodyBytes();
+        long declared = head.contentLength();
         ByteBuffer body = ByteBuffer.allocate((int) (declared >= 0 ? declared : Math.min(maxBytes, 8_192)));
         guard.deadlineIn(timeouts.bodyNanos());
         while (true) {
@@ -233,6 +226,9 @@ public final class Connection implements Runnable {
         }
         guard.clearDeadline();
         bodyConsumed = true;
+        if (body.position() == body.capacity()) {
+            return body.array();                    // a Content-Length body fills its buffer exactly
+        }
         byte[] bytes = new byte[body.position()];
         body.flip().get(bytes);
         return bytes;
