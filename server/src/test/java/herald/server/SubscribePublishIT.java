@@ -121,6 +121,26 @@ class SubscribePublishIT {
     }
 
     @Test
+    void shouldAnswer100ContinueOnlyToABodyWithinTheLimit() throws Exception {
+        try (Socket socket = TestHttp.connect(port)) {
+            TestHttp.write(socket, "POST /topics/expect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 2000000\r\n\r\n");
+            TestHttp.Response refused = TestHttp.read(socket.getInputStream(), false);
+            assertEquals(413, refused.status(), "refused from Content-Length, before any 100 Continue");
+        }
+        try (Socket socket = TestHttp.connect(port)) {
+            TestHttp.write(socket, "POST /topics/expect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            assertEquals(100, TestHttp.read(in, true).status());
+            TestHttp.write(socket, "hello");
+            TestHttp.Response accepted = TestHttp.read(in, false);
+            assertEquals(202, accepted.status());
+            assertTrue(accepted.body().contains(epoch + "-1"), accepted.body());
+        }
+    }
+
+    @Test
     void shouldAnswerHeadWithStreamHeadersAndKeepTheConnection() throws Exception {
         try (Socket socket = TestHttp.connect(port)) {
             TestHttp.write(socket, "HEAD /topics/head HTTP/1.1\r\nHost: x\r\n\r\n");
