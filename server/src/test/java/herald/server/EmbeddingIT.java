@@ -87,6 +87,16 @@ class EmbeddingIT {
     }
 
     @Test
+    void shouldAnswerAnEmptyStreamWhenTheHandlerSendsNothing() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.stream("GET", "/v1/nothing", (request, stream) -> { }))) {
+            TestHttp.Response response = TestHttp.request(herald.port(), "GET", "/v1/nothing", null);
+            assertEquals(200, response.status());
+            assertEquals("text/event-stream", response.header("Content-Type"));
+            assertEquals("", response.body());
+        }
+    }
+
+    @Test
     void shouldMatchPrefixRoutesAndAnswer405ForOtherMethods() throws Exception {
         try (Herald herald = TestServer.start(b -> b
                 .stream("GET", "/jobs/*", (request, stream) -> stream.send(request.path()))

@@ -22,26 +22,28 @@ final class HandlerStreams {
         HandlerStream stream = new HandlerStream(connection);
         metrics.streamsOpened.increment();
         try {
-            handler.handle(request, stream);
-        } catch (HttpException e) {
-            if (!stream.opened()) {
-                throw e;                        // refused before the stream started: answered with its status
+            try {
+                handler.handle(request, stream);
+            } catch (HttpException e) {
+                if (!stream.opened()) {
+                    throw e;                    // refused before the stream started: answered with its status
+                }
+                LOG.log(Level.DEBUG, "stream handler refused after the stream started: " + e.getMessage());
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "stream ended: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(Level.ERROR, "stream handler failed for " + head.method() + " " + head.path(), e);
+                if (!stream.opened()) {
+                    throw HttpException.of(500, "stream handler failed");
+                }
             }
-            LOG.log(Level.DEBUG, "stream handler refused after the stream started: " + e.getMessage());
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "stream ended: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.log(Level.ERROR, "stream handler failed for " + head.method() + " " + head.path(), e);
             if (!stream.opened()) {
-                throw HttpException.of(500, "stream handler failed");
+                stream.open();                  // a handler that sent nothing still answers with an empty stream
             }
         } finally {
-            stream.end();
-        }
-        if (!stream.opened()) {
-            stream.open();                      // a handler that sent nothing still answers with an empty stream
+            stream.end();                       // from here the handler's stream refuses every call
         }
         connection.closeAfterResponse();        // the stream's end is the connection's end
     }
