@@ -156,7 +156,7 @@ public final class Herald implements AutoCloseable {
             }
             if (broker.subscriberCount(Dashboard.STATS_TOPIC) > 0) {
                 String json = "{\"time\":" + System.currentTimeMillis()
-                        + ",\"connections\":" + metrics.connectionsOpen.sum()
+                        + ",\"connections\":" + metrics.connectionsOpen()
                         + ",\"subscribers\":" + metrics.subscribers.sum()
                         + ",\"topics\":" + broker.topicCount()
                         + ",\"published\":" + metrics.eventsPublished.sum()

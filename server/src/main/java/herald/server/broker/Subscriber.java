@@ -188,12 +188,12 @@ abstract class Subscriber implements Runnable {
         broker.subscriberClosed(this, key, reason);
     }
 
-    /** Marks one write: the heartbeat timer measures idleness from here. */
     /** When this subscriber last wrote, in broker ticks (opaque read, for the heartbeat timer). */
     final long lastWriteTick() {
         return (long) LAST_WRITE_TICK.getOpaque(this);
     }
 
+    /** Marks one write: the heartbeat timer measures idleness from here. */
     final void wrote() {
         LAST_WRITE_TICK.setOpaque(this, broker.tick());   // read only by the heartbeat timer: no fence needed
         if (heartbeatDue) {

@@ -25,15 +25,6 @@ public final class Subscription {
         this.retryMillis = retryMillis;
     }
 
-    /** The stream position the subscription starts from, as an event id. */
-    public String position() {
-        return position;
-    }
-
-    public List<Gap> gaps() {
-        return gaps;
-    }
-
     /**
      * The first bytes of the stream: {@code retry:}, one gap event per topic whose resume position was
      * lost, and an {@code id:} line with no data that sets the client's last event id to the starting

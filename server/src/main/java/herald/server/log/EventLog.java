@@ -283,7 +283,7 @@ public final class EventLog {
         return segment == null || (int) segment.number != segmentNumber;
     }
 
-    /** Sequence of the newest event claimed so far, or {@code baseSeq() - 1} when there is none. */
+    /** Sequence of the newest event claimed so far, or the log's base sequence minus one when there is none. */
     public long headSeq() {
         return current.nextSeqAcquire() - 1;
     }
@@ -301,11 +301,6 @@ public final class EventLog {
             tail = Math.max(tail, segment.firstSeq);
         }
         return Math.min(tail, head + 1);
-    }
-
-    /** Sequence of the first event this log ever held. */
-    public long baseSeq() {
-        return baseSeq;
     }
 
     /** Length of the {@code id:} line at the end of the event with sequence {@code seq}, before its blank line. */

@@ -53,10 +53,6 @@ public final class Run {
         return view;
     }
 
-    public int from() {
-        return from;
-    }
-
     public int to() {
         return to;
     }

@@ -2,15 +2,16 @@ package herald.server.metrics;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Herald's counters and gauges. Writers record wait-free from any thread ({@link LongAdder} cells, so the
- * dispatcher threads do not contend); {@link #writePrometheus(StringBuilder)} reads a snapshot.
+ * dispatcher threads do not contend); {@link #writePrometheus} reads a snapshot.
  */
 public final class Metrics {
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRejected = new LongAdder();
-    public final LongAdder connectionsOpen = new LongAdder();
+    private volatile IntSupplier connectionsOpen = () -> 0;
     public final LongAdder requests = new LongAdder();
     public final LongAdder subscribers = new LongAdder();
     public final LongAdder subscriptions = new LongAdder();
@@ -33,14 +34,19 @@ public final class Metrics {
         }
     }
 
-    public long errors(int status) {
-        return status >= 400 && status < 600 ? errorsByStatus.get(status - 400) : 0;
+    /** Where the number of open connections comes from: the connection limiter's own count. */
+    public void countConnectionsWith(IntSupplier open) {
+        this.connectionsOpen = open;
+    }
+
+    public int connectionsOpen() {
+        return connectionsOpen.getAsInt();
     }
 
     /** Appends every metric in the Prometheus text exposition format (version 0.0.4). */
     public void writePrometheus(StringBuilder out, long topics) {
         gauge(out, "herald_connections", "HTTP connections open now, subscribers included",
-                connectionsOpen.sum());
+                connectionsOpen());
         counter(out, "herald_connections_accepted_total", "Connections accepted", connectionsAccepted.sum());
         counter(out, "herald_connections_rejected_total", "Connections refused over the connection limit",
                 connectionsRejected.sum());

@@ -8,14 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionLimiter {
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
-    private final Metrics metrics;
 
     public ConnectionLimiter(int max, Metrics metrics) {
         if (max < 1) {
             throw new IllegalArgumentException("maxConnections must be positive: maxConnections=" + max);
         }
         this.max = max;
-        this.metrics = metrics;
+        metrics.countConnectionsWith(open::get);
     }
 
     /** Takes a slot; false when {@code max} connections are open. */
@@ -26,7 +25,6 @@ public final class ConnectionLimiter {
                 return false;
             }
             if (open.compareAndSet(n, n + 1)) {
-                metrics.connectionsOpen.increment();
                 return true;
             }
         }
@@ -35,14 +33,9 @@ public final class ConnectionLimiter {
     /** Gives a slot back; once per successful {@link #tryAcquire()}. */
     public void release() {
         open.decrementAndGet();
-        metrics.connectionsOpen.decrement();
     }
 
     public int open() {
         return open.get();
-    }
-
-    public int max() {
-        return max;
     }
 }
