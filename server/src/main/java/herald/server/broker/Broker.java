@@ -261,7 +261,7 @@ public final class Broker implements AutoCloseable {
         if (!gaps.isEmpty()) {
             metrics.gaps.add(gaps.size());
         }
-        String position = count == 1 ? ids.format(cursors[0]) : ids.format(cursors);
+        String position = ids.format(cursors);
         return new Subscription(resolved, cursors, gaps, position, settings.retryMillis());
     }
 

@@ -1,10 +1,10 @@
 package herald.server.broker;
 
+import herald.protocol.sse.SseEncoder;
 import herald.server.log.Run;
 import herald.server.metrics.Metrics;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What one dispatcher thread reuses for every delivery: the run being read, the gather array handed to
@@ -12,11 +12,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class DeliveryScratch {
     static final int MAX_GATHER = 64;
-    private static final byte[] HEARTBEAT = ":\n".getBytes(StandardCharsets.US_ASCII);
 
     final Run run = new Run();
     final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
-    private final ByteBuffer heartbeat = ByteBuffer.allocateDirect(HEARTBEAT.length).put(HEARTBEAT).flip();
+    private final ByteBuffer heartbeat = heartbeatBytes();
     private final ByteBuffer newline = ByteBuffer.allocateDirect(1).put((byte) '\n').flip();
     private final Metrics metrics;
 
@@ -59,5 +58,11 @@ final class DeliveryScratch {
             metrics.heartbeats.add(heartbeats);
             heartbeats = 0;
         }
+    }
+
+    private static ByteBuffer heartbeatBytes() {
+        ByteBuffer bytes = ByteBuffer.allocateDirect(SseEncoder.HEARTBEAT_LENGTH);
+        SseEncoder.encodeHeartbeat(bytes);
+        return bytes.flip();
     }
 }
