@@ -1,5 +1,7 @@
 package herald.protocol.http1;
 
+import herald.protocol.internal.Utf8Validation;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -62,7 +64,7 @@ final class PathDecoder {
             path[length++] = (byte) value;
             i += 3;
         }
-        if (!Utf8.isValid(path, 0, length)) {
+        if (!Utf8Validation.isWellFormed(path, 0, length)) {
             throw HttpException.badRequest("request path is not valid UTF-8 after percent-decoding");
         }
         length = removeDotSegments(path, length);

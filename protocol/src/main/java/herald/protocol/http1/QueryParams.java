@@ -1,5 +1,7 @@
 package herald.protocol.http1;
 
+import herald.protocol.internal.Utf8Validation;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,7 +106,7 @@ public final class QueryParams {
                 scratch[length++] = (byte) c;
             }
         }
-        if (!Utf8.isValid(scratch, 0, length)) {
+        if (!Utf8Validation.isWellFormed(scratch, 0, length)) {
             throw HttpException.badRequest("query is not valid UTF-8 after percent-decoding");
         }
         return new String(scratch, 0, length, StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package herald.protocol.sse;
 
+import herald.protocol.internal.Utf8Validation;
+
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -268,7 +270,7 @@ public final class SseEncoder {
      */
     public static boolean isValidUtf8(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return Utf8.isWellFormed(bytes, offset, length);
+        return Utf8Validation.isWellFormed(bytes, offset, offset + length);
     }
 
     // ----- implementation: idBytes == null means no id line; idSeq < 0 means an id line of idBytes alone -----

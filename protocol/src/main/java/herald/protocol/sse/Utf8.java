@@ -82,48 +82,4 @@ final class Utf8 {
         }
         return d;
     }
-
-    /** Whether {@code src[off, off + len)} is well-formed UTF-8: {@link #decode} would produce no U+FFFD of its own. */
-    static boolean isWellFormed(byte[] src, int off, int len) {
-        int i = off;
-        int end = off + len;
-        while (i < end) {
-            int b = src[i];
-            if (b >= 0) {
-                i++;
-                continue;
-            }
-            b &= 0xFF;
-            int needed;
-            int lower = 0x80;
-            int upper = 0xBF;
-            if (b >= 0xC2 && b <= 0xDF) {
-                needed = 1;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                lower = b == 0xE0 ? 0xA0 : 0x80;
-                upper = b == 0xED ? 0x9F : 0xBF;
-                needed = 2;
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                lower = b == 0xF0 ? 0x90 : 0x80;
-                upper = b == 0xF4 ? 0x8F : 0xBF;
-                needed = 3;
-            } else {
-                return false;
-            }
-            if (end - i <= needed) {
-                return false;
-            }
-            int c = src[i + 1] & 0xFF;
-            if (c < lower || c > upper) {
-                return false;
-            }
-            for (int k = 2; k <= needed; k++) {
-                if ((src[i + k] & 0xC0) != 0x80) {
-                    return false;
-                }
-            }
-            i += needed + 1;
-        }
-        return true;
-    }
 }

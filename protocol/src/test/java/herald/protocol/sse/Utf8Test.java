@@ -1,5 +1,7 @@
 package herald.protocol.sse;
 
+import herald.protocol.internal.Utf8Validation;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +50,7 @@ class Utf8Test {
             if (!hasEncodedSurrogate(four)) {
                 assertEquals(new String(four, UTF_8), decode(four), () -> HexFormat.of().formatHex(four));
             }
-            assertEquals(!decode(four).contains("\uFFFD"), Utf8.isWellFormed(four, 0, 4));
+            assertEquals(!decode(four).contains("\uFFFD"), Utf8Validation.isWellFormed(four, 0, 4));
         }
     }
 
@@ -86,6 +88,6 @@ class Utf8Test {
         String text = all.toString();
         byte[] bytes = text.getBytes(UTF_8);
         assertEquals(text, decode(bytes));
-        assertTrue(Utf8.isWellFormed(bytes, 0, bytes.length));
+        assertTrue(Utf8Validation.isWellFormed(bytes, 0, bytes.length));
     }
 }

@@ -1,15 +1,17 @@
-package herald.protocol.http1;
+package herald.protocol.internal;
 
 /**
  * Strict UTF-8 validation (RFC 3629 §4): no overlong forms, no surrogates (U+D800-DFFF), nothing above U+10FFFF.
- * The JDK's decoder replaces such input with U+FFFD; a request path or query must be rejected instead.
+ * The JDK's decoder replaces such input with U+FFFD; a request path or query must be rejected instead, and an SSE
+ * publish must be checked before it is encoded. In a package the module does not export: shared by
+ * {@code http1} and {@code sse}, not part of the API.
  */
-final class Utf8 {
-    private Utf8() {
+public final class Utf8Validation {
+    private Utf8Validation() {
     }
 
     /** Whether {@code b[from..to)} is well-formed UTF-8. */
-    static boolean isValid(byte[] b, int from, int to) {
+    public static boolean isWellFormed(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
             int b0 = b[i] & 0xFF;
