@@ -32,10 +32,4 @@ final class Counters {
             into[i] += values.getOpaque(i);
         }
     }
-
-    long[] snapshot() {
-        long[] out = new long[Counter.ALL.length];
-        addTo(out);
-        return out;
-    }
 }

@@ -114,10 +114,6 @@ final class Generator implements SubscriberFleet {
         return opened;
     }
 
-    GeneratorConfig config() {
-        return config;
-    }
-
     @Override
     public void close() {
         for (SubscriberLoop loop : loops) {

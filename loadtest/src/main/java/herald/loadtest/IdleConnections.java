@@ -33,7 +33,7 @@ final class IdleConnections implements Scenario {
         long warm = ctx.options.integer("warmup-connections", 0);
         long round = warm == 0 ? 0 : ctx.connectBoundNanos(warm) + ctx.options.nanos("settle", "3s")
                 + TimeUnit.SECONDS.toNanos(2);
-        long gc = ctx.options.flag("jvm-gc") ? TimeUnit.SECONDS.toNanos(150) : 0;
+        long gc = ctx.options.has("jvm-gc") ? TimeUnit.SECONDS.toNanos(150) : 0;
         return round + gc + ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("duration", "10s");
     }
 
@@ -50,7 +50,7 @@ final class IdleConnections implements Scenario {
         parameters.put("holdSeconds", hold / 1e9);
         int warm = (int) ctx.options.integer("warmup-connections", 0);
         long settle = ctx.options.nanos("settle", "3s");
-        boolean gc = ctx.options.flag("jvm-gc") && ctx.server != null;
+        boolean gc = ctx.options.has("jvm-gc") && ctx.server != null;
         parameters.put("warmupConnections", warm);
         parameters.put("settleSeconds", warm == 0 ? 0 : settle / 1e9);
         parameters.put("fullGcBeforeReadings", gc);

@@ -48,7 +48,7 @@ public final class Main {
             RunContext probe = new RunContext(options, scenario, Long.MAX_VALUE);
             long bound = options.nanos("max-time", (scenario.boundNanos(probe) + TimeUnit.MINUTES.toNanos(1))
                     / 1_000_000 + "ms");
-            RunContext ctx = new RunContext(options, scenario, start + bound);
+            RunContext ctx = probe.withDeadline(start + bound);
             Thread watchdog = watchdog(bound);
             List<Map<String, Object>> results = scenario.run(ctx);
             watchdog.interrupt();

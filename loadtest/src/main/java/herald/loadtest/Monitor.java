@@ -56,10 +56,6 @@ final class Monitor {
         return publisherStatus;
     }
 
-    ProcessTree.Sample serverSample() {
-        return serverSample;
-    }
-
     long streaming() {
         return fleetStatus.get(Counter.STREAMING);
     }

@@ -144,10 +144,6 @@ final class Options {
         return values.containsKey(name);
     }
 
-    boolean flag(String name) {
-        return has(name);
-    }
-
     String string(String name, String fallback) {
         List<String> v = values.get(name);
         return v == null ? fallback : v.get(v.size() - 1);

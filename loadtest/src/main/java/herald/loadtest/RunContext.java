@@ -23,7 +23,7 @@ final class RunContext {
     final String publishMethod;
     final ProcessTree server;
     final long deadlineNanos;
-    private final Map<String, Object> machine = Machine.describe();
+    private final Map<String, Object> machine;
 
     RunContext(Options options, Scenario scenario, long deadlineNanos) {
         this.options = options;
@@ -39,6 +39,24 @@ final class RunContext {
         HttpUrl first = subscribeUrls.get(0);
         this.target = options.string("target", first.host() + ":" + first.port());
         this.server = options.has("server-pid") ? ProcessTree.of(options.string("server-pid", "")) : null;
+        this.machine = Machine.describe();
+    }
+
+    private RunContext(RunContext same, long deadlineNanos) {
+        this.options = same.options;
+        this.scenario = same.scenario;
+        this.target = same.target;
+        this.subscribeUrls = same.subscribeUrls;
+        this.publishUrls = same.publishUrls;
+        this.publishMethod = same.publishMethod;
+        this.server = same.server;
+        this.machine = same.machine;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** This context with a deadline: the options are parsed and the machine described once. */
+    RunContext withDeadline(long deadlineNanos) {
+        return new RunContext(this, deadlineNanos);
     }
 
     /** Subscriptions for {@code total} connections: this process up to --max-per-process, else workers. */

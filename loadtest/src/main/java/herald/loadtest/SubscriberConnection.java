@@ -1,5 +1,6 @@
 package herald.loadtest;
 
+import herald.protocol.sse.SseEvent;
 import herald.protocol.sse.SseListener;
 import herald.protocol.sse.SseStreamParser;
 
@@ -28,7 +29,6 @@ final class SubscriberConnection implements SseListener, ChunkedBody.Sink {
     static final int CLOSED = 5;        // stopped for good
 
     static final long UNSEEN = Long.MIN_VALUE;
-    private static final String MESSAGE = "message";
 
     final SubscriberLoop loop;
     final int urlIndex;
@@ -91,7 +91,7 @@ final class SubscriberConnection implements SseListener, ChunkedBody.Sink {
 
     @Override
     public void onEvent(CharSequence type, CharSequence data, CharSequence lastEventId) {
-        if (!isMessage(type)) {
+        if (!SseEvent.DEFAULT_TYPE.contentEquals(type)) {
             loop.counters.increment(Counter.TYPED_EVENTS);
             return;
         }
@@ -159,15 +159,4 @@ final class SubscriberConnection implements SseListener, ChunkedBody.Sink {
         return any ? missing : -1;
     }
 
-    private static boolean isMessage(CharSequence type) {
-        if (type.length() != MESSAGE.length()) {
-            return false;
-        }
-        for (int i = 0; i < MESSAGE.length(); i++) {
-            if (type.charAt(i) != MESSAGE.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -34,8 +34,6 @@ public final class ResponseHead {
     public static final HeaderLine CONNECTION_CLOSE = HeaderLine.of("Connection", "close");
     public static final HeaderLine CONNECTION_KEEP_ALIVE = HeaderLine.of("Connection", "keep-alive");
     public static final HeaderLine TRANSFER_ENCODING_CHUNKED = HeaderLine.of("Transfer-Encoding", "chunked");
-    public static final HeaderLine CONTENT_LENGTH_ZERO = HeaderLine.of("Content-Length", "0");
-    public static final HeaderLine X_CONTENT_TYPE_OPTIONS_NOSNIFF = HeaderLine.of("X-Content-Type-Options", "nosniff");
 
     private static final byte[] HTTP_1_1_SP = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] STATUS_LINES = new byte[500][];       // index status - 100; null: no phrase

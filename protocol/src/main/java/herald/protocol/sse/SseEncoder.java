@@ -430,10 +430,8 @@ public final class SseEncoder {
     }
 
     private static byte[] requireFieldValue(byte[] value, String name) {
-        for (byte b : value) {
-            if (b == LF || b == CR || b == NUL) {
-                throw new IllegalArgumentException(name + " must not contain CR, LF or NUL");
-            }
+        if (!isValidFieldValue(value, 0, value.length)) {
+            throw new IllegalArgumentException(name + " must not contain CR, LF or NUL");
         }
         return value;
     }

@@ -50,10 +50,6 @@ final class TextBuffer implements CharSequence {
         return true;
     }
 
-    int capacity() {
-        return chars.length;
-    }
-
     void clear() {
         length = 0;
     }
