@@ -98,10 +98,6 @@ final class PublishLane {
                     return -1;
                 }
                 i = end;
-                if (head.status() < 200) {
-                    head.reset();               // an interim answer: the real one follows
-                    continue;
-                }
                 if (inFlight == 0) {
                     throw new ProtocolError("an answer without a request");
                 }

@@ -1,6 +1,5 @@
 package herald.loadtest;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -25,29 +24,35 @@ final class ResponseHead {
     private boolean eventStream;
 
     /**
-     * Consumes bytes of {@code a[from, to)} up to the end of the head.
+     * Consumes bytes of {@code a[from, to)} up to the end of the final head; interim (1xx) heads before it are
+     * read and skipped.
      *
-     * @return the index after the head's blank line, or -1 if all bytes were consumed and the head is incomplete
+     * @return the index after the final head's blank line, or -1 if all bytes were consumed and it is incomplete
      * @throws ProtocolError if the head is too long or malformed
      */
     int feed(byte[] a, int from, int to) {
         int i = from;
+        int start = from;
         int ends = lineEnds;
         while (i < to) {
             byte b = a[i++];
             if (b == '\n') {
                 if (++ends == 2) {
-                    append(a, from, i);
+                    append(a, start, i);
                     lineEnds = 0;
                     parse();
-                    return i;
+                    if (status >= 200) {
+                        return i;
+                    }
+                    start = i;              // an interim response: the final head follows
+                    ends = 0;
                 }
             } else if (b != '\r') {
                 ends = 0;
             }
         }
         lineEnds = ends;
-        append(a, from, to);
+        append(a, start, to);
         return -1;
     }
 
@@ -124,6 +129,9 @@ final class ResponseHead {
             throw new ProtocolError("not an HTTP/1.x status line");
         }
         status = (bytes[9] - '0') * 100 + (bytes[10] - '0') * 10 + (bytes[11] - '0');
+        if (status < 100) {
+            throw new ProtocolError("status code under 100");
+        }
         if (bytes[7] == '0' && bytes[5] == '1') {
             close = true;                   // HTTP/1.0: no persistent connection unless asked for
         }
@@ -145,20 +153,38 @@ final class ResponseHead {
         while (ve > v && (bytes[ve - 1] == ' ' || bytes[ve - 1] == '\t')) {
             ve--;
         }
-        String value = new String(bytes, v, ve - v, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
         if (nameIs(from, colon, "content-length")) {
-            try {
-                contentLength = Long.parseLong(value);
-            } catch (NumberFormatException e) {
+            contentLength = digits(v, ve);
+        } else if (nameIs(from, colon, "transfer-encoding")) {
+            chunked = ve - v >= 7 && nameIs(ve - 7, ve, "chunked");
+        } else if (nameIs(from, colon, "connection")) {
+            close = contains(v, ve, "close");
+        } else if (nameIs(from, colon, "content-type")) {
+            eventStream = ve - v >= 17 && nameIs(v, v + 17, "text/event-stream");
+        }
+    }
+
+    private long digits(int from, int to) {
+        if (from == to || to - from > 18) {
+            throw new ProtocolError("bad Content-Length");
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            if (!digit(bytes[i])) {
                 throw new ProtocolError("bad Content-Length");
             }
-        } else if (nameIs(from, colon, "transfer-encoding")) {
-            chunked = value.endsWith("chunked");
-        } else if (nameIs(from, colon, "connection")) {
-            close = value.contains("close");
-        } else if (nameIs(from, colon, "content-type")) {
-            eventStream = value.startsWith("text/event-stream");
+            n = n * 10 + (bytes[i] - '0');
         }
+        return n;
+    }
+
+    private boolean contains(int from, int to, String lower) {
+        for (int i = from; i + lower.length() <= to; i++) {
+            if (nameIs(i, i + lower.length(), lower)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean nameIs(int from, int to, String lowerName) {

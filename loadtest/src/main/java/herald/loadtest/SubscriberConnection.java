@@ -64,10 +64,6 @@ final class SubscriberConnection implements SseListener, ChunkedBody.Sink {
             if (i < 0) {
                 return;
             }
-            if (head.status() >= 100 && head.status() < 200) {
-                head.reset();               // an interim response: the real head follows
-                continue;
-            }
             if (!loop.headReceived(this)) {
                 return;                     // not 200: closed
             }

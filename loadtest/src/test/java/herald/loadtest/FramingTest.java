@@ -40,6 +40,28 @@ class FramingTest {
     }
 
     @Test
+    void shouldSkipInterimHeadsAtEverySplitPoint() {
+        byte[] bytes = ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                + "HTTP/1.1 202 Accepted\r\nContent-Length: 7\r\nConnection: keep-alive, Close\r\n\r\nrest")
+                .getBytes(StandardCharsets.US_ASCII);
+        for (int cut = 0; cut <= bytes.length - 4; cut++) {
+            ResponseHead h = new ResponseHead();
+            int end = h.feed(bytes, 0, cut);
+            if (end < 0) {
+                end = h.feed(bytes, cut, bytes.length);
+            }
+            assertEquals(bytes.length - 4, end, "cut=" + cut);
+            assertEquals(202, h.status(), "cut=" + cut);
+            assertEquals(7, h.contentLength(), "cut=" + cut);
+            assertTrue(h.close() && !h.chunked() && !h.eventStream(), "cut=" + cut);
+        }
+        byte[] low = "HTTP/1.1 099 Odd\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(ProtocolError.class, () -> new ResponseHead().feed(low, 0, low.length));
+        byte[] badLength = "HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(ProtocolError.class, () -> new ResponseHead().feed(badLength, 0, badLength.length));
+    }
+
+    @Test
     void shouldDecodeTheSameChunkedBodyAtEverySplitPoint() {
         String data = "data: 1 2\n\ndata: 3 4\n\n";
         byte[] body = ("5;x=\"y\"\r\ndata:\r\n10\r\n 1 2\n\ndata: 3 4\n\r\n1\r\n\n\r\n0\r\nTrailer: t\r\n\r\nNEXT")
