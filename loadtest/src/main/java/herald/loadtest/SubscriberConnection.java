@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 /**
  * One subscription: its socket, its stream parser and its order check. Kept small because a process holds
- * ~19,000 of them: about 1 KiB with the JDK's socket objects, plus the parser's buffers (which grow to the
+ * ~19,000 of them: an estimated 1 KiB with the JDK's socket objects, plus the parser's buffers (which grow to the
  * event size). Owned by one {@link SubscriberLoop} thread; nothing here is touched by another thread.
  *
  * <p><b>Order check.</b> The publisher sends sequence numbers 1, 2, 3, ... round-robin over {@code lanes}

@@ -50,8 +50,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Scores are ns per invocation: one request, or two for {@code *PipelinedPosts}; throughput ratios are the inverse
  * ratios of these times.
  *
- * <p>Warmup is 10 iterations, not the usual 5: on the shared 2-core machine Netty's decoder was still 4-9x slower
- * than its steady state in warmup iterations 1-3 of both forks (C2 compiling Netty's larger code path while other
+ * <p>Warmup is 10 iterations, not the usual 5: on the shared 2-core machine Netty's decoder was still several times
+ * slower than its steady state in warmup iterations 1-3 of both forks (C2 compiling Netty's larger code path while other
  * jobs ran), which would flatter Herald.
  *
  * <pre>

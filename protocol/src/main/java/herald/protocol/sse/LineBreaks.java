@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 
 /**
  * Finds the next CR or LF byte, eight bytes per step (SWAR): the scan every line of the parser and every data line
- * of the encoder goes through. Measured 20 to 30 % faster than a byte loop on 120-byte events and 4 KiB lines.
+ * of the encoder goes through.
  *
  * <p>For a word {@code w}, {@code x = w ^ 0x0A0A…} has a zero byte where {@code w} has LF. The classic test
  * {@code (x - 0x0101…) & ~x & 0x8080…} flags every zero byte, and may also flag a byte above (more significant
