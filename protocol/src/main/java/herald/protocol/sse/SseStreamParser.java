@@ -37,8 +37,8 @@ import java.util.Objects;
  * <p><b>Threads.</b> Not thread-safe: one parser per connection, used by one thread at a time.
  *
  * <p><b>Memory.</b> A new parser holds an estimated 200 bytes (its fields); its buffers grow (from nothing) to the
- * longest line it had to copy (lines split across reads; every line of a direct buffer) and the largest event seen, and are kept for
- * reuse ({@link #reset()} gives back anything above 64 Ki). Once grown: no allocation per event, line or comment,
+ * longest line it had to copy (lines split across reads; every line of a direct buffer) and the largest event
+ * seen, and are kept for reuse ({@link #reset()} gives back anything above 64 Ki). Once grown: no allocation per event, line or comment,
  * for heap and direct input alike. Only {@link #lastEventId()} allocates, a {@code String} when the id has changed
  * since it was last asked.
  *
