@@ -198,6 +198,12 @@ class SubscribePublishIT {
         assertTrue(preflight.header("Access-Control-Allow-Headers").contains("Authorization"));
         assertTrue(preflight.header("Access-Control-Allow-Methods").contains("GET"));
         assertEquals("Origin", preflight.header("Vary"));
+        String longOrigin = "https://" + "abcdefgh.".repeat(26) + "example";   // 249 chars: a head over 512 B
+        TestHttp.Response grown = TestHttp.request(port, "OPTIONS", "/topics/cors", null, "Origin: " + longOrigin,
+                "Access-Control-Request-Method: GET");
+        assertEquals(204, grown.status());
+        assertEquals(longOrigin, grown.header("Access-Control-Allow-Origin"));
+        assertEquals("Origin", grown.header("Vary"));
         TestHttp.Response star = TestHttp.request(port, "OPTIONS", "*", null);
         assertEquals(204, star.status());
     }

@@ -6,7 +6,6 @@ import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
 
 import java.io.IOException;
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -63,51 +62,39 @@ public final class ResponseWriter {
         started = true;
         head.clear();
         ResponseHead.writeStatusLine(head, status);
-        ResponseHead.writeHeader(head, date.line());
-        ResponseHead.writeHeader(head, SERVER);
+        header(date.line());
+        header(SERVER);
         if (allowOrigin != null) {
             header("Access-Control-Allow-Origin", allowOrigin);
-            ResponseHead.writeHeader(head, VARY_ORIGIN);
+            header(VARY_ORIGIN);
         }
         return this;
     }
 
     public ResponseWriter header(String name, String value) {
-        while (true) {
-            try {
-                ResponseHead.writeHeader(head, name, value);
-                return this;
-            } catch (BufferOverflowException e) {
-                grow();
-            }
-        }
+        room(name.length() + value.length() + 4);
+        ResponseHead.writeHeader(head, name, value);
+        return this;
     }
 
     public ResponseWriter header(String name, long value) {
-        while (true) {
-            try {
-                ResponseHead.writeHeader(head, name, value);
-                return this;
-            } catch (BufferOverflowException e) {
-                grow();
-            }
-        }
+        room(name.length() + 19 + 4);                     // 19: the digits of Long.MAX_VALUE
+        ResponseHead.writeHeader(head, name, value);
+        return this;
     }
 
     public ResponseWriter header(HeaderLine line) {
-        while (true) {
-            try {
-                ResponseHead.writeHeader(head, line);
-                return this;
-            } catch (BufferOverflowException e) {
-                grow();
-            }
-        }
+        room(line.length());
+        ResponseHead.writeHeader(head, line);
+        return this;
     }
 
-    private void grow() {
-        ByteBuffer bigger = ByteBuffer.allocate(head.capacity() * 2);
-        head = bigger.put(head.flip());
+    /** Makes room for {@code bytes} more, growing the head buffer when needed (a long Origin or reason). */
+    private void room(int bytes) {
+        if (head.remaining() < bytes) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(2 * head.capacity(), head.position() + bytes));
+            head = bigger.put(head.flip());
+        }
     }
 
     /** Ends the head with Content-Length and sends it with {@code body} (no body bytes for HEAD). */
@@ -153,14 +140,8 @@ public final class ResponseWriter {
         if (connection.closesAfterResponse()) {
             header(ResponseHead.CONNECTION_CLOSE);
         }
-        while (true) {
-            try {
-                ResponseHead.writeEnd(head);
-                return;
-            } catch (BufferOverflowException e) {
-                grow();
-            }
-        }
+        room(2);
+        ResponseHead.writeEnd(head);
     }
 
     /** Sends a status with a one-line text reason and extra fields given as name, value pairs. */
