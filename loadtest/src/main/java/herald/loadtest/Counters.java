@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One thread's {@link Counter}s. <b>Single writer:</b> only the owning thread calls {@link #add}; any thread may
- * call {@link #snapshot} and sees each value at most a moment old (opaque access: statistics, no ordering between
- * counters). On x86 an increment costs a plain load and store.
+ * call {@link #get} or {@link #addTo} and sees each value at most a moment old (opaque access: statistics, no
+ * ordering between counters). On x86 an increment costs a plain load and store.
  */
 final class Counters {
     private final AtomicLongArray values = new AtomicLongArray(Counter.ALL.length);

@@ -298,7 +298,7 @@ final class Publisher implements Runnable {
             long intended = schedule.maxRate() ? now : schedule.intendedNanos(seq);
             lane.append(seq, intended, config.bytes());
             lane.nextSeq += config.lanes();
-            stats.setOpaque(SENT, stats.getPlain(SENT) + 1);
+            count(SENT, 1);
             if (seq > stats.getPlain(LAST_SENT)) {
                 stats.setOpaque(LAST_SENT, seq);
             }
@@ -387,16 +387,16 @@ final class Publisher implements Runnable {
         long value = Math.max(0, now - lane.answeredIntendedNanos);
         latency.recordValue(Math.min(value, SubscriberLoop.HIGHEST_LATENCY_NANOS));
         if (status >= 200 && status < 300) {
-            stats.setOpaque(ACCEPTED, stats.getPlain(ACCEPTED) + 1);
+            count(ACCEPTED, 1);
             int slot = lane.urlIndex * config.lanes() + lane.laneIndex;
             if (seq > lastAccepted.getPlain(slot)) {
                 lastAccepted.setOpaque(slot, seq);
             }
         } else {
-            stats.setOpaque(REJECTED, stats.getPlain(REJECTED) + 1);
+            count(REJECTED, 1);
         }
         int cls = Math.min(5, Math.max(1, status / 100));
-        stats.setOpaque(STATUS_CLASS + cls, stats.getPlain(STATUS_CLASS + cls) + 1);
+        count(STATUS_CLASS + cls, 1);
     }
 
     private void connect(PublishLane lane, long now) {
@@ -408,7 +408,7 @@ final class Publisher implements Runnable {
             lane.connected = ch.connect(lane.address);
             lane.key = ch.register(selector, lane.connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, lane);
         } catch (IOException e) {
-            stats.setOpaque(CONNECT_FAILURES, stats.getPlain(CONNECT_FAILURES) + 1);
+            count(CONNECT_FAILURES, 1);
             closeQuietly(lane);
             lane.reconnectAt = now + RECONNECT_DELAY_NANOS;
         }
@@ -416,14 +416,14 @@ final class Publisher implements Runnable {
 
     /** The connection failed or was closed: its unanswered requests are lost; reconnect after a pause. */
     private void broken(PublishLane lane) {
-        stats.setOpaque(CONNECT_FAILURES, stats.getPlain(CONNECT_FAILURES) + 1);
+        count(CONNECT_FAILURES, 1);
         closeQuietly(lane);
         lane.reconnectAt = System.nanoTime() + RECONNECT_DELAY_NANOS;
     }
 
     /** Closes the lane's socket; what was in flight is counted as lost. */
     private void closeQuietly(PublishLane lane) {
-        stats.setOpaque(LOST, stats.getPlain(LOST) + lane.inFlight);
+        count(LOST, lane.inFlight);
         if (lane.key != null) {
             lane.key.cancel();
         }
@@ -446,5 +446,10 @@ final class Publisher implements Runnable {
             s.append(h).append("\r\n");
         }
         return s.append("Content-Length: ").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Publisher thread only: single writer, opaque stores for the status readers. */
+    private void count(int stat, long delta) {
+        stats.setOpaque(stat, stats.getPlain(stat) + delta);
     }
 }
