@@ -80,6 +80,7 @@ done
 [ "$PROCESSES" -ge 1 ] || { echo "c100k: --processes must be at least 1" >&2; exit 2; }
 
 . "$ROOT/ops/lib/jdk.sh"
+. "$ROOT/ops/lib/stack.sh"
 
 [ -n "$OUT" ] || OUT="$ROOT/loadtest/results/$(date +%F)-c100k"
 mkdir -p "$OUT"
@@ -128,22 +129,16 @@ fi
 
 # ---- build ----------------------------------------------------------------------------------------------------
 
-T="target$SUFFIX"
-SERVER_JAR="$ROOT/server/$T/herald-server-0.1.0-SNAPSHOT-all.jar"
-LOADTEST_JAR="$ROOT/loadtest/$T/herald-loadtest-0.1.0-SNAPSHOT-all.jar"
 if [ "$BUILD" = yes ]; then
-    herald_need_maven
     say "building protocol, server, loadtest with JDK at $JAVA_HOME"
-    if ! mvn -B -q -ntp -Dstyle.color=never -DskipTests ${SUFFIX:+-Dbuild.suffix=$SUFFIX} \
-            -pl protocol,server,loadtest package >"$OUT/build.log" 2>&1; then
-        echo "c100k: the build failed; the end of $OUT/build.log:" >&2
-        grep -v '^WARNING' "$OUT/build.log" | tail -20 >&2
-        exit 1
-    fi
+    herald_build protocol,server,loadtest "$SUFFIX" "$OUT/build.log" || exit 1
 fi
-for jar in "$SERVER_JAR" "$LOADTEST_JAR"; do
-    [ -f "$jar" ] || { echo "c100k: $jar is missing" >&2; exit 1; }
-done
+SERVER_JAR=$(herald_jar "$ROOT" server "$SUFFIX")
+LOADTEST_JAR=$(herald_jar "$ROOT" loadtest "$SUFFIX")
+if [ -z "$SERVER_JAR" ] || [ -z "$LOADTEST_JAR" ]; then
+    echo "c100k: no server or load generator jar under */target$SUFFIX (the build failed, or --no-build)" >&2
+    exit 1
+fi
 
 # ---- Herald processes -----------------------------------------------------------------------------------------
 
@@ -156,12 +151,10 @@ cleanup() {
     fi
     local pid
     for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
+        kill -TERM "$pid" 2>/dev/null || true          # all at once, then each waited for
     done
     for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        herald_stop_pid "$pid"
     done
     PIDS=()
 }
@@ -171,7 +164,7 @@ trap 'exit 130' INT TERM
 SUBS=()
 for i in $(seq 0 $((PROCESSES - 1))); do
     port=$((PORT_BASE + i))
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if herald_port_open "$port"; then
         echo "c100k: 127.0.0.1:$port is in use; choose another --port-base" >&2
         exit 1
     fi
@@ -183,11 +176,7 @@ for i in $(seq 0 $((PROCESSES - 1))); do
 done
 for i in $(seq 0 $((PROCESSES - 1))); do
     port=$((PORT_BASE + i))
-    for _ in $(seq 1 150); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-        kill -0 "${PIDS[$i]}" 2>/dev/null || { echo "c100k: Herald $i exited:" >&2; tail -5 "$OUT/herald-$i.log" >&2; exit 1; }
-        sleep 0.2
-    done
+    herald_wait_listen "${PIDS[$i]}" "$port" "$OUT/herald-$i.log" || exit 1
 done
 URLS=$(IFS=,; echo "${SUBS[*]}")
 PIDLIST=$(IFS=,; echo "${PIDS[*]}")

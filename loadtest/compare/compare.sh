@@ -102,6 +102,7 @@ if [ "$PORT_BASE" -lt 1024 ] || [ $((PORT_BASE + 10)) -ge 32768 ]; then
 fi
 
 . "$ROOT/ops/lib/jdk.sh"          # JAVA_HOME and PATH for a JDK 21+, herald_apt_install, herald_need_maven
+. "$ROOT/ops/lib/stack.sh"        # herald_build, herald_jar, herald_port_open, herald_wait_listen, herald_stop_pid
 
 if [ -z "$OUT" ]; then
     OUT="$ROOT/loadtest/results/$(date +%F)"
@@ -130,23 +131,22 @@ if need_stack node && ! command -v node >/dev/null 2>&1; then
     herald_apt_install nodejs
 fi
 
-T="target$SUFFIX"
-SERVER_JAR="$ROOT/server/$T/herald-server-0.1.0-SNAPSHOT-all.jar"
-LOADTEST_JAR="$ROOT/loadtest/$T/herald-loadtest-0.1.0-SNAPSHOT-all.jar"
-BENCH_JAR="$ROOT/bench/$T/benchmarks.jar"
 if [ "$BUILD" = yes ]; then
-    herald_need_maven
     say "building protocol, server, bench, loadtest with JDK at $JAVA_HOME${SUFFIX:+ (build.suffix=$SUFFIX)}"
-    if ! mvn -B -q -ntp -Dstyle.color=never -DskipTests ${SUFFIX:+-Dbuild.suffix=$SUFFIX} \
-            -pl protocol,server,bench,loadtest package >"$OUT/build.log" 2>&1; then
-        echo "compare: the build failed; the end of $OUT/build.log:" >&2
-        grep -v '^WARNING' "$OUT/build.log" | tail -20 >&2
+    herald_build protocol,server,bench,loadtest "$SUFFIX" "$OUT/build.log" || exit 1
+fi
+SERVER_JAR=$(herald_jar "$ROOT" server "$SUFFIX")
+LOADTEST_JAR=$(herald_jar "$ROOT" loadtest "$SUFFIX")
+BENCH_JAR=$(herald_jar "$ROOT" bench "$SUFFIX")
+check_jar() {   # MODULE JAR
+    if [ -z "$2" ] || [ ! -f "$2" ]; then
+        echo "compare: no $1 jar in $1/target$SUFFIX (the build failed, or --no-build without a build)" >&2
         exit 1
     fi
-fi
-for jar in "$LOADTEST_JAR" $(need_stack herald && echo "$SERVER_JAR") $(need_stack netty && echo "$BENCH_JAR"); do
-    [ -f "$jar" ] || { echo "compare: $jar is missing (build failed, or --no-build without a build)" >&2; exit 1; }
-done
+}
+check_jar loadtest "$LOADTEST_JAR"
+if need_stack herald; then check_jar server "$SERVER_JAR"; fi
+if need_stack netty; then check_jar bench "$BENCH_JAR"; fi
 
 # ---- sizes --------------------------------------------------------------------------------------------------
 
@@ -181,15 +181,13 @@ pub_url() {
         *) echo "http://127.0.0.1:$(port_of "$1")/pub/$2" ;; esac
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 SERVER_PID=""
 NCHAN_DIR=""
 
 start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
     local stack=$1 log=$2 port
     port=$(port_of "$stack")
-    if port_open "$port"; then
+    if herald_port_open "$port"; then
         echo "compare: 127.0.0.1:$port is in use by another process; choose another --port-base" >&2
         return 1
     fi
@@ -215,37 +213,17 @@ start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
             ;;
     esac
     SERVER_PID=$!
-    local i
-    for i in $(seq 1 150); do
-        if port_open "$port"; then
-            return 0
-        fi
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            echo "compare: $stack exited at start:" >&2; tail -5 "$log" >&2
-            SERVER_PID=""
-            return 1
-        fi
-        sleep 0.2
-    done
-    echo "compare: $stack did not listen on 127.0.0.1:$port within 30 s" >&2
-    stop_stack
-    return 1
+    if ! herald_wait_listen "$SERVER_PID" "$port" "$log"; then
+        echo "compare: $stack did not start" >&2
+        stop_stack
+        return 1
+    fi
 }
 
 stop_stack() {   # ends the server started last, by its PID (nginx: the master, which ends its workers)
-    local pid=$SERVER_PID i
+    local pid=$SERVER_PID
     SERVER_PID=""
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for i in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-        wait "$pid" 2>/dev/null || true
-    fi
+    herald_stop_pid "$pid"
     if [ -n "$NCHAN_DIR" ]; then
         if [ -f "$NCHAN_DIR/logs/error.log" ] && grep -q '\[\(alert\|crit\|emerg\)\]' "$NCHAN_DIR/logs/error.log"; then
             say "nginx logged errors:"; grep '\[\(alert\|crit\|emerg\)\]' "$NCHAN_DIR/logs/error.log" | tail -3 | tee -a "$LOG"
