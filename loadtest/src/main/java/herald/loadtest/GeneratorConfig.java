@@ -71,10 +71,10 @@ record GeneratorConfig(List<HttpUrl> subscribeUrls, List<InetAddress> sourceAddr
     static GeneratorConfig from(Options o, long connections, long deadlineNanos) {
         List<HttpUrl> urls = o.list("subscribe-url", Defaults.URL).stream().map(HttpUrl::parse).toList();
         List<InetAddress> sources = SourceAddresses.parse(o.string("source-addresses", "auto"), connections);
-        long stalledRcvbuf = o.bytes("stalled-rcvbuf", "4KiB");
-        return new GeneratorConfig(urls, sources, (int) Math.max(1, o.integer("threads", 2)),
-                o.rate("connect-rate", 5000), o.nanos("connect-timeout", "10s"), o.nanos("reconnect-delay", "1s"),
-                (int) Math.max(1, o.integer("publish-connections", 2)), o.bool("resume", true),
+        long stalledRcvbuf = o.bytes("stalled-rcvbuf", Defaults.STALLED_RCVBUF);
+        return new GeneratorConfig(urls, sources, (int) Math.max(1, o.integer("threads", Defaults.THREADS)),
+                o.rate("connect-rate", Defaults.CONNECT_RATE), o.nanos("connect-timeout", Defaults.CONNECT_TIMEOUT), o.nanos("reconnect-delay", Defaults.RECONNECT_DELAY),
+                (int) Math.max(1, o.integer("publish-connections", Defaults.PUBLISH_CONNECTIONS)), o.bool("resume", true),
                 (int) Math.min(Integer.MAX_VALUE, Math.max(1, stalledRcvbuf)), deadlineNanos);
     }
 

@@ -31,25 +31,25 @@ final class IdleConnections implements Scenario {
     @Override
     public long boundNanos(RunContext ctx) {
         long warm = ctx.options.integer("warmup-connections", 0);
-        long round = warm == 0 ? 0 : ctx.connectBoundNanos(warm) + ctx.options.nanos("settle", "3s")
+        long round = warm == 0 ? 0 : ctx.connectBoundNanos(warm) + ctx.options.nanos("settle", Defaults.SETTLE)
                 + TimeUnit.SECONDS.toNanos(2);
         long gc = ctx.options.has("jvm-gc") ? TimeUnit.SECONDS.toNanos(150) : 0;
-        return round + gc + ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("duration", "10s");
+        return round + gc + ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("duration", Defaults.DURATION);
     }
 
     private static int subscribers(RunContext ctx) {
-        return (int) ctx.options.integer("subscribers", 1000);
+        return (int) ctx.options.integer("subscribers", Defaults.SUBSCRIBERS);
     }
 
     @Override
     public List<Map<String, Object>> run(RunContext ctx) {
         int n = subscribers(ctx);
-        long hold = ctx.options.nanos("duration", "10s");
+        long hold = ctx.options.nanos("duration", Defaults.DURATION);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", n);
         parameters.put("holdSeconds", hold / 1e9);
         int warm = (int) ctx.options.integer("warmup-connections", 0);
-        long settle = ctx.options.nanos("settle", "3s");
+        long settle = ctx.options.nanos("settle", Defaults.SETTLE);
         boolean gc = ctx.options.has("jvm-gc") && ctx.server != null;
         parameters.put("warmupConnections", warm);
         parameters.put("settleSeconds", warm == 0 ? 0 : settle / 1e9);

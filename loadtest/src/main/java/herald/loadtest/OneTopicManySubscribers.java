@@ -52,8 +52,8 @@ class OneTopicManySubscribers implements Scenario {
 
     @Override
     public long boundNanos(RunContext ctx) {
-        long one = ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", "2s")
-                + ctx.options.nanos("duration", "10s") + 3 * ctx.drainNanos() + 20_000_000_000L;
+        long one = ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", Defaults.WARMUP)
+                + ctx.options.nanos("duration", Defaults.DURATION) + 3 * ctx.drainNanos() + 20_000_000_000L;
         return one * ctx.byteSizes(defaultBytes).size();
     }
 
@@ -69,8 +69,8 @@ class OneTopicManySubscribers implements Scenario {
     private Map<String, Object> runOnce(RunContext ctx, int bytes) {
         int n = subscribers(ctx);
         double rate = rate(ctx);
-        long warmup = ctx.options.nanos("warmup", "2s");
-        long duration = ctx.options.nanos("duration", "10s");
+        long warmup = ctx.options.nanos("warmup", Defaults.WARMUP);
+        long duration = ctx.options.nanos("duration", Defaults.DURATION);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", n);
         parameters.put("rate", rate == 0 ? "max" : rate);

@@ -31,43 +31,43 @@ final class Options {
                     + "repeatable"),
             spec("Target", "server-pid", "PID[,PID...]", "the server's process(es): RSS and CPU of their process "
                     + "trees are measured from /proc (optional; without it no server numbers)"),
-            spec("Load", "subscribers", "N", "subscriptions (default 1000; single: 1)"),
+            spec("Load", "subscribers", "N", "subscriptions (default " + Defaults.SUBSCRIBERS + "; single: 1)"),
             spec("Load", "stalled", "K", "slow: subscriptions that stop reading (default N/10)"),
             spec("Load", "rate", "R|max", "events per second published, or max: as fast as the pipelines allow "
-                    + "(default 100; single: max)"),
+                    + "(default " + Defaults.RATE + "; single: max)"),
             spec("Load", "bytes", "B[,B...]", "event data size in bytes, at least the 20-40 of seq and time "
                     + "(default 64; single: 64,1024, one run each)"),
             spec("Load", "duration", "DURATION", "measured time (idle: how long connections are held; "
-                    + "slow: each of the two phases) (default 10s)"),
-            spec("Load", "warmup", "DURATION", "publishing before measuring starts (default 2s)"),
+                    + "slow: each of the two phases) (default " + Defaults.DURATION + ")"),
+            spec("Load", "warmup", "DURATION", "publishing before measuring starts (default " + Defaults.WARMUP + ")"),
             spec("Load", "max-events", "N", "stop publishing after this many events (default: no bound but time)"),
             spec("Load", "connect-rate", "R", "new connections per second over all processes, 0 for no limit "
-                    + "(default 5000)"),
+                    + "(default " + Defaults.CONNECT_RATE + ")"),
             spec("Load", "connect-timeout", "DURATION", "a connect and its response head must finish within this, "
-                    + "else retried (default 10s)"),
+                    + "else retried (default " + Defaults.CONNECT_TIMEOUT + ")"),
             spec("Load", "reconnect-delay", "DURATION", "pause before reconnecting a stream that ended or failed "
-                    + "(default 1s)"),
+                    + "(default " + Defaults.RECONNECT_DELAY + ")"),
             spec("Load", "reconnect-rate", "R", "reconnect: connections per second after the drop, 0 for all at once "
                     + "(default 0)"),
             spec("Load", "recover-timeout", "DURATION", "reconnect: give up waiting for recovery after this "
-                    + "(default 60s)"),
+                    + "(default " + Defaults.RECOVER_TIMEOUT + ")"),
             spec("Load", "drain", "DURATION", "after publishing stops, wait this long at most for the last events "
-                    + "(default 5s)"),
+                    + "(default " + Defaults.DRAIN + ")"),
             spec("Load", "resume", "true|false", "send Last-Event-ID when reconnecting (default true)"),
             spec("Load", "warmup-connections", "W", "idle: first a warm-up round of W subscriptions that connect, "
                     + "stream and close, then --settle, then the baseline reading (default 0: no round)"),
-            spec("Load", "settle", "DURATION", "idle: pause after the warm-up round (default 3s)"),
+            spec("Load", "settle", "DURATION", "idle: pause after the warm-up round (default " + Defaults.SETTLE + ")"),
             spec("Load", "jvm-gc", null, "idle: the server is a JVM: force a full GC (jcmd PID GC.run) right "
                     + "before the baseline and the final reading, and report the heap used after each "
                     + "(GC.heap_info)"),
             spec("Publisher", "publish-connections", "L", "keep-alive connections per publish URL; events go "
-                    + "round-robin, order is checked per connection (default 2)"),
+                    + "round-robin, order is checked per connection (default " + Defaults.PUBLISH_CONNECTIONS + ")"),
             spec("Publisher", "pipeline", "N", "requests in flight per publish connection, 1 for no pipelining "
-                    + "(default 16)"),
+                    + "(default " + Defaults.PIPELINE + ")"),
             spec("Publisher", "max-ahead", "N", "with --rate max: the publisher stays at most N events ahead of "
                     + "what the average subscriber has received (a server that accepts faster than it delivers "
-                    + "would otherwise buffer or drop without bound); 0 for no limit (default 1000)"),
-            spec("Generator", "threads", "T", "selector threads per generator process (default 2)"),
+                    + "would otherwise buffer or drop without bound); 0 for no limit (default " + Defaults.MAX_AHEAD + ")"),
+            spec("Generator", "threads", "T", "selector threads per generator process (default " + Defaults.THREADS + ")"),
             spec("Generator", "source-addresses", "auto|none|A-B|A,B,...", "local addresses to bind subscriptions "
                     + "to, spread round-robin: auto is 127.0.0.2 and up, one per 12,000 subscriptions; none lets "
                     + "the kernel pick (default auto)"),
@@ -77,7 +77,7 @@ final class Options {
                     + "--max-per-process, else enough)"),
             spec("Generator", "worker-jvm-args", "'ARGS'", "JVM options of worker processes "
                     + "(default '-Xss256k -Xms64m -Xmx1g -XX:+UseSerialGC')"),
-            spec("Generator", "stalled-rcvbuf", "SIZE", "SO_RCVBUF of stalled subscriptions (default 4KiB)"),
+            spec("Generator", "stalled-rcvbuf", "SIZE", "SO_RCVBUF of stalled subscriptions (default " + Defaults.STALLED_RCVBUF + ")"),
             spec("Output", "out", "DIR", "results directory: one JSON per run, summary.md and report.html over all "
                     + "runs in it (default results/loadtest)"),
             spec("Output", "max-time", "DURATION", "abort the whole run after this long (default: the sum of its "

@@ -28,23 +28,23 @@ final class ReconnectStorm implements Scenario {
     }
 
     private static int subscribers(RunContext ctx) {
-        return (int) ctx.options.integer("subscribers", 1000);
+        return (int) ctx.options.integer("subscribers", Defaults.SUBSCRIBERS);
     }
 
     @Override
     public long boundNanos(RunContext ctx) {
-        return ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", "2s")
-                + ctx.options.nanos("recover-timeout", "60s") + AFTER_RECOVERY_NANOS + 3 * ctx.drainNanos()
+        return ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", Defaults.WARMUP)
+                + ctx.options.nanos("recover-timeout", Defaults.RECOVER_TIMEOUT) + AFTER_RECOVERY_NANOS + 3 * ctx.drainNanos()
                 + TimeUnit.SECONDS.toNanos(20);
     }
 
     @Override
     public List<Map<String, Object>> run(RunContext ctx) {
         int n = subscribers(ctx);
-        double rate = ctx.options.rate("rate", 100);
+        double rate = ctx.options.rate("rate", Defaults.RATE);
         int bytes = ctx.byteSizes("64").get(0);
-        long warmup = ctx.options.nanos("warmup", "2s");
-        long recoverTimeout = ctx.options.nanos("recover-timeout", "60s");
+        long warmup = ctx.options.nanos("warmup", Defaults.WARMUP);
+        long recoverTimeout = ctx.options.nanos("recover-timeout", Defaults.RECOVER_TIMEOUT);
         double reconnectRate = ctx.options.rate("reconnect-rate", 0);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", n);

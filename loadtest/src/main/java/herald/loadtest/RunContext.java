@@ -77,9 +77,9 @@ final class RunContext {
 
     Publisher newPublisher(int bytes, double rate, long durationNanos) {
         Publisher.Config config = new Publisher.Config(publishUrls, publishMethod, options.repeated("publish-header"),
-                lanes(), (int) Math.max(1, options.integer("pipeline", 16)), bytes, rate,
+                lanes(), (int) Math.max(1, options.integer("pipeline", Defaults.PIPELINE)), bytes, rate,
                 options.integer("max-events", Long.MAX_VALUE), durationNanos, drainNanos(),
-                options.integer("max-ahead", 1000));
+                options.integer("max-ahead", Defaults.MAX_AHEAD));
         try {
             return new Publisher(config);
         } catch (IOException e) {
@@ -88,22 +88,22 @@ final class RunContext {
     }
 
     int lanes() {
-        return (int) Math.max(1, options.integer("publish-connections", 2));
+        return (int) Math.max(1, options.integer("publish-connections", Defaults.PUBLISH_CONNECTIONS));
     }
 
     long drainNanos() {
-        return options.nanos("drain", "5s");
+        return options.nanos("drain", Defaults.DRAIN);
     }
 
     double connectRate() {
-        return options.rate("connect-rate", 5000);
+        return options.rate("connect-rate", Defaults.CONNECT_RATE);
     }
 
     /** Bound on connecting {@code n} subscriptions: at the connect rate, plus the connect timeout, plus 10 s. */
     long connectBoundNanos(long n) {
         double rate = connectRate();
         long paced = rate <= 0 ? 0 : (long) (n / rate * 1e9);
-        return paced + options.nanos("connect-timeout", "10s") + TimeUnit.SECONDS.toNanos(10);
+        return paced + options.nanos("connect-timeout", Defaults.CONNECT_TIMEOUT) + TimeUnit.SECONDS.toNanos(10);
     }
 
     List<Integer> byteSizes(String fallback) {
@@ -148,11 +148,11 @@ final class RunContext {
         r.put("target", t);
         Map<String, Object> p = new LinkedHashMap<>(parameters);
         p.put("publishConnections", lanes());
-        p.put("pipeline", options.integer("pipeline", 16));
+        p.put("pipeline", options.integer("pipeline", Defaults.PIPELINE));
         p.put("connectRate", connectRate());
-        p.put("threads", options.integer("threads", 2));
+        p.put("threads", options.integer("threads", Defaults.THREADS));
         p.put("resume", options.bool("resume", true));
-        p.put("maxAhead", options.integer("max-ahead", 1000));
+        p.put("maxAhead", options.integer("max-ahead", Defaults.MAX_AHEAD));
         r.put("parameters", p);
         r.put("machine", machine);
         return r;

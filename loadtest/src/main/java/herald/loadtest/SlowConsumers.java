@@ -26,13 +26,13 @@ final class SlowConsumers implements Scenario {
     }
 
     private static int subscribers(RunContext ctx) {
-        return (int) ctx.options.integer("subscribers", 1000);
+        return (int) ctx.options.integer("subscribers", Defaults.SUBSCRIBERS);
     }
 
     @Override
     public long boundNanos(RunContext ctx) {
-        return 2 * ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", "2s")
-                + 2 * ctx.options.nanos("duration", "10s") + 3 * ctx.drainNanos() + 20_000_000_000L;
+        return 2 * ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", Defaults.WARMUP)
+                + 2 * ctx.options.nanos("duration", Defaults.DURATION) + 3 * ctx.drainNanos() + 20_000_000_000L;
     }
 
     @Override
@@ -43,10 +43,10 @@ final class SlowConsumers implements Scenario {
             throw new IllegalArgumentException("--stalled " + k + " must be below --subscribers " + n);
         }
         int healthy = n - k;
-        double rate = ctx.options.rate("rate", 100);
+        double rate = ctx.options.rate("rate", Defaults.RATE);
         int bytes = ctx.byteSizes("1024").get(0);
-        long warmup = ctx.options.nanos("warmup", "2s");
-        long duration = ctx.options.nanos("duration", "10s");
+        long warmup = ctx.options.nanos("warmup", Defaults.WARMUP);
+        long duration = ctx.options.nanos("duration", Defaults.DURATION);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", n);
         parameters.put("stalled", k);
@@ -54,7 +54,7 @@ final class SlowConsumers implements Scenario {
         parameters.put("bytes", bytes);
         parameters.put("warmupSeconds", warmup / 1e9);
         parameters.put("durationSeconds", duration / 1e9);
-        parameters.put("stalledReceiveBufferBytes", ctx.options.bytes("stalled-rcvbuf", "4KiB"));
+        parameters.put("stalledReceiveBufferBytes", ctx.options.bytes("stalled-rcvbuf", Defaults.STALLED_RCVBUF));
         Map<String, Object> result = ctx.result("slow-" + healthy + "+" + k, parameters);
 
         try (SubscriberFleet fleet = ctx.newFleet(n)) {
