@@ -1,10 +1,13 @@
 package herald.server;
 
+import herald.protocol.http1.HttpException;
 import herald.protocol.http1.HttpLimits;
 import herald.server.broker.Broker;
 import herald.server.broker.EventIds;
 import herald.server.broker.EventTypes;
 import herald.server.broker.TopicNames;
+import herald.server.health.MemoryBudget;
+import herald.server.health.Supervisor;
 import herald.server.http.Dashboard;
 import herald.server.http.Router;
 import herald.server.log.Retention;
@@ -25,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A running Herald server: the broker's HTTP API, embedded stream handlers, and publishing from code.
@@ -38,8 +42,13 @@ import java.util.Objects;
  *
  * <p>Threads: the listener and a few platform threads (fan-out, socket watchers, timers) are Herald's; every
  * connection runs on its own virtual thread, and handlers and hooks run there. All methods here are
- * thread-safe. {@link #close()} stops the server: it stops accepting, ends every stream (clients reconnect
- * after their {@code retry}), lets requests in progress finish for up to five seconds, and returns.
+ * thread-safe. {@link #close()} stops the server: new requests get 503 (with {@code Retry-After}), it stops
+ * accepting, writes every stream what was published before the stop and then ends it (clients reconnect after
+ * their {@code retry}), lets requests in progress finish, for up to five seconds each, and returns.
+ *
+ * <p>Herald's own threads survive running out of memory ({@link #health()} says {@code DEGRADED} for a while
+ * after); any other failure of one of them makes the server {@code FAILED} and runs the builder's
+ * {@link Builder#onFatal} action (the standalone server exits with status 70).
  */
 public final class Herald implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Herald.class.getName());
@@ -52,32 +61,52 @@ public final class Herald implements AutoCloseable {
     private final Broker broker;
     private final Listener listener;
     private final Thread stats;
+    private final Supervisor supervisor;
     private volatile boolean stopping;
 
-    private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook) throws IOException {
+    /** How long stopping waits for streams to drain, and then for requests in progress. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    /** What {@code /health} reports. */
+    public enum Health {
+        /** Serving. */
+        UP,
+        /** Serving, but memory ran out recently: a balancer should prefer other servers. */
+        DEGRADED,
+        /** One of Herald's threads failed: the server cannot be trusted and should be restarted. */
+        FAILED,
+        /** Stopping: new requests get 503. */
+        STOPPING
+    }
+
+    private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook,
+                   Consumer<Throwable> onFatal) throws IOException {
         this.config = config;
+        this.supervisor = new Supervisor(onFatal);
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
-        this.watchdog = new Watchdog(100);
+        this.watchdog = new Watchdog(100, supervisor);
         this.broker = new Broker(new Broker.Settings(config.retention(), config.heartbeat(),
                 config.retry().toMillis(), config.dispatchThreads(), config.watchers(), config.maxTopics(),
-                config.maxTopicsPerSubscription(), config.maxStreamAge(), config.maxConnections()), metrics, ids,
+                config.maxUnpublishedTopics(), config.maxTopicsPerSubscription(), config.maxStreamAge(),
+                config.maxConnections(), config.maxRetainedBytes(), STOP_WAIT), metrics, ids, supervisor,
                 limiter::release);
-        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, () -> stopping);
+        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, this::health);
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
                 config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
-        DateHeader date = new DateHeader();
         HttpLimits limits = config.limits();
-        BufferPool pool = new BufferPool(limits, 512);
+        Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, limiter, metrics,
+                new DateHeader(), new BufferPool(limits, 512),
+                new MemoryBudget("maxInflightBodyBytes", config.maxInflightBodyBytes()), supervisor);
         try {
             this.listener = new Listener(new InetSocketAddress(config.host(), config.port()), config.backlog(),
-                    limiter, metrics, channel -> new Connection(channel, router, limits, timeouts, watchdog,
-                    limiter, metrics, date, pool));
+                    limiter, metrics, supervisor, channel -> new Connection(channel, shared));
         } catch (IOException e) {
             broker.close();
             watchdog.close();
             throw e;
         }
-        this.stats = Thread.ofPlatform().daemon().name("herald-stats").start(this::publishStats);
+        this.stats = Thread.ofPlatform().daemon().name("herald-stats")
+                .uncaughtExceptionHandler(supervisor.uncaughtHandler()).start(this::publishStats);
         LOG.log(Level.INFO, "herald listening on " + config.host() + ":" + listener.port() + " (epoch "
                 + ids.epoch() + ", retention " + config.retention().slots() + " events within "
                 + config.retention().bytes() + " bytes per topic, heartbeat " + config.heartbeat().toMillis()
@@ -97,10 +126,25 @@ public final class Herald implements AutoCloseable {
         return config;
     }
 
+    /** What {@code GET /health} reports now. */
+    public Health health() {
+        if (stopping) {
+            return Health.STOPPING;
+        }
+        return switch (supervisor.state()) {
+            case UP -> Health.UP;
+            case DEGRADED -> Health.DEGRADED;
+            case FAILED -> Health.FAILED;
+        };
+    }
+
     /**
      * Publishes an event of the default type to a topic and returns its id. Never waits for subscribers.
      *
      * @throws IllegalArgumentException for an invalid topic name, or a topic under {@code _herald/}
+     * @throws IllegalStateException    when nothing was published: the server is stopping, {@code maxTopics}
+     *                                  topics are published to and this one is new, or the history of all
+     *                                  topics is at {@code maxRetainedBytes} and no idle topic's could be dropped
      */
     public String publish(String topic, String data) {
         return publish(topic, null, data);
@@ -111,6 +155,7 @@ public final class Herald implements AutoCloseable {
      *
      * @throws IllegalArgumentException for an invalid topic name, or a type that is empty, over 256 bytes or
      *                                  holds CR, LF or NUL
+     * @throws IllegalStateException    when nothing was published (see {@link #publish(String, String)})
      */
     public String publish(String topic, String eventType, String data) {
         String problem = TopicNames.problem(topic);
@@ -127,7 +172,11 @@ public final class Herald implements AutoCloseable {
         Objects.requireNonNull(data, "data");
         byte[] type = eventType == null ? null : EventTypes.encode(eventType);
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        return ids.format(broker.publish(topic, type, bytes, 0, bytes.length, -1));
+        try {
+            return ids.format(broker.publish(topic, type, bytes, 0, bytes.length, -1));
+        } catch (HttpException e) {                    // the broker's refusals: 503 with a one-line reason
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     /** Deletes a topic: its streams end, and subscribers get 204 until the next publish. */
@@ -165,7 +214,13 @@ public final class Herald implements AutoCloseable {
                         + ",\"cutoffs\":" + metrics.slowConsumerCutoffs.sum()
                         + ",\"gaps\":" + metrics.gaps.sum()
                         + ",\"rejected\":" + metrics.connectionsRejected.sum() + "}";
-                publishUnchecked(Dashboard.STATS_TOPIC, "stats", json);
+                try {
+                    publishUnchecked(Dashboard.STATS_TOPIC, "stats", json);
+                } catch (IllegalStateException e) {
+                    // stopping, or no room for history: the next second tries again
+                } catch (OutOfMemoryError e) {
+                    supervisor.outOfMemory("herald-stats", e);
+                }
             }
         }
     }
@@ -178,8 +233,8 @@ public final class Herald implements AutoCloseable {
         stopping = true;
         listener.close();
         stats.interrupt();
-        broker.close();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        broker.close();                                // 503 from here; streams drain, then end
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         while (limiter.open() > 0 && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(10);
@@ -212,6 +267,10 @@ public final class Herald implements AutoCloseable {
         private int dispatchThreads = defaults.dispatchThreads();
         private int watchers = defaults.watchers();
         private int maxTopics = defaults.maxTopics();
+        private int maxUnpublishedTopics = defaults.maxUnpublishedTopics();
+        private long maxRetainedBytes = defaults.maxRetainedBytes();
+        private long maxInflightBodyBytes = defaults.maxInflightBodyBytes();
+        private Consumer<Throwable> onFatal = failure -> { };
         private int maxTopicsPerSubscription = defaults.maxTopicsPerSubscription();
         private PublishAccess publishAccess = defaults.publishAccess();
         private Duration maxStreamAge = defaults.maxStreamAge();
@@ -236,6 +295,9 @@ public final class Herald implements AutoCloseable {
             dispatchThreads = config.dispatchThreads();
             watchers = config.watchers();
             maxTopics = config.maxTopics();
+            maxUnpublishedTopics = config.maxUnpublishedTopics();
+            maxRetainedBytes = config.maxRetainedBytes();
+            maxInflightBodyBytes = config.maxInflightBodyBytes();
             maxTopicsPerSubscription = config.maxTopicsPerSubscription();
             publishAccess = config.publishAccess();
             maxStreamAge = config.maxStreamAge();
@@ -305,6 +367,33 @@ public final class Herald implements AutoCloseable {
             return this;
         }
 
+        public Builder maxUnpublishedTopics(int maxUnpublishedTopics) {
+            this.maxUnpublishedTopics = maxUnpublishedTopics;
+            return this;
+        }
+
+        /** History of all topics together, in bytes; see {@link HeraldConfig#maxRetainedBytes()}. */
+        public Builder maxRetainedBytes(long maxRetainedBytes) {
+            this.maxRetainedBytes = maxRetainedBytes;
+            return this;
+        }
+
+        /** Request bodies being read at once, all connections together, in bytes. */
+        public Builder maxInflightBodyBytes(long maxInflightBodyBytes) {
+            this.maxInflightBodyBytes = maxInflightBodyBytes;
+            return this;
+        }
+
+        /**
+         * What to do when one of Herald's own threads fails for good (after logging it, on the failing thread):
+         * by default nothing more than {@link Health#FAILED} on {@code /health}; the standalone server exits
+         * with status 70.
+         */
+        public Builder onFatal(Consumer<Throwable> onFatal) {
+            this.onFatal = Objects.requireNonNull(onFatal);
+            return this;
+        }
+
         public Builder maxTopicsPerSubscription(int maxTopicsPerSubscription) {
             this.maxTopicsPerSubscription = maxTopicsPerSubscription;
             return this;
@@ -324,7 +413,8 @@ public final class Herald implements AutoCloseable {
         public HeraldConfig build() {
             return new HeraldConfig(host, port, backlog, maxConnections, limits, headTimeout, idleTimeout,
                     bodyTimeout, writeTimeout, retention, heartbeat, retry, dispatchThreads, watchers, maxTopics,
-                    maxTopicsPerSubscription, publishAccess, maxStreamAge);
+                    maxUnpublishedTopics, maxTopicsPerSubscription, publishAccess, maxStreamAge, maxRetainedBytes,
+                    maxInflightBodyBytes);
         }
 
         /**
@@ -347,7 +437,7 @@ public final class Herald implements AutoCloseable {
         public Herald start() {
             HeraldConfig config = build();
             try {
-                return new Herald(config, streams, hook);
+                return new Herald(config, streams, hook, onFatal);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start herald on " + config.host() + ":" + config.port(), e);
             }

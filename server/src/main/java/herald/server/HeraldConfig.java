@@ -26,17 +26,25 @@ import java.time.Duration;
  * @param retry                    the {@code retry:} sent on connect (3 s)
  * @param dispatchThreads          fan-out threads (the number of CPUs)
  * @param watchers                 selector threads watching subscriber sockets (half the CPUs, at least 1)
- * @param maxTopics                topics known at once (100,000); creating more answers 503
+ * @param maxTopics                topics published to, known at once (100,000); publishing to one more answers 503
+ * @param maxUnpublishedTopics     topics made by subscribes and never published to, known at once (100,000);
+ *                                 subscribing to one more answers 503 (publishers are never limited by these)
  * @param maxTopicsPerSubscription topics one {@code /events} stream may name (32)
  * @param publishAccess            who may publish and delete ({@code LOOPBACK})
  * @param maxStreamAge             a topic stream is ended after this, and its client reconnects and resumes
  *                                 (spreads clients over servers behind a balancer); zero: never (the default)
+ * @param maxRetainedBytes         history of all topics together (log segments and index); over it the history of
+ *                                 the topics idle longest is dropped, then publishes answer 503 (half of the
+ *                                 smaller of the heap and direct-memory limits)
+ * @param maxInflightBodyBytes     request bodies being read at once, all connections together; over it a request
+ *                                 answers 503 (a quarter of the heap limit)
  */
 public record HeraldConfig(String host, int port, int backlog, int maxConnections, HttpLimits limits,
                            Duration headTimeout, Duration idleTimeout, Duration bodyTimeout, Duration writeTimeout,
                            Retention retention, Duration heartbeat, Duration retry, int dispatchThreads,
-                           int watchers, int maxTopics, int maxTopicsPerSubscription,
-                           PublishAccess publishAccess, Duration maxStreamAge) {
+                           int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
+                           PublishAccess publishAccess, Duration maxStreamAge, long maxRetainedBytes,
+                           long maxInflightBodyBytes) {
 
     public HeraldConfig {
         if (port < 0 || port > 65_535) {
@@ -47,6 +55,13 @@ public record HeraldConfig(String host, int port, int backlog, int maxConnection
         positive("dispatchThreads", dispatchThreads);
         positive("watchers", watchers);
         positive("maxTopics", maxTopics);
+        positive("maxUnpublishedTopics", maxUnpublishedTopics);
+        positive("maxRetainedBytes", maxRetainedBytes);
+        positive("maxInflightBodyBytes", maxInflightBodyBytes);
+        if (maxInflightBodyBytes < limits.maxBodyBytes()) {
+            throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
+                    + "maxInflightBodyBytes=" + maxInflightBodyBytes + " maxBodyBytes=" + limits.maxBodyBytes());
+        }
         positive("maxTopicsPerSubscription", maxTopicsPerSubscription);
         positive("headTimeout", headTimeout);
         positive("idleTimeout", idleTimeout);
@@ -68,7 +83,39 @@ public record HeraldConfig(String host, int port, int backlog, int maxConnection
         return new HeraldConfig("0.0.0.0", 8080, 4_096, defaultMaxConnections(), HttpLimits.DEFAULTS,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
                 Retention.DEFAULTS, Duration.ofSeconds(15), Duration.ofSeconds(3), cpus, Math.max(1, cpus / 2),
-                100_000, 32, PublishAccess.LOOPBACK, Duration.ZERO);
+                100_000, 100_000, 32, PublishAccess.LOOPBACK, Duration.ZERO, defaultMaxRetainedBytes(),
+                Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** Half of the smaller of the heap limit and the direct-memory limit (which defaults to the heap limit). */
+    static long defaultMaxRetainedBytes() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long direct = heap;
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
+                direct = parseJvmSize(arg.substring("-XX:MaxDirectMemorySize=".length()), heap);
+            }
+        }
+        return Math.max(1L << 20, Math.min(heap, direct) / 2);
+    }
+
+    private static long parseJvmSize(String value, long otherwise) {
+        if (value.isEmpty()) {
+            return otherwise;
+        }
+        long unit = switch (Character.toLowerCase(value.charAt(value.length() - 1))) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            case 't' -> 1L << 40;
+            default -> 1;
+        };
+        try {
+            long n = Long.parseLong(unit == 1 ? value : value.substring(0, value.length() - 1));
+            return n == 0 ? otherwise : n * unit;            // 0: the JVM's own default, the heap limit
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     /** The process's open-file limit minus room for files and the listener, within [64, 1,000,000]. */
@@ -81,6 +128,12 @@ public record HeraldConfig(String host, int port, int backlog, int maxConnection
     }
 
     private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
+        }
+    }
+
+    private static void positive(String name, long value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
         }

@@ -1,6 +1,7 @@
 package herald.server;
 
 import herald.protocol.http1.HttpLimits;
+import herald.server.health.Supervisor;
 import herald.server.log.Retention;
 
 import java.io.PrintStream;
@@ -77,8 +78,17 @@ public final class Main {
                 (s, v) -> s.builder.dispatchThreads(integer(v)));
         add("--watchers", "N", "threads watching subscriber sockets (default: half the CPUs)",
                 (s, v) -> s.builder.watchers(integer(v)));
-        add("--max-topics", "N", "topics known at once; more answer 503 (default 100000)",
-                (s, v) -> s.builder.maxTopics(integer(v)));
+        add("--max-topics", "N", "topics published to, known at once; publishing to one more answers 503 "
+                + "(default 100000)", (s, v) -> s.builder.maxTopics(integer(v)));
+        add("--max-unpublished-topics", "N", "topics made by subscribes and never published to, known at once; "
+                + "subscribing to one more answers 503 (default 100000)",
+                (s, v) -> s.builder.maxUnpublishedTopics(integer(v)));
+        add("--max-retained-bytes", "SIZE", "history of all topics together; over it the history of the topics "
+                + "idle longest is dropped, then publishes answer 503 (default: half the smaller of the heap and "
+                + "direct-memory limits)", (s, v) -> s.builder.maxRetainedBytes(size(v)));
+        add("--max-inflight-body-bytes", "SIZE", "request bodies being read at once, all connections together; "
+                + "over it a request answers 503 (default: a quarter of the heap limit)",
+                (s, v) -> s.builder.maxInflightBodyBytes(size(v)));
         add("--max-topics-per-subscription", "N", "topics one /events stream may name (default 32)",
                 (s, v) -> s.builder.maxTopicsPerSubscription(integer(v)));
         add("--max-stream-age", "DURATION", "end each topic stream after this; clients reconnect and resume "
@@ -113,7 +123,7 @@ public final class Main {
         }
         Herald herald;
         try {
-            herald = builder.start();
+            herald = builder.onFatal(failure -> exitLater(Supervisor.FATAL_EXIT_STATUS)).start();
         } catch (RuntimeException e) {
             System.err.println("herald: " + e.getMessage() + (e.getCause() != null ? ": " + e.getCause() : ""));
             System.exit(1);
@@ -130,6 +140,14 @@ public final class Main {
                   publish:    curl -X POST --data 'hello' http://localhost:%d/topics/demo
                   metrics:    curl http://localhost:%d/metrics
                 """, VERSION, port, port, port, port, port);
+    }
+
+    /**
+     * Ends the process with {@code status} from a thread of its own: the failing thread may be one that the
+     * shutdown hook waits for. The hook still runs (streams end, clients reconnect elsewhere).
+     */
+    private static void exitLater(int status) {
+        Thread.ofPlatform().name("herald-exit").start(() -> System.exit(status));
     }
 
     /** The configured builder, or null when the arguments asked for help or the version (printed to out). */

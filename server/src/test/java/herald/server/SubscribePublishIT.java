@@ -166,21 +166,38 @@ class SubscribePublishIT {
     }
 
     @Test
-    void shouldAnswer503ToAHeadForANewTopicAtTheTopicLimit() throws Exception {
-        try (Herald small = TestServer.start(b -> b.maxTopics(1))) {
-            small.publish("only", "x");
+    void shouldAnswer503ToASubscribeOrHeadForANewTopicOverMaxUnpublishedTopics() throws Exception {
+        try (Herald small = TestServer.start(b -> b.maxUnpublishedTopics(1));
+             SseClient held = SseClient.open(small.port(), "/topics/held")) {
+            assertEquals(200, held.status());
             assertEquals(503, TestHttp.request(small.port(), "GET", "/topics/other", null).status());
             assertEquals(503, TestHttp.request(small.port(), "HEAD", "/topics/other", null).status());
-            assertEquals(200, TestHttp.request(small.port(), "HEAD", "/topics/only", null).status());
+            assertEquals(200, TestHttp.request(small.port(), "HEAD", "/topics/held", null).status());
+            small.publish("only", "x");                 // publishers are not limited by subscribers' topics
             small.deleteTopic("only");
             assertEquals(503, TestHttp.request(small.port(), "GET", "/events?topic=n&topic=only", null).status());
             assertEquals(503, TestHttp.request(small.port(), "HEAD", "/events?topic=n&topic=only", null).status());
             assertEquals(204, TestHttp.request(small.port(), "HEAD", "/events?topic=only&topic=n", null).status());
         }
-        try (Herald two = TestServer.start(b -> b.maxTopics(2))) {
-            two.publish("only", "x");
+        try (Herald two = TestServer.start(b -> b.maxUnpublishedTopics(2));
+             SseClient held = SseClient.open(two.port(), "/topics/held")) {
+            assertEquals(200, held.status());
             assertEquals(503, TestHttp.request(two.port(), "HEAD", "/events?topic=x&topic=y", null).status());
             assertEquals(503, TestHttp.request(two.port(), "GET", "/events?topic=x&topic=y", null).status());
+        }
+    }
+
+    @Test
+    void shouldAnswer503ToAPublishOfANewTopicOverMaxTopicsAndPublishNothing() throws Exception {
+        try (Herald small = TestServer.start(b -> b.maxTopics(1))) {
+            small.publish("only", "x");
+            TestHttp.Response refused = TestHttp.request(small.port(), "POST", "/topics/other", "y");
+            assertEquals(503, refused.status());
+            assertEquals("5", refused.header("Retry-After"));
+            assertTrue(refused.body().contains("maxTopics=1"), refused.body());
+            assertEquals(202, TestHttp.request(small.port(), "POST", "/topics/only", "z").status());
+            small.deleteTopic("only");                  // a deleted topic's slot is free again
+            assertEquals(202, TestHttp.request(small.port(), "POST", "/topics/other", "y").status());
         }
     }
 

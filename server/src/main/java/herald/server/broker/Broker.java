@@ -1,6 +1,8 @@
 package herald.server.broker;
 
 import herald.protocol.http1.HttpException;
+import herald.server.health.MemoryBudget;
+import herald.server.health.Supervisor;
 import herald.server.log.EventLog;
 import herald.server.log.Retention;
 import herald.server.metrics.Metrics;
@@ -11,10 +13,14 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Topics, their logs and their subscribers: publish, subscribe with exact resume, delete, heartbeats.
@@ -28,6 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer; when the log's retained window moves past the next event it needs, it is cut off (its connection
  * closed, {@code herald_slow_consumer_cutoffs_total} counted). Its client reconnects with its last id and
  * gets the gap signal, then what is retained.
+ *
+ * <p>Memory: a topic nobody published to costs a few hundred bytes and counts against its own limit
+ * ({@link TopicCounts}); the history of all topics together is bounded by one {@link MemoryBudget}. When a
+ * publish needs a segment that does not fit, the history of the topics that have been idle longest (no
+ * subscribers, oldest last publish) is dropped first; if that frees nothing, the publish gets 503. A deleted
+ * topic keeps only a tombstone.
+ *
+ * <p>Stopping ({@link #close}): publishes and subscribes are refused (503) from then on; the publishes already
+ * in progress finish; then every stream is written everything up to the last accepted event, and ends.
  */
 public final class Broker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
@@ -38,16 +53,19 @@ public final class Broker implements AutoCloseable {
      * @param retryMillis              the {@code retry:} sent on connect, or -1 for none
      * @param dispatchThreads          fan-out threads
      * @param watchers                 selector threads watching subscriber sockets
-     * @param maxTopics                topics known at once; creating more answers 503
+     * @param maxTopics                topics published to, known at once; creating more answers 503
+     * @param maxUnpublishedTopics     topics made by subscribes and not published to, known at once
      * @param maxTopicsPerSubscription topics one stream may name
      * @param maxStreamAge             a stream is ended (and its client reconnects) after this; zero: never
      * @param maxSubscribers           subscribers at once (the connection limit): sizes the dispatch queue, which
      *                                 holds each subscriber and each shard at most once, so that queuing never
      *                                 blocks a publisher
+     * @param maxRetainedBytes         history (segments and index pages) of all topics together
+     * @param drainTimeout             how long stopping waits for streams to be written what was published
      */
     public record Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
-                           int watchers, int maxTopics, int maxTopicsPerSubscription, Duration maxStreamAge,
-                           int maxSubscribers) {
+                           int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
+                           Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout) {
         public Settings {
             if (heartbeat.toMillis() < 10) {
                 throw new IllegalArgumentException("heartbeat must be at least 10 ms: heartbeat=" + heartbeat);
@@ -55,9 +73,10 @@ public final class Broker implements AutoCloseable {
             if (maxStreamAge.isNegative()) {
                 throw new IllegalArgumentException("maxStreamAge must not be negative: maxStreamAge=" + maxStreamAge);
             }
-            if (dispatchThreads < 1 || watchers < 1 || maxTopics < 1 || maxTopicsPerSubscription < 1) {
-                throw new IllegalArgumentException("dispatchThreads, watchers, maxTopics and "
-                        + "maxTopicsPerSubscription must be positive");
+            if (dispatchThreads < 1 || watchers < 1 || maxTopics < 1 || maxUnpublishedTopics < 1
+                    || maxTopicsPerSubscription < 1 || maxRetainedBytes < 1) {
+                throw new IllegalArgumentException("dispatchThreads, watchers, maxTopics, maxUnpublishedTopics, "
+                        + "maxTopicsPerSubscription and maxRetainedBytes must be positive");
             }
         }
     }
@@ -66,7 +85,12 @@ public final class Broker implements AutoCloseable {
     private final Metrics metrics;
     private final EventIds ids;
     private final Runnable connectionClosed;
-    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();   // live ones and tombstones
+    private final TopicCounts counts;
+    private final MemoryBudget retained;
+    private final ReentrantLock reclaiming = new ReentrantLock();
+    private final LongAdder publishing = new LongAdder();          // publishes in progress, for a clean stop
+    private final Supervisor supervisor;
     private final AtomicLong retiredHighWater = new AtomicLong();   // highest sequence of ended incarnations
     private final Dispatcher dispatcher;
     private final Watcher[] watchers;
@@ -81,16 +105,23 @@ public final class Broker implements AutoCloseable {
     /**
      * @param connectionClosed called once for every subscriber that ends, to release its connection slot
      */
-    public Broker(Settings settings, Metrics metrics, EventIds ids, Runnable connectionClosed) throws IOException {
+    public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, Runnable connectionClosed)
+            throws IOException {
         this.settings = settings;
         this.metrics = metrics;
         this.ids = ids;
+        this.supervisor = supervisor;
         this.connectionClosed = connectionClosed;
-        int queue = (int) Math.min(1 << 22, Math.max(1 << 16, 2L * settings.maxSubscribers() + settings.maxTopics()));
-        this.dispatcher = new Dispatcher(settings.dispatchThreads(), queue, metrics);
+        this.counts = new TopicCounts(settings.maxTopics(), settings.maxUnpublishedTopics());
+        this.retained = new MemoryBudget("maxRetainedBytes", settings.maxRetainedBytes());
+        retained.reclaimWith(this::dropIdleHistory);
+        metrics.countRetainedBytesWith(retained::used);
+        int queue = (int) Math.min(1 << 22, Math.max(1 << 16, 2L * settings.maxSubscribers() + settings.maxTopics()
+                + settings.maxUnpublishedTopics()));
+        this.dispatcher = new Dispatcher(settings.dispatchThreads(), queue, metrics, supervisor);
         this.watchers = new Watcher[settings.watchers()];
         for (int i = 0; i < watchers.length; i++) {
-            watchers[i] = new Watcher("herald-watch-" + i, dispatcher);
+            watchers[i] = new Watcher("herald-watch-" + i, dispatcher, supervisor);
         }
         long heartbeatMillis = settings.heartbeat().toMillis();
         long ageMillis = settings.maxStreamAge().toMillis();
@@ -98,7 +129,8 @@ public final class Broker implements AutoCloseable {
         this.tickMillis = Math.max(10, Math.min(1_000, finest / 4));
         this.heartbeatTicks = Math.max(1, heartbeatMillis / tickMillis);
         this.maxAgeTicks = ageMillis > 0 ? Math.max(1, ageMillis / tickMillis) : 0;
-        this.timer = Thread.ofPlatform().daemon().name("herald-timer").unstarted(this::runTimer);
+        this.timer = Thread.ofPlatform().daemon().name("herald-timer")
+                .uncaughtExceptionHandler(supervisor.uncaughtHandler()).unstarted(this::runTimer);
         timer.start();
     }
 
@@ -112,21 +144,44 @@ public final class Broker implements AutoCloseable {
      * Appends one event to a topic (creating the topic if needed) and wakes its subscribers; never waits for
      * them. Returns the event's sequence. The caller has validated the name and the fields.
      *
-     * @throws HttpException 503 when the topic would be new and {@code maxTopics} are known
+     * @throws HttpException 503 (with Retry-After) when the broker is stopping, when the topic would be new and
+     *                       {@code maxTopics} topics are published to, or when the retained history of all topics
+     *                       is at {@code maxRetainedBytes} and dropping idle topics' history freed nothing.
+     *                       Nothing was published then.
      */
     public long publish(String topicName, byte[] eventType, byte[] data, int offset, int length, long retryMillis) {
-        while (true) {
-            Topic topic = topicForPublish(topicName);
-            EventLog log = topic.logForAppend();
-            if (log == null) {
-                continue;                           // deleted meanwhile: the next incarnation takes it
+        publishing.increment();
+        try {
+            if (closed) {                           // read after the increment: close() waits for this publish
+                throw stopping();
             }
-            long seq = log.append(eventType, data, offset, length, retryMillis);
-            metrics.eventsPublished.increment();
-            metrics.bytesPublished.add(length);
-            topic.signal();
-            return seq;
+            while (true) {
+                Topic topic = topicForPublish(topicName);
+                EventLog log = topic.logForAppend();
+                if (log == null) {
+                    continue;                       // deleted or retired meanwhile: the next incarnation takes it
+                }
+                long seq = log.append(eventType, data, offset, length, retryMillis);
+                if (seq == EventLog.CLOSED) {
+                    continue;
+                }
+                if (seq == EventLog.FULL) {
+                    metrics.retainedFull.increment();
+                    throw HttpException.retryLater(503, "retained history of all topics is full: "
+                            + retained.name() + "=" + retained.limit(), 1);
+                }
+                metrics.eventsPublished.increment();
+                metrics.bytesPublished.add(length);
+                topic.signal();
+                return seq;
+            }
+        } finally {
+            publishing.decrement();
         }
+    }
+
+    private static HttpException stopping() {
+        return HttpException.retryLater(503, "server is stopping", 5);
     }
 
     private Topic topicForPublish(String name) {
@@ -134,13 +189,66 @@ public final class Broker implements AutoCloseable {
         if (topic != null && topic.isLive()) {
             return topic;
         }
-        return topics.compute(name, (key, existing) -> existing == null || !existing.isLive()
-                ? newTopic(key) : existing);
+        return topics.compute(name, (key, existing) -> {
+            if (existing != null && existing.isLive()) {
+                return existing;
+            }
+            if (existing != null && existing.isDeleted()) {
+                counts.deleted.decrementAndGet();  // the tombstone gives way to the next incarnation
+            }
+            counts.addForPublish();
+            return newTopic(key);
+        });
     }
 
     private Topic newTopic(String name) {
-        checkRoomForTopics(0);
-        return new Topic(name, retiredHighWater.get() + 1, dispatcher, settings.retention(), ids.prefix());
+        return new Topic(name, retiredHighWater.get() + 1, dispatcher, settings.retention(), ids.prefix(), counts,
+                retained);
+    }
+
+    /**
+     * Frees history for a segment that did not fit the budget: retires the topics idle longest (no subscribers,
+     * oldest last publish) until about {@code bytes}, at least 1/32 of the budget, is free. Called by a publish
+     * with no lock held. Returns whether anything was freed.
+     */
+    private boolean dropIdleHistory(long bytes) {
+        reclaiming.lock();
+        try {
+            List<Topic> idle = new ArrayList<>();
+            for (Topic topic : topics.values()) {
+                if (topic.holdsIdleHistory()) {
+                    idle.add(topic);
+                }
+            }
+            idle.sort(Comparator.comparingLong(Topic::lastPublishNanos));
+            long before = retained.used();
+            long goal = Math.max(bytes, retained.limit() / 32);
+            boolean freed = false;
+            for (Topic topic : idle) {
+                long head = topic.retireIdle();
+                if (head >= 0) {
+                    retiredHighWater.accumulateAndGet(head, Math::max);
+                    topics.remove(topic.name, topic);
+                    metrics.historyDropped.increment();
+                    freed = true;
+                    if (before - retained.used() >= goal) {
+                        break;
+                    }
+                }
+            }
+            if (freed) {
+                LOG.log(Level.WARNING, "retained history reached " + retained.name() + "=" + retained.limit()
+                        + "; dropped the history of idle topics, freed bytes=" + (before - retained.used()));
+            }
+            return freed;
+        } finally {
+            reclaiming.unlock();
+        }
+    }
+
+    /** Bytes of history (segments and index pages) all topics hold now. */
+    public long retainedBytes() {
+        return retained.used();
     }
 
     // ---- subscribe --------------------------------------------------------------------------------------
@@ -163,18 +271,30 @@ public final class Broker implements AutoCloseable {
      */
     private Topic[] resolve(List<String> topicNames, boolean create) {
         checkTopicList(topicNames);
+        if (closed) {
+            throw stopping();
+        }
         Topic[] resolved = new Topic[topicNames.size()];
         int wouldAdd = 0;
         for (int i = 0; i < resolved.length; i++) {
             String name = topicNames.get(i);
             Topic topic;
             if (create) {
-                topic = topics.compute(name, (key, existing) -> replaceable(existing) ? newTopic(key) : existing);
+                topic = topics.compute(name, (key, existing) -> {
+                    if (!replaceable(existing)) {
+                        return existing;
+                    }
+                    counts.addUnpublished();        // 503 over maxUnpublishedTopics: nothing is created
+                    return newTopic(key);
+                });
             } else {
                 topic = topics.get(name);
                 if (replaceable(topic)) {
-                    checkRoomForTopics(wouldAdd);
-                    wouldAdd += topic == null ? 1 : 0;
+                    if (!counts.roomForUnpublished(wouldAdd)) {
+                        throw HttpException.retryLater(503, "topic limit reached for topics nobody published to: "
+                                + "maxUnpublishedTopics=" + counts.maxUnpublishedTopics(), 5);
+                    }
+                    wouldAdd++;
                     topic = null;
                 }
             }
@@ -189,12 +309,6 @@ public final class Broker implements AutoCloseable {
     /** Whether a subscribe makes a new incarnation in place of {@code topic}: unknown, or forgotten. */
     private static boolean replaceable(Topic topic) {
         return topic == null || !topic.isLive() && !topic.isDeleted();
-    }
-
-    private void checkRoomForTopics(int alreadyAdding) {
-        if (topics.size() + alreadyAdding >= settings.maxTopics()) {
-            throw HttpException.retryLater(503, "topic limit reached: maxTopics=" + settings.maxTopics(), 5);
-        }
     }
 
     private void checkTopicList(List<String> topicNames) {
@@ -218,7 +332,7 @@ public final class Broker implements AutoCloseable {
      * ids and still retained, at the oldest retained event after a gap signal when it is not, live when
      * there is none. Returns null when a named topic was deleted and not published to since (answer 204).
      *
-     * @throws HttpException 400 for too many topics or a repeated one, 503 at the topic limit
+     * @throws HttpException 400 for too many topics or a repeated one, 503 at the topic limit or while stopping
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
         Topic[] resolved = resolve(topicNames, true);
@@ -296,7 +410,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         if (closed) {
-            subscriber.close(Subscriber.CloseReason.SHUTDOWN);
+            subscriber.endAfterDrain();            // it may have missed close()'s round: write what is there, end
             return;
         }
         dispatcher.execute(subscriber);            // the backlog, and anything published before add()
@@ -314,16 +428,14 @@ public final class Broker implements AutoCloseable {
             return false;
         }
         List<Subscriber> members = topic.delete();
-        retire(topic);
+        if (members == null) {
+            return false;                           // deleted or retired meanwhile
+        }
+        retiredHighWater.accumulateAndGet(topic.headSeq(), Math::max);
         for (Subscriber subscriber : members) {
             subscriber.close(Subscriber.CloseReason.TOPIC_DELETED);
         }
         return true;
-    }
-
-    private void retire(Topic topic) {
-        long head = topic.headSeq();
-        retiredHighWater.accumulateAndGet(head, Math::max);
     }
 
     /** Subscribers of a topic now (0 when unknown). */
@@ -332,8 +444,9 @@ public final class Broker implements AutoCloseable {
         return topic == null ? 0 : topic.subscriberCount();
     }
 
+    /** Topics that take subscribers and events now (tombstones of deleted topics not counted). */
     public int topicCount() {
-        return topics.size();
+        return counts.live();
     }
 
     // ---- machinery used by subscribers ------------------------------------------------------------------
@@ -380,6 +493,8 @@ public final class Broker implements AutoCloseable {
                 if (now % sweepEvery == 0) {
                     forgetUnusedTopics();
                 }
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory("herald-timer", e);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "broker timer round failed; continuing", e);
             }
@@ -408,29 +523,63 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Forgets topics nobody uses, and the oldest tombstones while there are more than {@code maxTopics}. */
     private void forgetUnusedTopics() {
+        int extraTombstones = counts.deleted.get() - settings.maxTopics();
         for (Topic topic : topics.values()) {
-            if (topic.retireIfUnused()) {
+            if (topic.isDeleted()) {
+                if (extraTombstones > 0 && topics.remove(topic.name, topic)) {
+                    counts.deleted.decrementAndGet();
+                    extraTombstones--;
+                }
+            } else if (topic.retireIfUnused()) {
                 topics.remove(topic.name, topic);
             }
         }
     }
 
+    /**
+     * Stops: publishes and subscribes are refused from now on (503); publishes in progress finish; every stream
+     * is then written what was published up to here and ends (its client reconnects after {@code retry}), for
+     * at most {@code drainTimeout}, after which the streams still writing are closed. Ids are never reused.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        while (publishing.sum() > 0) {              // each saw closed == false before this; let it finish
+            Thread.onSpinWait();
+        }
+        for (Topic topic : topics.values()) {
+            for (Subscriber subscriber : topic.subscribers()) {
+                subscriber.endAfterDrain();
+            }
+        }
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        while (metrics.subscribers.sum() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         timer.interrupt();
         for (Topic topic : topics.values()) {
-            for (Subscriber subscriber : topic.delete()) {
-                subscriber.close(Subscriber.CloseReason.SHUTDOWN);
+            for (Subscriber subscriber : topic.subscribers()) {
+                subscriber.close(Subscriber.CloseReason.SHUTDOWN);   // still writing at the deadline
             }
         }
         for (Watcher watcher : watchers) {
             watcher.close();
         }
         dispatcher.close();
+    }
+
+    /** Whether {@link #close} has begun. */
+    public boolean isClosed() {
+        return closed;
     }
 }

@@ -1,5 +1,6 @@
 package herald.server.broker;
 
+import herald.server.health.Supervisor;
 import herald.server.metrics.Metrics;
 
 import java.lang.System.Logger.Level;
@@ -21,11 +22,11 @@ final class Dispatcher implements AutoCloseable {
     private final BlockingQueue<Runnable> queue;
     private final DispatchThread[] threads;
 
-    Dispatcher(int threadCount, int queueCapacity, Metrics metrics) {
+    Dispatcher(int threadCount, int queueCapacity, Metrics metrics, Supervisor supervisor) {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.threads = new DispatchThread[threadCount];
         for (int i = 0; i < threadCount; i++) {
-            threads[i] = new DispatchThread(this, "herald-dispatch-" + i, new DeliveryScratch(metrics));
+            threads[i] = new DispatchThread(this, "herald-dispatch-" + i, new DeliveryScratch(metrics), supervisor);
             threads[i].start();
         }
     }
@@ -72,13 +73,16 @@ final class Dispatcher implements AutoCloseable {
     /** A dispatcher thread, carrying the reusable state that delivery needs so that it allocates nothing. */
     static final class DispatchThread extends Thread {
         private final Dispatcher dispatcher;
+        private final Supervisor supervisor;
         final DeliveryScratch scratch;
 
-        DispatchThread(Dispatcher dispatcher, String name, DeliveryScratch scratch) {
+        DispatchThread(Dispatcher dispatcher, String name, DeliveryScratch scratch, Supervisor supervisor) {
             super(name);
             this.dispatcher = dispatcher;
             this.scratch = scratch;
+            this.supervisor = supervisor;
             setDaemon(true);
+            setUncaughtExceptionHandler(supervisor.uncaughtHandler());
         }
 
         @Override
@@ -102,6 +106,8 @@ final class Dispatcher implements AutoCloseable {
                 task.run();
             } catch (RuntimeException e) {          // a bug in one delivery must not stop the fan-out
                 LOG.log(Level.ERROR, "fan-out task failed", e);
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory(getName(), e);
             } finally {
                 scratch.flushMetrics();
             }

@@ -27,7 +27,7 @@ final class MultiTopicSubscriber extends Subscriber {
     private final byte[] idPrefix;
     private final ByteBuffer[] views = new ByteBuffer[BATCH];
     private final Object[] viewKeys = new Object[BATCH];
-    private final ByteBuffer[] idLines = new ByteBuffer[BATCH];
+    private final ByteBuffer[] idLines = new ByteBuffer[BATCH];   // made when a batch first needs them
     private final ByteBuffer[] pending = new ByteBuffer[2 * BATCH];
     private int pendingFrom;
     private int pendingTo;
@@ -42,11 +42,6 @@ final class MultiTopicSubscriber extends Subscriber {
         this.cursors = cursors.clone();
         this.next = cursors.clone();
         this.idPrefix = idPrefix;
-        int idLineBytes = ID.length + idPrefix.length + topics.length * 20 + 2;
-        ByteBuffer idMemory = ByteBuffer.allocateDirect(idLineBytes * BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            idLines[i] = idMemory.slice(i * idLineBytes, idLineBytes);
-        }
     }
 
     @Override
@@ -178,9 +173,22 @@ final class MultiTopicSubscriber extends Subscriber {
         return run.positionView(views[index]);
     }
 
-    /** {@code id: <epoch>-<next[0]>_<next[1]>…\n\n} into the index-th id buffer. */
+    /**
+     * {@code id: <epoch>-<next[0]>_<next[1]>…\n\n} into the index-th id buffer. The buffers are made as batches
+     * first need them and sized to the line (with room for the positions to grow), so an idle stream of many
+     * topics holds none and a busy one only as many as its largest batch.
+     */
     private ByteBuffer idLine(int index) {
-        ByteBuffer line = idLines[index].clear();
+        int length = ID.length + idPrefix.length + next.length + 1;     // separators and the two line feeds
+        for (long position : next) {
+            length += decimalLength(position);
+        }
+        ByteBuffer line = idLines[index];
+        if (line == null || line.capacity() < length) {
+            line = ByteBuffer.allocateDirect(length + 4 * next.length);  // rarely: a position gained a digit
+            idLines[index] = line;
+        }
+        line.clear();
         line.put(ID).put(idPrefix);
         for (int t = 0; t < next.length; t++) {
             if (t > 0) {
@@ -190,6 +198,15 @@ final class MultiTopicSubscriber extends Subscriber {
         }
         line.put((byte) '\n').put((byte) '\n');
         return line.flip();
+    }
+
+    private static int decimalLength(long value) {
+        int digits = 1;
+        while (value >= 10) {
+            value /= 10;
+            digits++;
+        }
+        return digits;
     }
 
     private static void putDecimal(ByteBuffer out, long value) {

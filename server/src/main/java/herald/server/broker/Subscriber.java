@@ -56,6 +56,7 @@ abstract class Subscriber implements Runnable {
     private volatile int state;
     private SelectionKey key;               // set once by attach, before the first offer
     volatile boolean heartbeatDue;          // set by the heartbeat timer, cleared by the writer
+    private volatile boolean ending;        // set once by a stopping broker: end when all is written
     private long lastWriteTick;             // written by the writer (opaque), read by the heartbeat timer
     final long attachedTick;                // when the stream was handed to the broker
     int junkBytes;                          // bytes the client sent after its request; watcher thread only
@@ -130,6 +131,10 @@ abstract class Subscriber implements Runnable {
                 }
                 return;
             }
+            if (ending) {
+                close(CloseReason.SHUTDOWN);        // everything published before the stop is written
+                return;
+            }
             if (STATE.compareAndSet(this, RUNNING, IDLE)) {
                 return;
             }
@@ -174,6 +179,15 @@ abstract class Subscriber implements Runnable {
 
     /** The shard of {@code topic} this subscriber was added to, or null (read under the topic's lock). */
     abstract Shard shardIn(Topic topic);
+
+    /**
+     * The broker is stopping and accepts no more events: write everything up to the log's head, then end the
+     * stream. Any thread.
+     */
+    final void endAfterDrain() {
+        ending = true;
+        broker.dispatcher().execute(this);
+    }
 
     final boolean isClosed() {
         return state == CLOSED;

@@ -1,5 +1,6 @@
 package herald.server.broker;
 
+import herald.server.health.MemoryBudget;
 import herald.server.log.EventLog;
 import herald.server.log.Retention;
 
@@ -13,6 +14,11 @@ import java.util.function.Consumer;
  * One incarnation of a topic: its event log (created at the first publish) and its subscribers in shards.
  * Deleting a topic ends this incarnation; a later publish creates a new one whose sequences continue above
  * every sequence this one handed out.
+ *
+ * <p>An incarnation ends in one of three ways, each once, under {@link #lock}: <b>deleted</b> (its log is closed
+ * and dropped; what stays is a tombstone, the name and its last sequence, to answer 204), <b>retired</b> while
+ * unused (nothing was published and nobody subscribes), or <b>retired</b> while idle to free memory (nobody
+ * subscribes; its history is dropped, {@link #retireIdle}).
  */
 final class Topic {
     private static final Shard[] NO_SHARDS = new Shard[0];
@@ -23,19 +29,28 @@ final class Topic {
     private final Dispatcher dispatcher;
     private final Retention retention;
     private final byte[] idPrefix;
+    private final TopicCounts counts;
+    private final MemoryBudget budget;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile EventLog log;
+    private volatile EventLog log;                 // null before the first publish, and once ended
+    private volatile long endedHead;               // the last sequence, once the log was closed; under lock
+    private volatile long lastPublishNanos;        // for choosing which idle topics lose their history first
     private volatile Shard[] shards = NO_SHARDS;   // copy-on-write under lock
     private volatile boolean deleted;              // written under lock
     private volatile boolean retired;              // forgotten while unused; written under lock
     private int subscriberCount;                   // guarded by lock
 
-    Topic(String name, long baseSeq, Dispatcher dispatcher, Retention retention, byte[] idPrefix) {
+    Topic(String name, long baseSeq, Dispatcher dispatcher, Retention retention, byte[] idPrefix,
+          TopicCounts counts, MemoryBudget budget) {
         this.name = name;
         this.baseSeq = baseSeq;
         this.dispatcher = dispatcher;
         this.retention = retention;
         this.idPrefix = idPrefix;
+        this.counts = counts;
+        this.budget = budget;
+        this.endedHead = baseSeq - 1;
+        this.lastPublishNanos = System.nanoTime();
     }
 
     /** The log, or null before the first publish. */
@@ -43,8 +58,14 @@ final class Topic {
         return log;
     }
 
-    /** The log, created on first use. Null when the topic was deleted or forgotten. */
+    /**
+     * The log, created on first use (the topic then counts as published). Null when the topic was deleted or
+     * retired. Marks the topic as just published to.
+     *
+     * @throws herald.protocol.http1.HttpException 503 when {@code maxTopics} topics are published already
+     */
     EventLog logForAppend() {
+        lastPublishNanos = System.nanoTime();
         EventLog existing = log;
         if (existing != null) {
             return existing;
@@ -55,7 +76,8 @@ final class Topic {
                 return null;
             }
             if (log == null) {
-                log = new EventLog(retention, idPrefix, baseSeq);
+                counts.publish();
+                log = new EventLog(retention, idPrefix, baseSeq, budget);
             }
             return log;
         } finally {
@@ -66,7 +88,11 @@ final class Topic {
     /** Sequence of the newest event, or {@code baseSeq - 1} before the first. */
     long headSeq() {
         EventLog current = log;
-        return current == null ? baseSeq - 1 : current.headSeq();
+        return current == null ? endedHead : current.headSeq();
+    }
+
+    long lastPublishNanos() {
+        return lastPublishNanos;
     }
 
     boolean isDeleted() {
@@ -165,13 +191,48 @@ final class Topic {
     boolean retireIfUnused() {
         lock.lock();
         try {
-            if (subscriberCount == 0 && log == null && !deleted) {
+            if (subscriberCount == 0 && log == null && !deleted && !retired) {
                 retired = true;
+                counts.unpublished.decrementAndGet();
             }
             return retired;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Ends this incarnation to free its history when nobody subscribes: its log is closed and dropped. Returns
+     * its last sequence (a later incarnation must start above it), or -1 when it was not idle.
+     */
+    long retireIdle() {
+        lock.lock();
+        try {
+            if (subscriberCount != 0 || log == null || deleted || retired) {
+                return -1;
+            }
+            retired = true;
+            return endLog();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@link #retireIdle} would free history now (a racy hint for choosing candidates). */
+    boolean holdsIdleHistory() {
+        return log != null && !deleted && !retired && subscriberCount == 0;
+    }
+
+    private long endLog() {                       // under lock
+        EventLog current = log;
+        if (current == null) {
+            counts.unpublished.decrementAndGet();
+            return endedHead;
+        }
+        endedHead = current.close();
+        log = null;                                // its memory goes back now; readers holding segments finish
+        counts.published.decrementAndGet();
+        return endedHead;
     }
 
     int subscriberCount() {
@@ -183,11 +244,19 @@ final class Topic {
         }
     }
 
-    /** Ends this incarnation; returns the subscribers, whose streams the caller ends. */
+    /**
+     * Ends this incarnation, keeping a tombstone; returns the subscribers, whose streams the caller ends, or
+     * null when it had ended already. {@link #headSeq()} is final after this.
+     */
     List<Subscriber> delete() {
         lock.lock();
         try {
+            if (deleted || retired) {
+                return null;
+            }
             deleted = true;
+            endLog();
+            counts.deleted.incrementAndGet();
             List<Subscriber> members = new ArrayList<>(subscriberCount);
             for (Shard shard : shards) {
                 members.addAll(Arrays.asList(shard.members));
@@ -199,6 +268,15 @@ final class Topic {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Every subscriber now (a snapshot; a subscriber of several topics appears in each). */
+    List<Subscriber> subscribers() {
+        List<Subscriber> all = new ArrayList<>();
+        for (Shard shard : shards) {
+            all.addAll(Arrays.asList(shard.members));
+        }
+        return all;
     }
 
     /** Calls {@code action} for every shard (a snapshot; for the heartbeat timer). */

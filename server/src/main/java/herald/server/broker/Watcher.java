@@ -1,5 +1,7 @@
 package herald.server.broker;
 
+import herald.server.health.Supervisor;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -21,16 +23,19 @@ final class Watcher implements AutoCloseable {
 
     private final Selector selector;
     private final Dispatcher dispatcher;
+    private final Supervisor supervisor;
     private final Thread thread;
     private final ByteBuffer sink = ByteBuffer.allocateDirect(4_096);
     private final Consumer<SelectionKey> onReady = this::ready;
     private volatile boolean running = true;
 
-    Watcher(String name, Dispatcher dispatcher) throws IOException {
+    Watcher(String name, Dispatcher dispatcher, Supervisor supervisor) throws IOException {
         this.selector = Selector.open();
         this.dispatcher = dispatcher;
+        this.supervisor = supervisor;
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler(supervisor.uncaughtHandler());
         thread.start();
     }
 
@@ -67,6 +72,8 @@ final class Watcher implements AutoCloseable {
                 selector.select(onReady, 1_000);
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "subscriber watcher failed; continuing", e);
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory(thread.getName(), e);
             }
         }
         try {

@@ -3,6 +3,7 @@ package herald.server.http;
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
+import herald.server.Herald;
 import herald.server.PublishAccess;
 import herald.server.StreamHandler;
 import herald.server.SubscribeHook;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Maps requests to Herald's routes (DESIGN.md section 2) and to embedded stream handlers:
@@ -58,16 +59,16 @@ public final class Router implements RequestHandler {
     private final TopicRoutes topics;
     private final List<StreamRoute> streams;
     private final byte[] dashboard;
-    private final BooleanSupplier stopping;
+    private final Supplier<Herald.Health> health;
 
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
-                  SubscribeHook hook, BooleanSupplier stopping) {
+                  SubscribeHook hook, Supplier<Herald.Health> health) {
         this.broker = broker;
         this.metrics = metrics;
         this.topics = new TopicRoutes(broker, metrics, access, hook);
         this.streams = List.copyOf(streams);
         this.dashboard = Dashboard.html();
-        this.stopping = stopping;
+        this.health = health;
     }
 
     @Override
@@ -79,6 +80,9 @@ public final class Router implements RequestHandler {
         if ("*".equals(path)) {
             allow(connection, ALLOW_ALL, origin != null);
             return;
+        }
+        if (health.get() == Herald.Health.STOPPING && !"/health".equals(path) && !"/metrics".equals(path)) {
+            throw HttpException.retryLater(503, "server is stopping", 5);   // never 204 or 202 now
         }
         Set<String> streamMethods = null;              // methods of the embedded routes on this path
         for (StreamRoute route : streams) {
@@ -195,8 +199,10 @@ public final class Router implements RequestHandler {
     }
 
     private void health(Connection connection) throws IOException {
-        boolean up = !stopping.getAsBoolean();
-        String body = "{\"status\":\"" + (up ? "up" : "stopping") + "\",\"topics\":" + broker.topicCount()
+        Herald.Health now = health.get();
+        boolean up = now == Herald.Health.UP;
+        String body = "{\"status\":\"" + now.name().toLowerCase(java.util.Locale.ROOT) + "\",\"topics\":"
+                + broker.topicCount()
                 + ",\"subscribers\":" + metrics.subscribers.sum() + "}\n";
         connection.response().begin(up ? 200 : 503)
                 .header(ResponseHead.CONTENT_TYPE_JSON)

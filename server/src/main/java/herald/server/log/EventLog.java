@@ -1,6 +1,7 @@
 package herald.server.log;
 
 import herald.protocol.sse.SseEncoder;
+import herald.server.health.MemoryBudget;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,6 +44,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * from being lapped; this is the one wait on the append path and it needs a producer stalled for a whole lap.
  * Sealing a full segment and installing its successor (once per segment) takes {@link #rotation}, a lock off
  * the fast path.
+ *
+ * <p>Memory grows with what the log holds. The slot index is allocated in pages of {@link #PAGE_SLOTS} slots as
+ * sequences first reach them (a topic with a few events holds one page, not {@code slots} of them), and the
+ * first segment is allocated at the first append. Every segment and page is taken from a {@link MemoryBudget}
+ * shared by all logs: a segment that does not fit (or that direct memory cannot hold) makes the append return
+ * {@link #FULL} without taking a sequence. {@link #close()} ends the log and gives its memory back.
  */
 public final class EventLog {
     /** {@link #read} found a run of events. */
@@ -51,9 +58,16 @@ public final class EventLog {
     public static final int NONE = 0;
     /** {@link #read}: the next event has left the retained window; the reader missed events. */
     public static final int OVERTAKEN = -1;
+    /** {@link #append}: the log was closed; nothing was appended. */
+    public static final long CLOSED = -1;
+    /** {@link #append}: the memory budget (or direct memory) has no room for the next segment; nothing appended. */
+    public static final long FULL = -2;
+    /** Slots per page of the slot index. */
+    static final int PAGE_SLOTS = 64;
 
     private static final VarHandle SLOT_SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SEGMENT = MethodHandles.arrayElementVarHandle(Segment[].class);
+    private static final VarHandle PAGE = MethodHandles.arrayElementVarHandle(SlotPage[].class);
     private static final int SPINS_BEFORE_YIELD = 64;
 
     private final byte[] idPrefix;
@@ -63,10 +77,10 @@ public final class EventLog {
 
     private final int slots;
     private final int slotMask;
-    private final long[] slotSeq;      // seqlock word: seq held, or -seq while being written, 0 never written
-    private final int[] slotSegment;   // low 32 bits of the holding segment's number
-    private final int[] slotOffset;
-    private final int[] slotLength;
+    private final SlotPage[] pages;    // the slot index by page, each installed (release) when first needed
+    private final int pageShift;
+    private final int pageMask;
+    private final MemoryBudget budget;
 
     private final Segment[] segments;  // ring of retained segments by number; null once evicted
     private final int segmentMask;
@@ -74,15 +88,45 @@ public final class EventLog {
     private volatile Segment current;  // written under rotation
     private volatile long oldestSegment;  // number of the oldest retained segment; written under rotation
     private long retainedBytes;        // guarded by rotation
+    private long pageBytes;            // guarded by rotation
+    private volatile boolean closed;   // written under rotation
     private final ReentrantLock rotation = new ReentrantLock();
+
+    /**
+     * Slots {@code [k * PAGE_SLOTS, (k + 1) * PAGE_SLOTS)} of the index. A slot's word is the seqlock: the
+     * sequence it holds, {@code -seq} while being written, 0 never written.
+     */
+    private static final class SlotPage {
+        final long[] seq;
+        final int[] segment;           // low 32 bits of the holding segment's number
+        final int[] offset;
+        final int[] length;
+
+        SlotPage(int size) {
+            seq = new long[size];
+            segment = new int[size];
+            offset = new int[size];
+            length = new int[size];
+        }
+
+        static long bytes(int size) {
+            return 4 * 16 + 24 + 20L * size;      // four arrays and the page, with their headers
+        }
+    }
+
+    /** A log whose memory is bounded by its retention only (an unbounded budget). */
+    public EventLog(Retention retention, byte[] idPrefix, long baseSeq) {
+        this(retention, idPrefix, baseSeq, MemoryBudget.unbounded());
+    }
 
     /**
      * @param retention how much to keep
      * @param idPrefix  bytes written before the sequence number in each event's {@code id:} line (the epoch
      *                  and a separator); not copied, must not change
      * @param baseSeq   sequence of the first event, at least 1
+     * @param budget    where the log's segments and index pages are counted, shared by all logs
      */
-    public EventLog(Retention retention, byte[] idPrefix, long baseSeq) {
+    public EventLog(Retention retention, byte[] idPrefix, long baseSeq, MemoryBudget budget) {
         if (baseSeq < 1) {
             throw new IllegalArgumentException("baseSeq must be at least 1: baseSeq=" + baseSeq);
         }
@@ -92,17 +136,16 @@ public final class EventLog {
         this.segmentBytes = retention.segmentBytes();
         this.slots = retention.slots();
         this.slotMask = slots - 1;
-        this.slotSeq = new long[slots];
-        this.slotSegment = new int[slots];
-        this.slotOffset = new int[slots];
-        this.slotLength = new int[slots];
+        int pageSlots = Math.min(slots, PAGE_SLOTS);
+        this.pageShift = Integer.numberOfTrailingZeros(pageSlots);
+        this.pageMask = pageSlots - 1;
+        this.pages = new SlotPage[slots / pageSlots];
+        this.budget = budget;
         long ring = Math.max(16, retention.bytes() / retention.segmentBytes() + 32);
         int ringSize = (int) Math.min(1 << 20, Long.highestOneBit(ring - 1) << 1);
         this.segments = new Segment[ringSize];
         this.segmentMask = ringSize - 1;
-        Segment first = new Segment(0, baseSeq, Math.min(Retention.MIN_SEGMENT_BYTES, segmentBytes));
-        install(first);
-        this.current = first;
+        this.current = Segment.sealedEmpty(baseSeq);    // the first append installs segment 0
     }
 
     /**
@@ -111,6 +154,7 @@ public final class EventLog {
      * @param eventType   the {@code event:} field, or null; must hold no CR, LF or NUL (checked by the caller)
      * @param data        UTF-8 data, split into {@code data:} lines at CR, LF and CRLF
      * @param retryMillis a {@code retry:} field, or -1 for none
+     * @return the event's sequence, or {@link #CLOSED} or {@link #FULL} when nothing was appended
      */
     public long append(byte[] eventType, byte[] data, int offset, int length, long retryMillis) {
         int withoutId = SseEncoder.encodedLength(eventType, data, offset, length, null, -1, retryMillis);
@@ -118,19 +162,29 @@ public final class EventLog {
         long seq;
         int at;
         int recordLength;
+        boolean reclaimed = false;
         while (true) {
             long claim = segment.claimAcquire();
             if (SegmentDescriptor.isSealed(claim)) {
-                segment = successor(segment, 0);
+                Segment next = successor(segment, withoutId + SseEncoder.idLineLength(idPrefix, Long.MAX_VALUE));
+                if (next == null) {
+                    if (closed) {
+                        return CLOSED;
+                    }
+                    if (reclaimed || !budget.reclaim(withoutId)) {    // no lock held here: see MemoryBudget
+                        return FULL;
+                    }
+                    reclaimed = true;
+                    continue;
+                }
+                segment = next;
                 continue;
             }
             seq = segment.firstSeq + SegmentDescriptor.count(claim);
             recordLength = withoutId + SseEncoder.idLineLength(idPrefix, seq);
             at = SegmentDescriptor.offset(claim);
             if (recordLength > segment.capacity - at) {
-                if (segment.casClaim(claim, claim | SegmentDescriptor.SEALED)) {
-                    segment = successor(segment, recordLength);
-                }
+                segment.casClaim(claim, claim | SegmentDescriptor.SEALED);   // whoever seals, all move on
                 continue;
             }
             if (segment.casClaim(claim, SegmentDescriptor.next(claim, recordLength))) {
@@ -144,19 +198,52 @@ public final class EventLog {
 
     private void publishSlot(long seq, Segment segment, int at, int recordLength) {
         int i = (int) seq & slotMask;
+        SlotPage page = pageForWrite(i);
+        int j = i & pageMask;
+        long[] slotSeq = page.seq;
         long lapped = seq - slots;
-        if (lapped >= baseSeq && (long) SLOT_SEQ.getAcquire(slotSeq, i) != lapped) {
-            awaitPublished(i, lapped);
+        if (lapped >= baseSeq && (long) SLOT_SEQ.getAcquire(slotSeq, j) != lapped) {
+            awaitPublished(slotSeq, j, lapped);
         }
-        SLOT_SEQ.setOpaque(slotSeq, i, -seq);
+        SLOT_SEQ.setOpaque(slotSeq, j, -seq);
         VarHandle.storeStoreFence();       // the writing mark is visible before any extent field changes
-        slotSegment[i] = (int) segment.number;
-        slotOffset[i] = at;
-        slotLength[i] = recordLength;
-        SLOT_SEQ.setRelease(slotSeq, i, seq);
+        page.segment[j] = (int) segment.number;
+        page.offset[j] = at;
+        page.length[j] = recordLength;
+        SLOT_SEQ.setRelease(slotSeq, j, seq);
     }
 
-    private void awaitPublished(int slot, long seq) {
+    /** The page of slot {@code i}, or null when no event ever reached it. */
+    private SlotPage page(int i) {
+        return (SlotPage) PAGE.getAcquire(pages, i >>> pageShift);
+    }
+
+    /** The page of slot {@code i}, installed if this is the first event to reach it (off the fast path). */
+    private SlotPage pageForWrite(int i) {
+        SlotPage page = page(i);
+        return page != null ? page : installPage(i >>> pageShift);
+    }
+
+    private SlotPage installPage(int k) {
+        rotation.lock();
+        try {
+            SlotPage page = (SlotPage) PAGE.getAcquire(pages, k);
+            if (page == null) {
+                page = new SlotPage(pageMask + 1);
+                if (!closed) {                  // a closed log has given its memory back already
+                    long bytes = SlotPage.bytes(pageMask + 1);
+                    budget.forceReserve(bytes);
+                    pageBytes += bytes;
+                }
+                PAGE.setRelease(pages, k, page);
+            }
+            return page;
+        } finally {
+            rotation.unlock();
+        }
+    }
+
+    private static void awaitPublished(long[] slotSeq, int slot, long seq) {
         for (int spins = 0; (long) SLOT_SEQ.getAcquire(slotSeq, slot) != seq; spins++) {
             if (spins < SPINS_BEFORE_YIELD) {
                 Thread.onSpinWait();
@@ -166,7 +253,11 @@ public final class EventLog {
         }
     }
 
-    /** The segment after {@code sealed}, installing it if this thread is the first to need it. */
+    /**
+     * The segment after {@code sealed}, installing it if this thread is the first to need it; null when the log
+     * is closed or the budget (or direct memory) has no room for it. {@code minCapacity} fits any record of the
+     * event being appended.
+     */
     private Segment successor(Segment sealed, int minCapacity) {
         Segment newest = current;
         if (newest != sealed) {
@@ -178,9 +269,22 @@ public final class EventLog {
             if (newest != sealed) {
                 return newest;
             }
+            if (closed) {
+                return null;
+            }
             long count = SegmentDescriptor.count(sealed.claimAcquire());
-            int capacity = Math.max(minCapacity, (int) Math.min(segmentBytes, 2L * sealed.capacity));
-            Segment next = new Segment(sealed.number + 1, sealed.firstSeq + count, capacity);
+            int grown = (int) Math.min(segmentBytes, Math.max(Retention.MIN_SEGMENT_BYTES, 2L * sealed.capacity));
+            int capacity = Math.max(minCapacity, grown);      // doubling from 4 KiB; a large event's own size
+            if (!budget.tryReserve(capacity)) {
+                return null;
+            }
+            Segment next;
+            try {
+                next = new Segment(sealed.number + 1, sealed.firstSeq + count, capacity);
+            } catch (OutOfMemoryError directMemoryExhausted) {
+                budget.release(capacity);
+                return null;
+            }
             install(next);
             current = next;
             return next;
@@ -189,7 +293,7 @@ public final class EventLog {
         }
     }
 
-    private void install(Segment next) {          // under rotation, or in the constructor
+    private void install(Segment next) {          // under rotation
         while (oldestSegment <= next.number - segments.length) {
             evictOldest();
         }
@@ -206,9 +310,44 @@ public final class EventLog {
         Segment oldest = segments[i];
         if (oldest != null && oldest.number == number) {
             retainedBytes -= oldest.capacity;
+            budget.release(oldest.capacity);
             SEGMENT.setRelease(segments, i, null);
         }
         oldestSegment = number + 1;
+    }
+
+    /**
+     * Ends the log: no append succeeds after this returns ({@link #CLOSED}), and its segments and pages go back
+     * to the budget (a reader still writing from a segment keeps it until it is done; the GC frees it then).
+     * Idempotent. Returns the sequence of the last event appended, which no later append can exceed.
+     */
+    public long close() {
+        rotation.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                Segment last = current;
+                while (true) {                      // seal: producers that have not claimed yet move on and fail
+                    long claim = last.claimAcquire();
+                    if (SegmentDescriptor.isSealed(claim) || last.casClaim(claim, claim | SegmentDescriptor.SEALED)) {
+                        break;
+                    }
+                }
+                budget.release(retainedBytes + pageBytes);
+                retainedBytes = 0;
+                pageBytes = 0;
+                for (int i = 0; i < segments.length; i++) {
+                    SEGMENT.setRelease(segments, i, null);   // readers of a closed log are told OVERTAKEN
+                }
+            }
+            return headSeq();
+        } finally {
+            rotation.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     /**
@@ -225,15 +364,20 @@ public final class EventLog {
             return OVERTAKEN;
         }
         int i = (int) seq & slotMask;
-        long held = (long) SLOT_SEQ.getAcquire(slotSeq, i);
+        SlotPage page = page(i);
+        if (page == null) {
+            return NONE;                        // no event ever reached this slot: seq is ahead of the head
+        }
+        int p = i & pageMask;
+        long held = (long) SLOT_SEQ.getAcquire(page.seq, p);
         if (held != seq) {
             return held > seq || -held > seq ? OVERTAKEN : NONE;
         }
-        int segmentNumber = slotSegment[i];
-        int from = slotOffset[i];
-        int to = from + slotLength[i];
+        int segmentNumber = page.segment[p];
+        int from = page.offset[p];
+        int to = from + page.length[p];
         VarHandle.loadLoadFence();              // the extent reads complete before the slot word is checked again
-        if ((long) SLOT_SEQ.getOpaque(slotSeq, i) != seq) {
+        if ((long) SLOT_SEQ.getOpaque(page.seq, p) != seq) {
             return OVERTAKEN;                   // lapped while we read
         }
         Segment segment = (Segment) SEGMENT.getAcquire(segments, segmentNumber & segmentMask);
@@ -245,15 +389,22 @@ public final class EventLog {
         while (last - seq + 1 < maxEvents) {
             long next = last + 1;
             int j = (int) next & slotMask;
-            long nextHeld = (long) SLOT_SEQ.getAcquire(slotSeq, j);
+            SlotPage nextPage = (j & pageMask) == 0 ? page(j) : page;
+            if (nextPage == null) {
+                more = false;
+                break;
+            }
+            page = nextPage;
+            int q = j & pageMask;
+            long nextHeld = (long) SLOT_SEQ.getAcquire(page.seq, q);
             if (nextHeld != next) {
                 more = nextHeld > next || -nextHeld > next;   // lapped: the next read says so
                 break;
             }
-            int nextSegment = slotSegment[j];
-            int nextTo = to + slotLength[j];
+            int nextSegment = page.segment[q];
+            int nextTo = to + page.length[q];
             VarHandle.loadLoadFence();
-            if ((long) SLOT_SEQ.getOpaque(slotSeq, j) != next || nextSegment != segmentNumber
+            if ((long) SLOT_SEQ.getOpaque(page.seq, q) != next || nextSegment != segmentNumber
                     || nextTo - from > maxBytes) {
                 break;
             }
@@ -274,11 +425,16 @@ public final class EventLog {
             return true;
         }
         int i = (int) seq & slotMask;
-        long held = (long) SLOT_SEQ.getAcquire(slotSeq, i);
+        SlotPage page = page(i);
+        if (page == null) {
+            return false;
+        }
+        int p = i & pageMask;
+        long held = (long) SLOT_SEQ.getAcquire(page.seq, p);
         if (held != seq) {
             return held > seq || -held > seq;
         }
-        int segmentNumber = slotSegment[i];
+        int segmentNumber = page.segment[p];
         Segment segment = (Segment) SEGMENT.getAcquire(segments, segmentNumber & segmentMask);
         return segment == null || (int) segment.number != segmentNumber;
     }
@@ -313,6 +469,16 @@ public final class EventLog {
         rotation.lock();
         try {
             return retainedBytes;
+        } finally {
+            rotation.unlock();
+        }
+    }
+
+    /** Bytes of segment memory and index pages the log has taken from its budget and holds now. */
+    public long budgetedBytes() {
+        rotation.lock();
+        try {
+            return retainedBytes + pageBytes;
         } finally {
             rotation.unlock();
         }

@@ -42,6 +42,19 @@ final class Segment {
         this.capacity = capacity;
     }
 
+    private Segment(long firstSeq) {
+        this.memory = ByteBuffer.allocate(0);
+        this.number = -1;
+        this.firstSeq = firstSeq;
+        this.capacity = 0;
+        this.claim = SegmentDescriptor.SEALED;
+    }
+
+    /** A sealed segment of no bytes before segment 0: a new log allocates no memory until its first append. */
+    static Segment sealedEmpty(long firstSeq) {
+        return new Segment(firstSeq);
+    }
+
     long claimAcquire() {
         return (long) CLAIM.getAcquire(this);
     }

@@ -26,6 +26,9 @@ public final class Metrics {
     public final LongAdder slowConsumerCutoffs = new LongAdder();
     public final LongAdder clientsGone = new LongAdder();
     public final LongAdder streamsOpened = new LongAdder();
+    public final LongAdder retainedFull = new LongAdder();
+    public final LongAdder historyDropped = new LongAdder();
+    private volatile java.util.function.LongSupplier retainedBytes = () -> 0;
     private final AtomicLongArray errorsByStatus = new AtomicLongArray(200);   // 400..599
 
     public void recordError(int status) {
@@ -37,6 +40,11 @@ public final class Metrics {
     /** Where the number of open connections comes from: the connection limiter's own count. */
     public void countConnectionsWith(IntSupplier open) {
         this.connectionsOpen = open;
+    }
+
+    /** Where the bytes of history retained by all topics come from: the broker's budget. */
+    public void countRetainedBytesWith(java.util.function.LongSupplier bytes) {
+        this.retainedBytes = bytes;
     }
 
     public int connectionsOpen() {
@@ -69,6 +77,13 @@ public final class Metrics {
                 clientsGone.sum());
         counter(out, "herald_streams_total", "Request-scoped streams opened by embedded handlers",
                 streamsOpened.sum());
+        gauge(out, "herald_retained_bytes", "Bytes of event history (log segments and index) held by all topics",
+                retainedBytes.getAsLong());
+        counter(out, "herald_retained_full_total",
+                "Publishes refused because the retained history of all topics was at maxRetainedBytes",
+                retainedFull.sum());
+        counter(out, "herald_history_dropped_total",
+                "Idle topics whose history was dropped to make room under maxRetainedBytes", historyDropped.sum());
         out.append("# HELP herald_http_errors_total Requests answered with an error status\n");
         out.append("# TYPE herald_http_errors_total counter\n");
         for (int i = 0; i < 200; i++) {

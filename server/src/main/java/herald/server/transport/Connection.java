@@ -5,6 +5,8 @@ import herald.protocol.http1.HttpException;
 import herald.protocol.http1.HttpLimits;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.RequestParser;
+import herald.server.health.MemoryBudget;
+import herald.server.health.Supervisor;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
@@ -33,6 +35,8 @@ public final class Connection implements Runnable {
     /** How long, and how many bytes, a closing connection keeps reading what the client still sends. */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long LINGER_MAX_BYTES = 1L << 20;
+    /** The first buffer of a request body; it doubles as bytes arrive. */
+    private static final int FIRST_BODY_BUFFER_BYTES = 8_192;
 
     /** Timeouts of one connection's blocking calls. */
     public record Timeouts(long headNanos, long idleNanos, long bodyNanos, long writeNanos) {
@@ -50,6 +54,8 @@ public final class Connection implements Runnable {
     private final Watchdog.Guarded guard;
     private final ConnectionLimiter limiter;
     private final Metrics metrics;
+    private final MemoryBudget bodies;
+    private final Supervisor supervisor;
     private final BufferPool pool;
     private BufferPool.Buffers buffers;           // request-phase state, from the pool; null once given back
     private final RequestParser parser;
@@ -63,17 +69,27 @@ public final class Connection implements Runnable {
     private boolean closeAfterResponse;
     private boolean handedOver;
     private boolean serverCloses;                 // the server ends the connection while the client may still send
+    private long bodyBytesReserved;               // of the in-flight body budget, for the current request
 
-    public Connection(SocketChannel channel, RequestHandler handler, HttpLimits limits, Timeouts timeouts,
-                      Watchdog watchdog, ConnectionLimiter limiter, Metrics metrics, DateHeader date, BufferPool pool) {
+    /** What every connection of a server shares. */
+    public record Shared(RequestHandler handler, HttpLimits limits, Timeouts timeouts, Watchdog watchdog,
+                         ConnectionLimiter limiter, Metrics metrics, DateHeader date, BufferPool pool,
+                         MemoryBudget bodies, Supervisor supervisor) {
+    }
+
+    public Connection(SocketChannel channel, Shared shared) {
         this.channel = channel;
-        this.handler = handler;
-        this.limits = limits;
-        this.timeouts = timeouts;
-        this.watchdog = watchdog;
+        this.handler = shared.handler();
+        this.limits = shared.limits();
+        this.timeouts = shared.timeouts();
+        this.watchdog = shared.watchdog();
         this.guard = watchdog.guard(channel);
-        this.limiter = limiter;
-        this.metrics = metrics;
+        this.limiter = shared.limiter();
+        this.metrics = shared.metrics();
+        this.bodies = shared.bodies();
+        this.supervisor = shared.supervisor();
+        BufferPool pool = shared.pool();
+        DateHeader date = shared.date();
         this.pool = pool;
         this.buffers = pool.take();
         this.parser = buffers.parser;
@@ -87,6 +103,7 @@ public final class Connection implements Runnable {
             remote = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             boolean first = true;
             while (true) {
+                response.reset(null);                   // an error before the next head is that request's
                 head = readHead(first);
                 if (head == null) {
                     return;
@@ -105,6 +122,8 @@ public final class Connection implements Runnable {
                     }
                     metrics.recordError(e.status());
                     response.error(e, !bodyConsumed);   // a refused request keeps the connection if it can
+                } finally {
+                    releaseBodyBudget();                // the handler is done with its body
                 }
                 if (handedOver) {
                     return;
@@ -127,21 +146,37 @@ public final class Connection implements Runnable {
                 refuse(HttpException.of(500, "internal error"));
                 serverCloses = true;
             }
+        } catch (OutOfMemoryError e) {
+            supervisor.outOfMemory("connection", e);
+            if (buffers != null && !response.started()) {
+                refuse(HttpException.retryLater(503, "server out of memory", 5));
+                serverCloses = true;
+            }
         } finally {
+            releaseBodyBudget();
             if (!handedOver) {
                 close();
             }
         }
     }
 
+    /**
+     * Reads the next request head. The head deadline runs from its first byte (or from the connection's
+     * start for its first request, or at once for a pipelined request already buffered); flushing answers
+     * kept back moves only the write deadline, never this one.
+     */
     private RequestHead readHead(boolean first) throws IOException {
         boolean started = in.hasRemaining();
-        guard.deadlineIn(started || first ? timeouts.headNanos() : timeouts.idleNanos());
+        if (started) {
+            guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());
+        } else {
+            guard.phase(Watchdog.Phase.IDLE, first ? timeouts.headNanos() : timeouts.idleNanos());
+        }
         while (true) {
             if (in.hasRemaining()) {
                 RequestHead parsed = parser.parse(in);
                 if (parsed != null) {
-                    guard.clearDeadline();
+                    guard.endPhase();
                     return parsed;
                 }
             }
@@ -150,11 +185,15 @@ public final class Connection implements Runnable {
             int n = channel.read(in);
             in.flip();
             if (n < 0) {
+                if (guard.headTimedOut()) {
+                    throw HttpException.of(408, "request head not complete within headTimeoutMillis="
+                            + TimeUnit.NANOSECONDS.toMillis(timeouts.headNanos()));
+                }
                 return null;                // closed between requests, or mid-head: nothing to answer
             }
             if (!started && n > 0) {
                 started = true;
-                guard.deadlineIn(timeouts.headNanos());
+                guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());
             }
         }
     }
@@ -202,8 +241,9 @@ public final class Connection implements Runnable {
         }
         long maxBytes = limits.maxBodyBytes();
         long declared = head.contentLength();
-        ByteBuffer body = ByteBuffer.allocate((int) (declared >= 0 ? declared : Math.min(maxBytes, 8_192)));
-        guard.deadlineIn(timeouts.bodyNanos());
+        long expected = declared >= 0 ? declared : maxBytes + 1;     // the buffer never grows past this
+        ByteBuffer body = allocateBody(Math.min(expected, FIRST_BODY_BUFFER_BYTES));
+        guard.phase(Watchdog.Phase.BODY, timeouts.bodyNanos());
         while (true) {
             if (in.hasRemaining() || decoder.isComplete()) {
                 decoder.decode(in, body);
@@ -211,7 +251,7 @@ public final class Connection implements Runnable {
                     break;
                 }
                 if (!body.hasRemaining()) {
-                    body = grow(body, maxBytes);
+                    body = grow(body, expected);
                     continue;
                 }
             }
@@ -220,11 +260,11 @@ public final class Connection implements Runnable {
             int n = channel.read(in);
             in.flip();
             if (n < 0) {
-                guard.clearDeadline();
+                guard.endPhase();
                 throw HttpException.badRequest("connection closed before the end of the body");
             }
         }
-        guard.clearDeadline();
+        guard.endPhase();
         bodyConsumed = true;
         if (body.position() == body.capacity()) {
             return body.array();                    // a Content-Length body fills its buffer exactly
@@ -234,9 +274,33 @@ public final class Connection implements Runnable {
         return bytes;
     }
 
-    private static ByteBuffer grow(ByteBuffer body, long maxBytes) {
-        long size = Math.min(Math.max(2L * body.capacity(), 1), maxBytes + 1);
-        return ByteBuffer.allocate((int) size).put(body.flip());
+    /**
+     * A body buffer grows as bytes arrive (doubling, at most to {@code expected}) instead of being allocated
+     * at its declared length up front, and every byte of it is taken from the in-flight body budget first:
+     * clients that declare large bodies and stall cannot hold more than they sent, nor more than the budget.
+     */
+    private ByteBuffer grow(ByteBuffer body, long expected) {
+        long size = Math.min(Math.max(2L * body.capacity(), 1), expected);
+        ByteBuffer grown = allocateBody(size).put(body.flip());
+        bodies.release(body.capacity());            // the old buffer is garbage now
+        bodyBytesReserved -= body.capacity();
+        return grown;
+    }
+
+    private ByteBuffer allocateBody(long size) {
+        if (!bodies.tryReserve(size)) {
+            throw HttpException.retryLater(503, "server busy: request bodies in flight reached "
+                    + bodies.name() + "=" + bodies.limit(), 1);
+        }
+        bodyBytesReserved += size;
+        return ByteBuffer.allocate((int) size);
+    }
+
+    private void releaseBodyBudget() {
+        if (bodyBytesReserved > 0) {
+            bodies.release(bodyBytesReserved);
+            bodyBytesReserved = 0;
+        }
     }
 
     /**
@@ -289,13 +353,13 @@ public final class Connection implements Runnable {
         for (int i = 0; i < count; i++) {
             remaining += buffers[i].remaining();
         }
-        guard.deadlineIn(timeouts.writeNanos());
+        guard.writeDeadlineIn(timeouts.writeNanos());
         try {
             while (remaining > 0) {
                 remaining -= channel.write(buffers, 0, count);
             }
         } finally {
-            guard.clearDeadline();
+            guard.writeDone();
         }
     }
 
@@ -320,7 +384,7 @@ public final class Connection implements Runnable {
     public SocketChannel handOver() throws IOException {
         flushHeld();
         handedOver = true;
-        guard.clearDeadline();
+        guard.endPhase();
         watchdog.release(guard);
         releaseBuffers();
         return channel;
@@ -335,7 +399,7 @@ public final class Connection implements Runnable {
     private void linger() {
         try {
             channel.shutdownOutput();
-            guard.deadlineIn(LINGER_NANOS);     // the watchdog closes the channel of a client that never does
+            guard.phase(Watchdog.Phase.LINGER, LINGER_NANOS);   // the watchdog closes it if the client never does
             long discarded = 0;
             while (discarded < LINGER_MAX_BYTES) {
                 in.clear();
@@ -345,7 +409,7 @@ public final class Connection implements Runnable {
                 }
                 discarded += n;
             }
-            guard.clearDeadline();
+            guard.endPhase();
         } catch (IOException e) {
             // the client reset the connection, or did not close it in time: the answer went out before either
         }
@@ -361,7 +425,7 @@ public final class Connection implements Runnable {
     }
 
     private void close() {
-        if (!guard.expired()) {
+        if (!guard.expired() || guard.headTimedOut()) {   // after a 408 the input is shut: linger ends at once
             try {
                 flushHeld();                // answers to the last pipelined requests
                 if (serverCloses) {

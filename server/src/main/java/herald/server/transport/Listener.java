@@ -1,5 +1,6 @@
 package herald.server.transport;
 
+import herald.server.health.Supervisor;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
@@ -31,21 +32,25 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final ConnectionLimiter limiter;
     private final Metrics metrics;
+    private final Supervisor supervisor;
     private final Function<SocketChannel, Runnable> connections;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("herald-conn").factory();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean closing;
     private long lastErrorLogMillis;
 
     public Listener(InetSocketAddress address, int backlog, ConnectionLimiter limiter, Metrics metrics,
-                    Function<SocketChannel, Runnable> connections) throws IOException {
+                    Supervisor supervisor, Function<SocketChannel, Runnable> connections) throws IOException {
         this.limiter = limiter;
+        this.supervisor = supervisor;
         this.metrics = metrics;
         this.connections = connections;
         this.server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(address, backlog);
-        this.thread = Thread.ofPlatform().name("herald-accept").unstarted(this::loop);
+        this.thread = Thread.ofPlatform().name("herald-accept")
+                .uncaughtExceptionHandler(supervisor.uncaughtHandler()).unstarted(this::loop);
         thread.start();
     }
 
@@ -59,26 +64,44 @@ public final class Listener implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            SocketChannel channel;
             try {
-                channel = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                logThrottled(e);
-                pause();
-                continue;
+                acceptOne();
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory("herald-accept", e);     // survive: memory may come back
             }
-            metrics.connectionsAccepted.increment();
-            if (!limiter.tryAcquire()) {
-                refuse(channel);
-                continue;
-            }
-            try {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                connectionThreads.newThread(connections.apply(channel)).start();
-            } catch (IOException | RuntimeException e) {
-                logThrottled(e);
+        }
+        if (!closing) {
+            supervisor.fatal("herald-accept", new IllegalStateException("the listening socket closed"));
+        }
+    }
+
+    /** Accepts one connection and starts its thread, or refuses it. */
+    private void acceptOne() {
+        SocketChannel channel;
+        try {
+            channel = server.accept();
+        } catch (ClosedChannelException e) {
+            running = false;
+            return;
+        } catch (IOException | RuntimeException e) {
+            logThrottled(e);
+            pause();
+            return;
+        }
+        metrics.connectionsAccepted.increment();
+        if (!limiter.tryAcquire()) {
+            refuse(channel);
+            return;
+        }
+        boolean started = false;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connectionThreads.newThread(connections.apply(channel)).start();
+            started = true;
+        } catch (IOException | RuntimeException e) {
+            logThrottled(e);
+        } finally {
+            if (!started) {                     // also when out of memory: the slot and socket are not lost
                 closeQuietly(channel);
                 limiter.release();
             }
@@ -124,6 +147,7 @@ public final class Listener implements AutoCloseable {
     /** Stops accepting; open connections are not touched. */
     @Override
     public void close() {
+        closing = true;
         running = false;
         try {
             server.close();

@@ -1,5 +1,7 @@
 package herald.server.transport;
 
+import herald.server.health.Supervisor;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
@@ -7,47 +9,135 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Enforces the deadlines of blocking reads and writes on connection threads: a connection whose deadline
- * passed is closed, which ends the blocked call with an exception. Slowloris clients, stalled uploads and
- * readers that stopped reading cannot hold a thread forever. One platform thread scans every
+ * Enforces the deadlines of blocking reads and writes on connection threads. Slowloris clients, stalled
+ * uploads and readers that stopped reading cannot hold a thread forever. One platform thread scans every
  * {@code resolution}; a deadline is checked within one resolution of passing.
+ *
+ * <p>A connection has two deadlines at once, each owned by what sets it, so that no call clears another's:
+ * the deadline of its <em>phase</em> (reading a head, reading a body, waiting idle for the next request,
+ * lingering before close), and the deadline of the <em>write</em> in progress. Flushing answers while a head
+ * is being read moves only the write deadline; the head's deadline still holds.
+ *
+ * <p>When a phase deadline passes in the middle of a request head, the watchdog shuts the connection's input
+ * down instead of closing it: the blocked read ends, and the connection thread answers {@code 408} (under a
+ * write deadline) before closing. Every other expiry closes the channel, which ends the blocked call with an
+ * exception.
  */
 public final class Watchdog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Watchdog.class.getName());
 
+    /** What a connection is waiting for; decides what its phase deadline's expiry does. */
+    public enum Phase {
+        /** No phase deadline (a handler runs, or the connection is being handed over). */
+        NONE,
+        /** Waiting for the first byte of a request. Expiry closes. */
+        IDLE,
+        /** Reading a request head of which some bytes arrived. Expiry answers 408, then closes. */
+        HEAD,
+        /** Reading a request body. Expiry closes. */
+        BODY,
+        /** Reading what a client sends after the server's last answer. Expiry closes. */
+        LINGER
+    }
+
     private final Set<Guarded> guarded = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private final long resolutionMillis;
+    private final Supervisor supervisor;
     private volatile boolean running = true;
 
-    public Watchdog(long resolutionMillis) {
+    public Watchdog(long resolutionMillis, Supervisor supervisor) {
         this.resolutionMillis = resolutionMillis;
-        this.thread = Thread.ofPlatform().daemon().name("herald-watchdog").start(this::loop);
+        this.supervisor = supervisor;
+        this.thread = Thread.ofPlatform().daemon().name("herald-watchdog")
+                .uncaughtExceptionHandler(supervisor.uncaughtHandler()).start(this::loop);
     }
 
-    /** A channel with a deadline that its owning thread moves before each blocking call. */
+    /**
+     * A channel with a phase deadline and a write deadline, both set by its owning thread before each blocking
+     * call (volatile fields: written by the owner, read by the watchdog).
+     */
     public static final class Guarded {
         private final SocketChannel channel;
-        private volatile long deadlineNanos;      // 0: none; written by the owner, read by the watchdog
+        private volatile Phase phase = Phase.NONE;
+        private volatile long phaseDeadlineNanos;     // 0: none
+        private volatile long writeDeadlineNanos;     // 0: none
         private volatile boolean expired;
+        private volatile boolean headTimedOut;
 
         Guarded(SocketChannel channel) {
             this.channel = channel;
         }
 
-        /** Closes the channel unless the next blocking call finishes within {@code nanos} from now. */
-        public void deadlineIn(long nanos) {
-            long at = System.nanoTime() + nanos;
-            deadlineNanos = at == 0 ? 1 : at;
+        /** Enters {@code phase}: the reads of this phase must be done within {@code nanos} from now. */
+        public void phase(Phase phase, long nanos) {
+            this.phase = phase;
+            phaseDeadlineNanos = deadline(nanos);
         }
 
-        public void clearDeadline() {
-            deadlineNanos = 0;
+        /** Leaves the current phase: no phase deadline until the next {@link #phase}. */
+        public void endPhase() {
+            phase = Phase.NONE;
+            phaseDeadlineNanos = 0;
         }
 
-        /** Whether the watchdog closed the channel because its deadline passed. */
+        public Phase currentPhase() {
+            return phase;
+        }
+
+        /** The write about to start must finish within {@code nanos}; the phase deadline is untouched. */
+        public void writeDeadlineIn(long nanos) {
+            writeDeadlineNanos = deadline(nanos);
+        }
+
+        public void writeDone() {
+            writeDeadlineNanos = 0;
+        }
+
+        /** Whether the watchdog ended the connection (closed it, or shut its input for a 408). */
         public boolean expired() {
             return expired;
+        }
+
+        /**
+         * Whether the head deadline passed after a request had started: the input was shut down and the
+         * connection should answer 408 before it closes.
+         */
+        public boolean headTimedOut() {
+            return headTimedOut;
+        }
+
+        private static long deadline(long nanos) {
+            long at = System.nanoTime() + nanos;
+            return at == 0 ? 1 : at;
+        }
+
+        /** Called by the watchdog: acts on a passed deadline; returns whether to stop watching. */
+        boolean expire(long now) {
+            long write = writeDeadlineNanos;
+            long phaseDeadline = phaseDeadlineNanos;
+            boolean writeLate = write != 0 && now - write > 0;
+            boolean phaseLate = phaseDeadline != 0 && now - phaseDeadline > 0;
+            if (!writeLate && !phaseLate) {
+                return false;
+            }
+            expired = true;
+            if (!writeLate && phase == Phase.HEAD && !headTimedOut) {
+                headTimedOut = true;
+                phaseDeadlineNanos = 0;       // the 408 goes out under a write deadline, still watched
+                try {
+                    channel.shutdownInput();  // the blocked read returns -1
+                    return false;
+                } catch (IOException e) {
+                    // fall through: close
+                }
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing expired connection", e);
+            }
+            return true;
         }
     }
 
@@ -68,18 +158,17 @@ public final class Watchdog implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
-            for (Guarded g : guarded) {
-                long deadline = g.deadlineNanos;
-                if (deadline != 0 && now - deadline > 0) {
-                    g.expired = true;
-                    guarded.remove(g);
-                    try {
-                        g.channel.close();
-                    } catch (IOException e) {
-                        LOG.log(Level.DEBUG, "closing expired connection", e);
+            try {
+                long now = System.nanoTime();
+                for (Guarded g : guarded) {
+                    if (g.expire(now)) {
+                        guarded.remove(g);
                     }
                 }
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory("herald-watchdog", e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "watchdog round failed; continuing", e);
             }
         }
     }
