@@ -101,6 +101,21 @@ class SubscribePublishIT {
     }
 
     @Test
+    void shouldRefuseHeraldEventTypesWith400AndPublishNothing() throws Exception {
+        try (SseClient client = SseClient.open(port, "/topics/reserved")) {
+            awaitSubscribed("reserved", 1);
+            assertRejected(400, "POST", "/topics/reserved?event=herald-gap", "{}");
+            assertRejected(400, "POST", "/topics/reserved?event=herald-shutdown", "{}");
+            assertRejected(400, "POST", "/topics/reserved?event=herald-", "x");
+            TestHttp.Response response = TestHttp.request(port, "POST", "/topics/reserved?event=herald-gap", "x");
+            assertEquals("event types starting with herald- are Herald's own\n", response.body());
+            String ok = TestHttp.publish(port, "reserved?event=Herald-Gap", "case matters");
+            assertEquals(new SseEvent("Herald-Gap", "case matters", ok), client.next(WAIT));
+            assertEquals(epoch + "-1", ok, "no refused publish took a sequence number");
+        }
+    }
+
+    @Test
     void shouldAcceptRetryAndSendItWithTheEvent() throws Exception {
         try (SseClient client = SseClient.open(port, "/topics/retry")) {
             awaitSubscribed("retry", 1);
