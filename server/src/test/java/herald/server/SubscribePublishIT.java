@@ -126,6 +126,21 @@ class SubscribePublishIT {
     }
 
     @Test
+    void shouldRefuseARetryBelowTheFloorWith400AndPublishNothing() throws Exception {
+        try (SseClient client = SseClient.open(port, "/topics/floor")) {
+            awaitSubscribed("floor", 1);
+            assertRejected(400, "POST", "/topics/floor?retry=0", "x");
+            assertRejected(400, "POST", "/topics/floor?retry=99", "x");
+            TestHttp.Response response = TestHttp.request(port, "POST", "/topics/floor?retry=1", "x");
+            assertEquals("retry must be at least minMillis=100\n", response.body());
+            String ok = TestHttp.publish(port, "floor?retry=100", "at the floor");
+            assertEquals(new SseEvent("message", "at the floor", ok), client.next(WAIT));
+            assertEquals(100, client.retry());
+            assertEquals(epoch + "-1", ok, "no refused publish took a sequence number");
+        }
+    }
+
+    @Test
     void shouldAnswer413FromContentLengthBeforeTheBodyIsSent() throws Exception {
         try (Socket socket = TestHttp.connect(port)) {
             TestHttp.write(socket, "POST /topics/big HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");

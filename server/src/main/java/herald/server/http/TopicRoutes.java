@@ -5,6 +5,7 @@ import herald.protocol.http1.QueryParams;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
 import herald.protocol.sse.SseEncoder;
+import herald.server.HeraldConfig;
 import herald.server.PublishAccess;
 import herald.server.SubscribeHook;
 import herald.server.broker.Broker;
@@ -25,6 +26,8 @@ import java.util.List;
 final class TopicRoutes {
     /** Largest accepted {@code retry}: one day. */
     static final long MAX_RETRY_MILLIS = 86_400_000L;
+    /** Smallest accepted {@code retry}, the same floor as the server's own. */
+    static final long MIN_RETRY_MILLIS = HeraldConfig.MIN_RETRY_MILLIS;
     private static final byte[] NO_BYTES = {};
 
     private final Broker broker;
@@ -198,6 +201,9 @@ final class TopicRoutes {
         }
         if (millis > MAX_RETRY_MILLIS) {
             throw HttpException.badRequest("retry exceeds maxMillis=" + MAX_RETRY_MILLIS);
+        }
+        if (millis < MIN_RETRY_MILLIS) {
+            throw HttpException.badRequest("retry must be at least minMillis=" + MIN_RETRY_MILLIS);
         }
         return millis;
     }
