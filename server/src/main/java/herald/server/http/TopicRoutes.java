@@ -151,7 +151,7 @@ final class TopicRoutes {
     // ---- POST: publish ----------------------------------------------------------------------------------
 
     void publish(Connection connection, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(connection, topic);
+        checkWriteAccess(connection, head, topic);
         QueryParams params = head.queryParams();
         byte[] eventType = null;
         long retry = -1;
@@ -211,7 +211,7 @@ final class TopicRoutes {
     // ---- DELETE -----------------------------------------------------------------------------------------
 
     void delete(Connection connection, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(connection, topic);
+        checkWriteAccess(connection, head, topic);
         if (!head.queryParams().isEmpty()) {
             throw HttpException.badRequest("delete takes no query parameters");
         }
@@ -221,10 +221,19 @@ final class TopicRoutes {
         connection.response().begin(204).sendWithoutBody();
     }
 
-    private void checkWriteAccess(Connection connection, String topic) {
+    /**
+     * Whether this client may publish to or delete {@code topic}. The origin goes before the client's address:
+     * a browser on the Herald host is a loopback client, so its page's origin is what tells a cross-site
+     * request from a local tool's.
+     */
+    private void checkWriteAccess(Connection connection, RequestHead head, String topic) {
         String problem = TopicNames.problem(topic);
         if (problem != null) {
             throw HttpException.badRequest(problem);
+        }
+        String origin = head.header("Origin");         // absent: not a browser page (curl, a server)
+        if (origin != null && !Cors.isSameOrigin(origin, head.header("Host"))) {
+            throw HttpException.of(403, "publishing and deleting are allowed from the server's own origin only");
         }
         if (!access.permits(connection.remoteAddress())) {
             throw HttpException.of(403, "publishing and deleting are allowed from loopback clients only");
