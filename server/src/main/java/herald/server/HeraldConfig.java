@@ -23,7 +23,7 @@ import java.time.Duration;
  * @param writeTimeout             one blocking write (response, handler stream) must finish within this (30 s)
  * @param retention                history kept per topic (4,096 events within 16 MiB)
  * @param heartbeat                an idle stream gets a comment line after this (15 s)
- * @param retry                    the {@code retry:} sent on connect (3 s)
+ * @param retry                    the {@code retry:} sent on connect (3 s; at least {@link #MIN_RETRY_MILLIS})
  * @param dispatchThreads          fan-out threads (the number of CPUs)
  * @param watchers                 selector threads watching subscriber sockets (half the CPUs, at least 1)
  * @param maxTopics                topics published to, known at once (100,000); publishing to one more answers 503
@@ -45,6 +45,12 @@ public record HeraldConfig(String host, int port, int backlog, int maxConnection
                            int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
                            PublishAccess publishAccess, Duration maxStreamAge, long maxRetainedBytes,
                            long maxInflightBodyBytes) {
+
+    /**
+     * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
+     * stream ended or was refused with 503 reconnect in a tight loop.
+     */
+    public static final long MIN_RETRY_MILLIS = 100;
 
     public HeraldConfig {
         if (port < 0 || port > 65_535) {
@@ -73,9 +79,15 @@ public record HeraldConfig(String host, int port, int backlog, int maxConnection
         if (maxStreamAge.isNegative()) {
             throw new IllegalArgumentException("maxStreamAge must not be negative: maxStreamAge=" + maxStreamAge);
         }
-        if (retry.isNegative()) {
-            throw new IllegalArgumentException("retry must not be negative: retry=" + retry);
+        checkRetry(retry);
+    }
+
+    /** {@code retry} itself, checked against {@link #MIN_RETRY_MILLIS} (for {@link Main}, so the flag is named). */
+    static Duration checkRetry(Duration retry) {
+        if (retry.compareTo(Duration.ofMillis(MIN_RETRY_MILLIS)) < 0) {
+            throw new IllegalArgumentException("retry must be at least " + MIN_RETRY_MILLIS + "ms: retry=" + retry);
         }
+        return retry;
     }
 
     public static HeraldConfig defaults() {

@@ -72,8 +72,9 @@ public final class Main {
                 (s, v) -> s.segmentBytes = (int) size(v));
         add("--heartbeat", "DURATION", "comment line on a stream idle this long (default 15s)",
                 (s, v) -> s.builder.heartbeat(duration(v)));
-        add("--retry", "DURATION", "the retry: sent to clients on connect (default 3s)",
-                (s, v) -> s.builder.retry(duration(v)));
+        add("--retry", "DURATION", "the retry: sent to clients on connect, at least "
+                + HeraldConfig.MIN_RETRY_MILLIS + "ms (default 3s)",
+                (s, v) -> s.builder.retry(HeraldConfig.checkRetry(duration(v))));
         add("--dispatch-threads", "N", "fan-out threads (default: number of CPUs)",
                 (s, v) -> s.builder.dispatchThreads(integer(v)));
         add("--watchers", "N", "threads watching subscriber sockets (default: half the CPUs)",

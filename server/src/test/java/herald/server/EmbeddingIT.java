@@ -156,12 +156,34 @@ class EmbeddingIT {
     }
 
     @Test
+    void shouldRefuseAHeraldEventTypeFromTheSubscribeHook() throws Exception {
+        AtomicReference<Exception> refused = new AtomicReference<>();
+        try (Herald herald = TestServer.start(b -> b.onSubscribe(subscribe -> {
+            try {
+                subscribe.sendFirst("herald-gap", "{}");
+            } catch (IllegalArgumentException e) {
+                refused.set(e);
+            }
+            subscribe.sendFirst("welcome", "hi");
+        }))) {
+            try (SseClient client = SseClient.open(herald.port(), "/topics/hooked")) {
+                SseEvent first = client.next(WAIT);
+                assertEquals("welcome", first.type(), "the hook's refused event was not sent");
+                assertEquals("hi", first.data());
+            }
+            assertTrue(refused.get() instanceof IllegalArgumentException, "sendFirst refused herald-gap");
+        }
+    }
+
+    @Test
     void shouldPublishFromCodeAndValidateArguments() {
         try (Herald herald = TestServer.start()) {
             assertThrows(IllegalArgumentException.class, () -> herald.publish("bad//name", "x"));
             assertThrows(IllegalArgumentException.class, () -> herald.publish("_herald/stats", "x"));
             assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "type\nid: 1", "x"));
             assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "t".repeat(257), "x"));
+            assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "herald-gap", "{}"));
+            assertThrows(IllegalArgumentException.class, () -> herald.publish("ok", "herald-shutdown", "{}"));
             String id = herald.publish("ok", "typed", "data");
             assertTrue(id.endsWith("-1"));
             assertTrue(herald.deleteTopic("ok"));

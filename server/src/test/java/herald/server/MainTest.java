@@ -58,6 +58,25 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseARetryBelowTheFloorNamingTheOptionAndTheValue() {
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--retry", "0"));
+        assertEquals("--retry: retry must be at least 100ms: retry=PT0S", zero.getMessage());
+        IllegalArgumentException env = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of("HERALD_RETRY", "99ms")));
+        assertEquals("HERALD_RETRY: retry must be at least 100ms: retry=PT0.099S", env.getMessage());
+        assertEquals(Duration.ofMillis(100), parse(Map.of(), "--retry", "100ms").retry());
+    }
+
+    @Test
+    void shouldRefuseARetryBelowTheFloorFromTheBuilder() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Herald.builder().retry(Duration.ofMillis(99)).build());
+        assertEquals("retry must be at least 100ms: retry=PT0.099S", e.getMessage());
+        assertEquals(Duration.ofMillis(100), Herald.builder().retry(Duration.ofMillis(100)).build().retry());
+    }
+
+    @Test
     void shouldPrintEveryOptionWithItsEnvironmentVariableOnHelp() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertNull(Main.parse(new String[] {"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8)));
@@ -67,6 +86,7 @@ class MainTest {
             assertTrue(help.contains(option), option);
         }
         assertTrue(help.contains("HERALD_MAX_BODY_BYTES"));
+        assertTrue(help.contains("at least 100ms"), "the retry floor: " + help);
     }
 
     @Test

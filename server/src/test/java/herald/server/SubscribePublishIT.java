@@ -101,12 +101,42 @@ class SubscribePublishIT {
     }
 
     @Test
+    void shouldRefuseHeraldEventTypesWith400AndPublishNothing() throws Exception {
+        try (SseClient client = SseClient.open(port, "/topics/reserved")) {
+            awaitSubscribed("reserved", 1);
+            assertRejected(400, "POST", "/topics/reserved?event=herald-gap", "{}");
+            assertRejected(400, "POST", "/topics/reserved?event=herald-shutdown", "{}");
+            assertRejected(400, "POST", "/topics/reserved?event=herald-", "x");
+            TestHttp.Response response = TestHttp.request(port, "POST", "/topics/reserved?event=herald-gap", "x");
+            assertEquals("event types starting with herald- are Herald's own\n", response.body());
+            String ok = TestHttp.publish(port, "reserved?event=Herald-Gap", "case matters");
+            assertEquals(new SseEvent("Herald-Gap", "case matters", ok), client.next(WAIT));
+            assertEquals(epoch + "-1", ok, "no refused publish took a sequence number");
+        }
+    }
+
+    @Test
     void shouldAcceptRetryAndSendItWithTheEvent() throws Exception {
         try (SseClient client = SseClient.open(port, "/topics/retry")) {
             awaitSubscribed("retry", 1);
             TestHttp.publish(port, "retry?retry=2500", "r");
             client.next(WAIT);
             assertEquals(2500, client.retry());
+        }
+    }
+
+    @Test
+    void shouldRefuseARetryBelowTheFloorWith400AndPublishNothing() throws Exception {
+        try (SseClient client = SseClient.open(port, "/topics/floor")) {
+            awaitSubscribed("floor", 1);
+            assertRejected(400, "POST", "/topics/floor?retry=0", "x");
+            assertRejected(400, "POST", "/topics/floor?retry=99", "x");
+            TestHttp.Response response = TestHttp.request(port, "POST", "/topics/floor?retry=1", "x");
+            assertEquals("retry must be at least minMillis=100\n", response.body());
+            String ok = TestHttp.publish(port, "floor?retry=100", "at the floor");
+            assertEquals(new SseEvent("message", "at the floor", ok), client.next(WAIT));
+            assertEquals(100, client.retry());
+            assertEquals(epoch + "-1", ok, "no refused publish took a sequence number");
         }
     }
 

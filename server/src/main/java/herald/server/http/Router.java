@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  *
  * Embedded stream routes are matched first, by method and exact path (or prefix for a path ending in
  * {@code /*}). A known path with another method answers 405 with {@code Allow}, which lists Herald's own
- * methods on the path and those of the embedded routes matching it; an unknown path 404.
+ * methods on the path and those of the embedded routes matching it; an unknown path 404. A CORS preflight's
+ * {@code Access-Control-Allow-Methods} lists what the origin may do: from another origin than the server's
+ * own, Herald's routes only read (publish and delete refuse it), embedded routes are the application's.
  */
 public final class Router implements RequestHandler {
     static final String TOPICS = "/topics/";
@@ -77,8 +79,8 @@ public final class Router implements RequestHandler {
         connection.response().allowOrigin(origin);
         String method = head.method();
         String path = head.path();
-        if ("*".equals(path)) {
-            allow(connection, ALLOW_ALL, origin != null);
+        if ("*".equals(path)) {                      // never a browser preflight: a browser cannot send "*"
+            allow(connection, ALLOW_ALL, origin == null ? null : ownMethods(head, ALLOW_ALL));
             return;
         }
         if (health.get() == Herald.Health.STOPPING && !"/health".equals(path) && !"/metrics".equals(path)) {
@@ -100,7 +102,8 @@ public final class Router implements RequestHandler {
         if (streamMethods != null) {
             String builtIn = builtInAllow(path);
             if (builtIn == null || !List.of(builtIn.split(", ")).contains(method) || "OPTIONS".equals(method)) {
-                other(connection, method, allowBoth(builtIn, streamMethods), origin != null);
+                other(connection, method, allowBoth(builtIn, streamMethods),
+                        origin == null ? null : allowBoth(ownMethods(head, builtIn), streamMethods));
                 return;
             }
         }
@@ -113,7 +116,7 @@ public final class Router implements RequestHandler {
                 if (isRead(method)) {
                     topics.subscribe(connection, head, head.queryParams().all("topic"));
                 } else {
-                    other(connection, method, ALLOW_READ, origin != null);
+                    other(connection, method, ALLOW_READ, origin == null ? null : ALLOW_READ);
                 }
             }
             case "/health" -> readOnly(connection, method, origin != null, () -> health(connection));
@@ -132,7 +135,7 @@ public final class Router implements RequestHandler {
             case "GET", "HEAD" -> topics.subscribe(connection, head, List.of(topic));
             case "POST" -> topics.publish(connection, head, topic);
             case "DELETE" -> topics.delete(connection, head, topic);
-            case "OPTIONS" -> allow(connection, ALLOW_TOPIC, cors);
+            case "OPTIONS" -> allow(connection, ALLOW_TOPIC, cors ? ownMethods(head, ALLOW_TOPIC) : null);
             default -> methodNotAllowed(connection, ALLOW_TOPIC);
         }
     }
@@ -145,13 +148,14 @@ public final class Router implements RequestHandler {
         if (isRead(method)) {
             action.run();
         } else {
-            other(connection, method, ALLOW_READ, cors);
+            other(connection, method, ALLOW_READ, cors ? ALLOW_READ : null);
         }
     }
 
-    private void other(Connection connection, String method, String allow, boolean cors) throws IOException {
+    /** {@code corsMethods}: what a preflight's origin may do, or null when the request is no preflight. */
+    private void other(Connection connection, String method, String allow, String corsMethods) throws IOException {
         if ("OPTIONS".equals(method)) {
-            allow(connection, allow, cors);
+            allow(connection, allow, corsMethods);
         } else {
             methodNotAllowed(connection, allow);
         }
@@ -180,15 +184,30 @@ public final class Router implements RequestHandler {
         return String.join(", ", methods);
     }
 
+    /**
+     * Herald's own methods on a path ({@code builtIn}, may be null) that the request's origin may use there:
+     * all of them for the server's own origin, only reading for any other (publish and delete refuse it).
+     */
+    private static String ownMethods(RequestHead head, String builtIn) {
+        if (builtIn == null || ALLOW_READ.equals(builtIn)
+                || Cors.isSameOrigin(head.header("Origin"), head.header("Host"))) {
+            return builtIn;
+        }
+        return ALLOW_READ;
+    }
+
     private static boolean isRead(String method) {
         return "GET".equals(method) || "HEAD".equals(method);
     }
 
-    /** 204 with {@code Allow}; for a CORS preflight also the {@code Access-Control-Allow-*} fields. */
-    private static void allow(Connection connection, String allow, boolean cors) throws IOException {
+    /**
+     * 204 with {@code Allow}; for a CORS preflight ({@code corsMethods} not null) also the
+     * {@code Access-Control-Allow-*} fields, allowing {@code corsMethods}.
+     */
+    private static void allow(Connection connection, String allow, String corsMethods) throws IOException {
         var response = connection.response().begin(204).header("Allow", allow);
-        if (cors) {
-            Cors.preflight(response, allow);
+        if (corsMethods != null) {
+            Cors.preflight(response, corsMethods);
         }
         response.sendWithoutBody();
     }

@@ -5,6 +5,7 @@ import herald.protocol.http1.QueryParams;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
 import herald.protocol.sse.SseEncoder;
+import herald.server.HeraldConfig;
 import herald.server.PublishAccess;
 import herald.server.SubscribeHook;
 import herald.server.broker.Broker;
@@ -25,6 +26,8 @@ import java.util.List;
 final class TopicRoutes {
     /** Largest accepted {@code retry}: one day. */
     static final long MAX_RETRY_MILLIS = 86_400_000L;
+    /** Smallest accepted {@code retry}, the same floor as the server's own. */
+    static final long MIN_RETRY_MILLIS = HeraldConfig.MIN_RETRY_MILLIS;
     private static final byte[] NO_BYTES = {};
 
     private final Broker broker;
@@ -148,7 +151,7 @@ final class TopicRoutes {
     // ---- POST: publish ----------------------------------------------------------------------------------
 
     void publish(Connection connection, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(connection, topic);
+        checkWriteAccess(connection, head, topic);
         QueryParams params = head.queryParams();
         byte[] eventType = null;
         long retry = -1;
@@ -199,13 +202,16 @@ final class TopicRoutes {
         if (millis > MAX_RETRY_MILLIS) {
             throw HttpException.badRequest("retry exceeds maxMillis=" + MAX_RETRY_MILLIS);
         }
+        if (millis < MIN_RETRY_MILLIS) {
+            throw HttpException.badRequest("retry must be at least minMillis=" + MIN_RETRY_MILLIS);
+        }
         return millis;
     }
 
     // ---- DELETE -----------------------------------------------------------------------------------------
 
     void delete(Connection connection, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(connection, topic);
+        checkWriteAccess(connection, head, topic);
         if (!head.queryParams().isEmpty()) {
             throw HttpException.badRequest("delete takes no query parameters");
         }
@@ -215,10 +221,19 @@ final class TopicRoutes {
         connection.response().begin(204).sendWithoutBody();
     }
 
-    private void checkWriteAccess(Connection connection, String topic) {
+    /**
+     * Whether this client may publish to or delete {@code topic}. The origin goes before the client's address:
+     * a browser on the Herald host is a loopback client, so its page's origin is what tells a cross-site
+     * request from a local tool's.
+     */
+    private void checkWriteAccess(Connection connection, RequestHead head, String topic) {
         String problem = TopicNames.problem(topic);
         if (problem != null) {
             throw HttpException.badRequest(problem);
+        }
+        String origin = head.header("Origin");         // absent: not a browser page (curl, a server)
+        if (origin != null && !Cors.isSameOrigin(origin, head.header("Host"))) {
+            throw HttpException.of(403, "publishing and deleting are allowed from the server's own origin only");
         }
         if (!access.permits(connection.remoteAddress())) {
             throw HttpException.of(403, "publishing and deleting are allowed from loopback clients only");
