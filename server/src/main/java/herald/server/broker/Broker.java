@@ -89,6 +89,7 @@ public final class Broker implements AutoCloseable {
     private final TopicCounts counts;
     private final MemoryBudget retained;
     private final ReentrantLock reclaiming = new ReentrantLock();
+    private long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);   // guarded by reclaiming
     private final LongAdder publishing = new LongAdder();          // publishes in progress, for a clean stop
     private final Supervisor supervisor;
     private final AtomicLong retiredHighWater = new AtomicLong();   // highest sequence of ended incarnations
@@ -236,9 +237,11 @@ public final class Broker implements AutoCloseable {
                     }
                 }
             }
-            if (freed) {
+            long now = System.nanoTime();
+            if (freed && now - lastDropLogNanos >= TimeUnit.SECONDS.toNanos(10)) {   // at most one line per 10 s
+                lastDropLogNanos = now;
                 LOG.log(Level.WARNING, "retained history reached " + retained.name() + "=" + retained.limit()
-                        + "; dropped the history of idle topics, freed bytes=" + (before - retained.used()));
+                        + "; dropping the history of idle topics (herald_history_dropped_total counts them)");
             }
             return freed;
         } finally {

@@ -281,19 +281,21 @@ public final class Connection implements Runnable {
      */
     private ByteBuffer grow(ByteBuffer body, long expected) {
         long size = Math.min(Math.max(2L * body.capacity(), 1), expected);
-        ByteBuffer grown = allocateBody(size).put(body.flip());
-        bodies.release(body.capacity());            // the old buffer is garbage now
-        bodyBytesReserved -= body.capacity();
-        return grown;
+        reserveBody(size - body.capacity());        // the old buffer is garbage once copied
+        return ByteBuffer.allocate((int) size).put(body.flip());
     }
 
     private ByteBuffer allocateBody(long size) {
-        if (!bodies.tryReserve(size)) {
+        reserveBody(size);
+        return ByteBuffer.allocate((int) size);
+    }
+
+    private void reserveBody(long bytes) {
+        if (!bodies.tryReserve(bytes)) {
             throw HttpException.retryLater(503, "server busy: request bodies in flight reached "
                     + bodies.name() + "=" + bodies.limit(), 1);
         }
-        bodyBytesReserved += size;
-        return ByteBuffer.allocate((int) size);
+        bodyBytesReserved += bytes;
     }
 
     private void releaseBodyBudget() {

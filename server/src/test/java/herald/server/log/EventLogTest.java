@@ -1,5 +1,6 @@
 package herald.server.log;
 
+import herald.server.health.MemoryBudget;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -207,5 +208,69 @@ class EventLogTest {
         for (int i = 0; i < seen.size(); i++) {
             assertEquals(i + 1, seen.get(i));
         }
+    }
+
+    @Test
+    void shouldHoldMemoryInProportionToItsEventsNotItsSlots() {
+        MemoryBudget budget = MemoryBudget.unbounded();
+        EventLog log = new EventLog(Retention.DEFAULTS, PREFIX, 1, budget);
+        assertEquals(0, budget.used(), "a log allocates nothing before its first event");
+        append(log, "hello");
+        long oneEvent = budget.used();
+        assertTrue(oneEvent <= 4_096 + 2_048, "one segment and one index page: " + oneEvent);
+        for (int i = 0; i < 200; i++) {
+            append(log, "e" + i);
+        }
+        assertTrue(budget.used() < 4 * oneEvent, "grows by pages: " + budget.used());
+        assertEquals(budget.used(), log.budgetedBytes());
+    }
+
+    @Test
+    void shouldAppendNothingAndTakeNoSequenceWhenTheBudgetHasNoRoom() {
+        MemoryBudget budget = new MemoryBudget("maxRetainedBytes", 6_000);
+        EventLog log = new EventLog(new Retention(1_024, 1L << 20, 4_096), PREFIX, 1, budget);
+        String big = "z".repeat(1_000);
+        long seq = 0;
+        int appended = 0;
+        while (seq != EventLog.FULL) {
+            seq = append(log, big);
+            appended += seq > 0 ? 1 : 0;
+        }
+        assertEquals(appended, log.headSeq(), "a refused append takes no sequence");
+        assertTrue(budget.used() <= 6_000 + 2_048, "within the budget but for one page: " + budget.used());
+        assertEquals(EventLog.FULL, append(log, big), "still full: nothing was freed");
+        MemoryBudget roomy = new MemoryBudget("other", 1L << 20);
+        assertTrue(append(new EventLog(new Retention(1_024, 1L << 20, 4_096), PREFIX, 1, roomy), big) > 0);
+    }
+
+    @Test
+    void shouldGiveItsMemoryBackAndRefuseAppendsOnceClosed() {
+        MemoryBudget budget = MemoryBudget.unbounded();
+        EventLog log = new EventLog(new Retention(64, 64 << 10, 4_096), PREFIX, 1, budget);
+        for (int i = 0; i < 100; i++) {
+            append(log, "event " + i);
+        }
+        assertTrue(budget.used() > 0);
+        assertEquals(100, log.close());
+        assertEquals(0, budget.used(), "segments and pages released");
+        assertEquals(EventLog.CLOSED, append(log, "late"));
+        assertEquals(100, log.headSeq(), "no sequence after the close");
+        assertEquals(EventLog.OVERTAKEN, log.read(99, new Run(), Integer.MAX_VALUE, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void shouldAskTheReclaimerOnceAndAppendWhenItFreedRoom() {
+        MemoryBudget budget = new MemoryBudget("maxRetainedBytes", 4_096 + 2_048);
+        EventLog other = new EventLog(Retention.DEFAULTS, PREFIX, 1, budget);
+        append(other, "holds a segment and a page");
+        int[] asked = {0};
+        budget.reclaimWith(bytes -> {
+            asked[0]++;
+            other.close();
+            return true;
+        });
+        EventLog log = new EventLog(Retention.DEFAULTS, PREFIX, 1, budget);
+        assertEquals(1, append(log, "needs room"));
+        assertEquals(1, asked[0]);
     }
 }
