@@ -39,9 +39,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code streams32 N}: N open streams {@code GET /events?topic=m/0&…&topic=m/31} held on N sockets; per
  *       stream. Then one event to each of the 32 topics, each socket reads its 32 events, and again per stream.</li>
  *   <li>{@code bigevents N}: N events of 1 MiB to each of topics {@code b/0} … {@code b/79}, round-robin
- *       (event 0 to every topic, then event 1…); failed publishes counted with their exception, publishing
- *       stops after {@value #MAX_FAILURES} failures (each failed direct reservation costs the JDK a System.gc()
- *       and up to ~0.5 s of retries). Direct memory then, and again after deleting the 80 topics.</li>
+ *       (event 0 to every topic, then event 1…); publishes refused with {@link IllegalStateException} (the server's
+ *       limits, e.g. its retained-history budget) counted as {@code refused} with the first message; other
+ *       failed publishes counted with their exception, publishing stops after {@value #MAX_FAILURES} of those
+ *       (each failed direct reservation costs the JDK a System.gc() and up to ~0.5 s of retries). The
+ *       {@code herald_retained_bytes}, {@code herald_history_dropped_total} and {@code herald_retained_full_total}
+ *       metrics after publishing ({@code absent} on a server without them). Direct memory then, and again after deleting the 80 topics.</li>
  * </ul>
  *
  * <p>When publishing runs out of heap ({@code published}, {@code deleted}), the program drops a
@@ -214,6 +217,8 @@ public final class TopicMemoryCost {
         int ok = 0;
         int failed = 0;
         int attempted = 0;
+        int refused = 0;
+        String firstRefusal = null;
         String firstFailure = null;
         String lastFailure = null;
         publishing:
@@ -223,6 +228,12 @@ public final class TopicMemoryCost {
                 try {
                     herald.publish("b/" + t, data);
                     ok++;
+                } catch (IllegalStateException x) {   // a refusal (e.g. maxRetainedBytes): cheap, so no stop
+                    refused++;
+                    if (firstRefusal == null) {
+                        firstRefusal = x.toString();
+                        put("first_refusal_at", "event" + e + "/topic" + t);
+                    }
                 } catch (RuntimeException | OutOfMemoryError x) {   // the program reports what publish throws
                     failed++;
                     lastFailure = x.toString();
@@ -239,11 +250,17 @@ public final class TopicMemoryCost {
         Footprint published = Footprint.measure();
         put("attempted", attempted);
         put("published_ok", ok);
+        put("refused", refused);
         put("failed", failed);
         put("not_attempted", eventsPerTopic * BIG_TOPICS - attempted);
+        put("first_refusal", firstRefusal == null ? "none" : quote(firstRefusal));
         put("first_failure", firstFailure == null ? "none" : quote(firstFailure));
         put("last_failure", lastFailure == null ? "none" : quote(lastFailure));
         record("published_", before, published, BIG_TOPICS);
+        for (String name : List.of("herald_retained_bytes", "herald_history_dropped_total",
+                "herald_retained_full_total")) {
+            put("published_" + name, metricIfPresent(name));
+        }
         int deleted = 0;
         for (int t = 0; t < BIG_TOPICS; t++) {
             deleted += herald.deleteTopic("b/" + t) ? 1 : 0;
@@ -251,8 +268,10 @@ public final class TopicMemoryCost {
         Footprint after = Footprint.measure();
         put("deleted", deleted);
         record("deleted_", before, after, BIG_TOPICS);
+        put("deleted_herald_retained_bytes", metricIfPresent("herald_retained_bytes"));
         put("herald_topics", metric("herald_topics"));
-        return "bigevents: " + ok + " of " + attempted + " publishes of 1 MiB ok, " + failed + " failed"
+        return "bigevents: " + ok + " of " + attempted + " publishes of 1 MiB ok, " + refused + " refused"
+                + (firstRefusal == null ? "" : " (first: " + firstRefusal + ")") + ", " + failed + " failed"
                 + (firstFailure == null ? "" : " (first: " + firstFailure + ")") + "; direct used "
                 + mib(published.direct()) + " MiB after publishing, " + mib(after.direct())
                 + " MiB after deleting the " + BIG_TOPICS + " topics (" + mib(before.direct()) + " MiB before)";
@@ -338,6 +357,15 @@ public final class TopicMemoryCost {
             }
         }
         throw new IllegalStateException("no metric " + name);
+    }
+
+    /** A metric's value, or {@code absent} on a server that does not have it. */
+    private Object metricIfPresent(String name) {
+        try {
+            return metric(name);
+        } catch (IllegalStateException e) {
+            return "absent";
+        }
     }
 
     // ---- report ---------------------------------------------------------------------------------------------
