@@ -102,6 +102,7 @@ public final class Broker implements AutoCloseable {
     private final long maxAgeTicks;               // 0: streams never age out
     private volatile long tick;
     private volatile boolean closed;
+    private volatile boolean dispatcherStopped;   // close() let go of the dispatcher: late streams close at once
 
     /**
      * @param connectionClosed called once for every subscriber that ends, to release its connection slot
@@ -194,6 +195,7 @@ public final class Broker implements AutoCloseable {
             if (existing != null && existing.isLive()) {
                 return existing;
             }
+            counts.checkRoomForPublished();         // before anything changes: a refused publish leaves nothing
             if (existing != null && existing.isDeleted()) {
                 counts.deleted.decrementAndGet();  // the tombstone gives way to the next incarnation
             }
@@ -204,7 +206,7 @@ public final class Broker implements AutoCloseable {
 
     private Topic newTopic(String name) {
         return new Topic(name, retiredHighWater.get() + 1, dispatcher, settings.retention(), ids.prefix(), counts,
-                retained);
+                retained, retiredHighWater);
     }
 
     /**
@@ -226,9 +228,7 @@ public final class Broker implements AutoCloseable {
             long goal = Math.max(bytes, retained.limit() / 32);
             boolean freed = false;
             for (Topic topic : idle) {
-                long head = topic.retireIdle();
-                if (head >= 0) {
-                    retiredHighWater.accumulateAndGet(head, Math::max);
+                if (topic.retireIdle() >= 0) {
                     topics.remove(topic.name, topic);
                     metrics.historyDropped.increment();
                     freed = true;
@@ -414,6 +414,9 @@ public final class Broker implements AutoCloseable {
         }
         if (closed) {
             subscriber.endAfterDrain();            // it may have missed close()'s round: write what is there, end
+            if (dispatcherStopped) {
+                subscriber.close(Subscriber.CloseReason.SHUTDOWN);   // too late even for that: nothing writes now
+            }
             return;
         }
         dispatcher.execute(subscriber);            // the backlog, and anything published before add()
@@ -434,7 +437,6 @@ public final class Broker implements AutoCloseable {
         if (members == null) {
             return false;                           // deleted or retired meanwhile
         }
-        retiredHighWater.accumulateAndGet(topic.headSeq(), Math::max);
         for (Subscriber subscriber : members) {
             subscriber.close(Subscriber.CloseReason.TOPIC_DELETED);
         }
@@ -575,6 +577,7 @@ public final class Broker implements AutoCloseable {
                 subscriber.close(Subscriber.CloseReason.SHUTDOWN);   // still writing at the deadline
             }
         }
+        dispatcherStopped = true;
         for (Watcher watcher : watchers) {
             watcher.close();
         }

@@ -185,8 +185,10 @@ abstract class Subscriber implements Runnable {
      * stream. Any thread.
      */
     final void endAfterDrain() {
-        ending = true;
-        broker.dispatcher().execute(this);
+        if (!ending) {                              // a stream of several topics is met once per topic
+            ending = true;
+            broker.dispatcher().execute(this);
+        }
     }
 
     final boolean isClosed() {

@@ -7,6 +7,7 @@ import herald.server.log.Retention;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -31,6 +32,7 @@ final class Topic {
     private final byte[] idPrefix;
     private final TopicCounts counts;
     private final MemoryBudget budget;
+    private final AtomicLong retiredHighWater;     // raised before this incarnation is seen as ended
     private final ReentrantLock lock = new ReentrantLock();
     private volatile EventLog log;                 // null before the first publish, and once ended
     private volatile long endedHead;               // the last sequence, once the log was closed; under lock
@@ -41,7 +43,7 @@ final class Topic {
     private int subscriberCount;                   // guarded by lock
 
     Topic(String name, long baseSeq, Dispatcher dispatcher, Retention retention, byte[] idPrefix,
-          TopicCounts counts, MemoryBudget budget) {
+          TopicCounts counts, MemoryBudget budget, AtomicLong retiredHighWater) {
         this.name = name;
         this.baseSeq = baseSeq;
         this.dispatcher = dispatcher;
@@ -49,6 +51,7 @@ final class Topic {
         this.idPrefix = idPrefix;
         this.counts = counts;
         this.budget = budget;
+        this.retiredHighWater = retiredHighWater;
         this.endedHead = baseSeq - 1;
         this.lastPublishNanos = System.nanoTime();
     }
@@ -211,8 +214,9 @@ final class Topic {
             if (subscriberCount != 0 || log == null || deleted || retired) {
                 return -1;
             }
-            retired = true;
-            return endLog();
+            long head = endLog();
+            retired = true;                         // after endLog: a next incarnation starts above head
+            return head;
         } finally {
             lock.unlock();
         }
@@ -223,15 +227,21 @@ final class Topic {
         return log != null && !deleted && !retired && subscriberCount == 0;
     }
 
+    /**
+     * Closes the log (its memory goes back; readers holding segments finish) and raises the broker's high water
+     * of ended sequences, before the caller marks this incarnation ended: whoever then sees it ended and makes
+     * the next incarnation starts that one above every sequence this one handed out.
+     */
     private long endLog() {                       // under lock
         EventLog current = log;
         if (current == null) {
             counts.unpublished.decrementAndGet();
-            return endedHead;
+        } else {
+            endedHead = current.close();
+            counts.published.decrementAndGet();
         }
-        endedHead = current.close();
-        log = null;                                // its memory goes back now; readers holding segments finish
-        counts.published.decrementAndGet();
+        retiredHighWater.accumulateAndGet(endedHead, Math::max);
+        log = null;
         return endedHead;
     }
 
@@ -254,8 +264,8 @@ final class Topic {
             if (deleted || retired) {
                 return null;
             }
-            deleted = true;
             endLog();
+            deleted = true;
             counts.deleted.incrementAndGet();
             List<Subscriber> members = new ArrayList<>(subscriberCount);
             for (Shard shard : shards) {

@@ -44,6 +44,13 @@ final class TopicCounts {
         unpublished.incrementAndGet();
     }
 
+    /** @throws HttpException 503 when {@code maxTopics} topics are published to (checked again by {@link #publish}) */
+    void checkRoomForPublished() {
+        if (published.get() >= maxTopics) {
+            throw HttpException.retryLater(503, "topic limit reached: maxTopics=" + maxTopics, 5);
+        }
+    }
+
     /** A topic gets its log. @throws HttpException 503 over {@code maxTopics} (the topic stays unpublished) */
     void publish() {
         if (!tryIncrement(published, maxTopics)) {

@@ -187,6 +187,14 @@ public final class EventLog {
                 segment.casClaim(claim, claim | SegmentDescriptor.SEALED);   // whoever seals, all move on
                 continue;
             }
+            int slot = (int) seq & slotMask;
+            if (page(slot) == null) {                // before the claim: once a sequence is taken it must publish
+                try {
+                    installPage(slot >>> pageShift);
+                } catch (OutOfMemoryError heapExhausted) {
+                    return FULL;
+                }
+            }
             if (segment.casClaim(claim, SegmentDescriptor.next(claim, recordLength))) {
                 break;
             }
