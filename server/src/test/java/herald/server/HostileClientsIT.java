@@ -103,6 +103,20 @@ class HostileClientsIT {
     }
 
     @Test
+    void shouldAnswerAMalformedRequestPipelinedAfterAValidOneWith400() throws Exception {
+        try (Herald herald = TestServer.start();
+             Socket socket = TestHttp.connect(herald.port())) {
+            TestHttp.write(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /a b c HTTP/1.1\r\nHost: x\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            assertEquals(200, TestHttp.read(in, false).status());
+            TestHttp.Response refused = TestHttp.read(in, false);   // was dropped: the first answer had started
+            assertEquals(400, refused.status());
+            assertEquals("close", refused.header("Connection"));
+            assertEquals(-1, in.read());
+        }
+    }
+
+    @Test
     void shouldPublishAChunkedBody() throws Exception {
         try (Herald herald = TestServer.start(); SseClient client = SseClient.open(herald.port(), "/topics/chunks")) {
             assertTrue(TestServer.eventually(Duration.ofSeconds(5), () -> herald.subscribers("chunks") == 1));

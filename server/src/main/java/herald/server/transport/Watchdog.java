@@ -58,9 +58,15 @@ public final class Watchdog implements AutoCloseable {
      * call (volatile fields: written by the owner, read by the watchdog).
      */
     public static final class Guarded {
+        private static final Phase[] PHASES = Phase.values();
+        private static final long PHASE_BITS = 7;     // the phase in the low bits of the phase word
+
         private final SocketChannel channel;
-        private volatile Phase phase = Phase.NONE;
-        private volatile long phaseDeadlineNanos;     // 0: none
+        /**
+         * The phase and its deadline in one word, so that the watchdog reads both in one load: the deadline in
+         * nanoseconds with its three low bits replaced by the phase's ordinal; 0: no phase deadline.
+         */
+        private volatile long phaseWord;
         private volatile long writeDeadlineNanos;     // 0: none
         private volatile boolean expired;
         private volatile boolean headTimedOut;
@@ -71,18 +77,18 @@ public final class Watchdog implements AutoCloseable {
 
         /** Enters {@code phase}: the reads of this phase must be done within {@code nanos} from now. */
         public void phase(Phase phase, long nanos) {
-            this.phase = phase;
-            phaseDeadlineNanos = deadline(nanos);
+            long word = deadline(nanos) & ~PHASE_BITS | phase.ordinal();   // 8 ns earlier at most
+            phaseWord = word == 0 ? 1 : word;
         }
 
         /** Leaves the current phase: no phase deadline until the next {@link #phase}. */
         public void endPhase() {
-            phase = Phase.NONE;
-            phaseDeadlineNanos = 0;
+            phaseWord = 0;
         }
 
         public Phase currentPhase() {
-            return phase;
+            long word = phaseWord;
+            return word == 0 ? Phase.NONE : PHASES[(int) (word & PHASE_BITS)];
         }
 
         /** The write about to start must finish within {@code nanos}; the phase deadline is untouched. */
@@ -115,16 +121,16 @@ public final class Watchdog implements AutoCloseable {
         /** Called by the watchdog: acts on a passed deadline; returns whether to stop watching. */
         boolean expire(long now) {
             long write = writeDeadlineNanos;
-            long phaseDeadline = phaseDeadlineNanos;
+            long word = phaseWord;                    // phase and deadline read together
             boolean writeLate = write != 0 && now - write > 0;
-            boolean phaseLate = phaseDeadline != 0 && now - phaseDeadline > 0;
+            boolean phaseLate = word != 0 && now - (word & ~PHASE_BITS) > 0;
             if (!writeLate && !phaseLate) {
                 return false;
             }
             expired = true;
-            if (!writeLate && phase == Phase.HEAD && !headTimedOut) {
+            if (!writeLate && PHASES[(int) (word & PHASE_BITS)] == Phase.HEAD && !headTimedOut) {
                 headTimedOut = true;
-                phaseDeadlineNanos = 0;       // the 408 goes out under a write deadline, still watched
+                phaseWord = 0;                // the 408 goes out under a write deadline, still watched
                 try {
                     channel.shutdownInput();  // the blocked read returns -1
                     return false;
