@@ -1,0 +1,49 @@
+package herald.server.broker;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Where one subscriber's stream bytes go, after its response head was sent: the seam between the broker's
+ * fan-out and a transport. A plain socket writes with a gathering write; a TLS connection encrypts into its
+ * own buffer; an HTTP/2 stream frames the bytes as DATA and may take none while its flow-control window is
+ * shut. The broker never blocks on a sink and never buffers for it: the bytes it offers stay in log memory
+ * until the sink has taken them.
+ *
+ * <p><b>Assumptions.</b> {@link #write} is called by one thread at a time (the dispatcher thread running the
+ * subscriber), never after {@link #close}. {@link #start} is called once, before the first write.
+ * <b>Guarantees</b> asked of an implementation: {@link #write} never blocks; it takes a prefix of the offered
+ * bytes (advancing the buffers' positions as {@link java.nio.channels.GatheringByteChannel#write} does) and
+ * keeps no reference to them after it returns, unless it copied them; after a short write, one
+ * {@link #requestWritable} leads to exactly one {@link Events#writable()} once more can be taken (or to
+ * {@link Events#gone()}); {@link Events#gone()} is called at most once, when the peer left, reset or misbehaved.
+ * {@link #close} is idempotent and may be called from any thread.
+ */
+public interface SubscriberSink {
+
+    /** What a sink tells its subscriber. Called from the transport's threads; both must be cheap. */
+    interface Events {
+        /** The sink can take bytes again after a short write (queue the subscriber; do not write here). */
+        void writable();
+
+        /** The peer is gone (FIN, reset, protocol error): the subscriber should close. */
+        void gone();
+    }
+
+    /** Starts watching the peer for {@code events}. The sink was not used before. */
+    void start(Events events) throws IOException;
+
+    /**
+     * Writes what it can of {@code srcs[offset..offset+length)} without blocking.
+     *
+     * @return bytes taken, 0 when the sink can take nothing now
+     * @throws IOException the peer is gone; the subscriber closes
+     */
+    long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+    /** Asks for one {@link Events#writable()} once the sink can take more (after a short write). */
+    void requestWritable();
+
+    /** Ends the stream and frees what the sink holds (the socket, its registration). Idempotent, any thread. */
+    void close();
+}
