@@ -94,12 +94,12 @@ public final class Herald implements AutoCloseable {
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
                 config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
         HttpLimits limits = config.limits();
-        Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, limiter, metrics,
+        Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, metrics,
                 new DateHeader(), new BufferPool(limits, 512),
                 new MemoryBudget("maxInflightBodyBytes", config.maxInflightBodyBytes()), supervisor);
         try {
             this.listener = new Listener(new InetSocketAddress(config.host(), config.port()), config.backlog(),
-                    limiter, metrics, supervisor, channel -> new Connection(channel, shared));
+                    limiter, metrics, supervisor, (channel, permit) -> new Connection(channel, permit, shared));
         } catch (IOException e) {
             broker.close();
             watchdog.close();

@@ -1,6 +1,6 @@
 package herald.server.http;
 
-import herald.server.transport.ResponseWriter;
+import herald.server.exchange.Response;
 
 /**
  * CORS in the default open mode: any origin may read streams, so a well-formed {@code Origin} is echoed in
@@ -134,7 +134,7 @@ final class Cors {
         return port <= 65_535 ? port : -1;
     }
 
-    static void preflight(ResponseWriter response, String allowMethods) {
+    static void preflight(Response response, String allowMethods) {
         response.header("Access-Control-Allow-Methods", allowMethods)
                 .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
                 .header("Access-Control-Max-Age", MAX_AGE_SECONDS);

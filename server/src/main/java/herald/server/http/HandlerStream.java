@@ -3,7 +3,7 @@ package herald.server.http;
 import herald.protocol.http1.ResponseHead;
 import herald.protocol.sse.SseEncoder;
 import herald.server.EventStream;
-import herald.server.transport.Connection;
+import herald.server.exchange.Exchange;
 
 import java.io.IOException;
 import java.nio.BufferOverflowException;
@@ -14,14 +14,15 @@ import java.nio.ByteBuffer;
  * written at once with a blocking write (deadline: the write timeout).
  */
 final class HandlerStream implements EventStream {
-    private final Connection connection;
+    private final Exchange exchange;
     private ByteBuffer out = ByteBuffer.allocateDirect(1_024);
+    private final ByteBuffer[] single = new ByteBuffer[1];     // reused: no array per event
     private boolean opened;
     private boolean failed;
     private boolean ended;
 
-    HandlerStream(Connection connection) {
-        this.connection = connection;
+    HandlerStream(Exchange exchange) {
+        this.exchange = exchange;
     }
 
     @Override
@@ -32,7 +33,7 @@ final class HandlerStream implements EventStream {
         if (!opened) {
             opened = true;
             try {
-                connection.response().begin(200)
+                exchange.response().begin(200)
                         .header(ResponseHead.CONTENT_TYPE_EVENT_STREAM)
                         .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
                         .header(ResponseHead.X_ACCEL_BUFFERING_NO)
@@ -103,7 +104,8 @@ final class HandlerStream implements EventStream {
 
     private void write() throws IOException {
         try {
-            connection.write(out.flip());
+            single[0] = out.flip();
+            exchange.write(single, 1);
         } catch (IOException e) {
             failed = true;
             throw e;

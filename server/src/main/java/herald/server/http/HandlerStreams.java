@@ -4,22 +4,22 @@ import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
 import herald.server.StreamHandler;
 import herald.server.metrics.Metrics;
-import herald.server.transport.Connection;
+import herald.server.exchange.Exchange;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 
-/** Runs an embedded {@link StreamHandler} for one request on the connection's thread. */
+/** Runs an embedded {@link StreamHandler} for one request on the exchange's thread. */
 final class HandlerStreams {
     private static final System.Logger LOG = System.getLogger(HandlerStreams.class.getName());
 
     private HandlerStreams() {
     }
 
-    static void serve(Connection connection, RequestHead head, StreamHandler handler, Metrics metrics)
+    static void serve(Exchange exchange, RequestHead head, StreamHandler handler, Metrics metrics)
             throws IOException {
-        RequestView request = new RequestView(connection, head);
-        HandlerStream stream = new HandlerStream(connection);
+        RequestView request = new RequestView(exchange, head);
+        HandlerStream stream = new HandlerStream(exchange);
         metrics.streamsOpened.increment();
         try {
             try {
@@ -45,6 +45,6 @@ final class HandlerStreams {
         } finally {
             stream.end();                       // from here the handler's stream refuses every call
         }
-        connection.closeAfterResponse();        // the stream's end is the connection's end
+        exchange.closeAfterResponse();        // the stream's end is the exchange's end
     }
 }

@@ -3,20 +3,20 @@ package herald.server.http;
 import herald.protocol.http1.QueryParams;
 import herald.protocol.http1.RequestHead;
 import herald.server.Request;
-import herald.server.transport.Connection;
+import herald.server.exchange.Exchange;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 
-/** A {@link Request} over the current request of a connection. */
+/** A {@link Request} over the current request of a exchange. */
 class RequestView implements Request {
-    final Connection connection;
+    final Exchange exchange;
     final RequestHead head;
     private QueryParams query;
 
-    RequestView(Connection connection, RequestHead head) {
-        this.connection = connection;
+    RequestView(Exchange exchange, RequestHead head) {
+        this.exchange = exchange;
         this.head = head;
     }
 
@@ -54,11 +54,11 @@ class RequestView implements Request {
 
     @Override
     public InetAddress remoteAddress() {
-        return connection.remoteAddress();
+        return exchange.client().address();
     }
 
     @Override
     public byte[] body() throws IOException {
-        return connection.readBody();
+        return exchange.readBody();
     }
 }

@@ -9,7 +9,7 @@ import herald.server.StreamHandler;
 import herald.server.SubscribeHook;
 import herald.server.broker.Broker;
 import herald.server.metrics.Metrics;
-import herald.server.transport.Connection;
+import herald.server.exchange.Exchange;
 import herald.server.transport.RequestHandler;
 
 import java.io.IOException;
@@ -74,13 +74,14 @@ public final class Router implements RequestHandler {
     }
 
     @Override
-    public void handle(Connection connection, RequestHead head) throws IOException {
+    public void handle(Exchange exchange) throws IOException {
+        RequestHead head = exchange.head();
         String origin = Cors.allowedOrigin(head.header("Origin"));
-        connection.response().allowOrigin(origin);
+        exchange.response().allowOrigin(origin);
         String method = head.method();
         String path = head.path();
         if ("*".equals(path)) {                      // never a browser preflight: a browser cannot send "*"
-            allow(connection, ALLOW_ALL, origin == null ? null : ownMethods(head, ALLOW_ALL));
+            allow(exchange, ALLOW_ALL, origin == null ? null : ownMethods(head, ALLOW_ALL));
             return;
         }
         if (health.get() == Herald.Health.STOPPING && !"/health".equals(path) && !"/metrics".equals(path)) {
@@ -90,7 +91,7 @@ public final class Router implements RequestHandler {
         for (StreamRoute route : streams) {
             if (route.matches(path)) {
                 if (route.method().equals(method)) {
-                    HandlerStreams.serve(connection, head, route.handler(), metrics);
+                    HandlerStreams.serve(exchange, head, route.handler(), metrics);
                     return;
                 }
                 if (streamMethods == null) {
@@ -102,26 +103,26 @@ public final class Router implements RequestHandler {
         if (streamMethods != null) {
             String builtIn = builtInAllow(path);
             if (builtIn == null || !List.of(builtIn.split(", ")).contains(method) || "OPTIONS".equals(method)) {
-                other(connection, method, allowBoth(builtIn, streamMethods),
+                other(exchange, method, allowBoth(builtIn, streamMethods),
                         origin == null ? null : allowBoth(ownMethods(head, builtIn), streamMethods));
                 return;
             }
         }
         if (path.startsWith(TOPICS)) {
-            topicRequest(connection, head, method, path.substring(TOPICS.length()), origin != null);
+            topicRequest(exchange, head, method, path.substring(TOPICS.length()), origin != null);
             return;
         }
         switch (path) {
             case "/events" -> {
                 if (isRead(method)) {
-                    topics.subscribe(connection, head, head.queryParams().all("topic"));
+                    topics.subscribe(exchange, head, head.queryParams().all("topic"));
                 } else {
-                    other(connection, method, ALLOW_READ, origin == null ? null : ALLOW_READ);
+                    other(exchange, method, ALLOW_READ, origin == null ? null : ALLOW_READ);
                 }
             }
-            case "/health" -> readOnly(connection, method, origin != null, () -> health(connection));
-            case "/metrics" -> readOnly(connection, method, origin != null, () -> metrics(connection));
-            case "/" -> readOnly(connection, method, origin != null, () -> connection.response().begin(200)
+            case "/health" -> readOnly(exchange, method, origin != null, () -> health(exchange));
+            case "/metrics" -> readOnly(exchange, method, origin != null, () -> metrics(exchange));
+            case "/" -> readOnly(exchange, method, origin != null, () -> exchange.response().begin(200)
                     .header(ResponseHead.CONTENT_TYPE_HTML)
                     .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
                     .send(dashboard));
@@ -129,14 +130,14 @@ public final class Router implements RequestHandler {
         }
     }
 
-    private void topicRequest(Connection connection, RequestHead head, String method, String topic, boolean cors)
+    private void topicRequest(Exchange exchange, RequestHead head, String method, String topic, boolean cors)
             throws IOException {
         switch (method) {
-            case "GET", "HEAD" -> topics.subscribe(connection, head, List.of(topic));
-            case "POST" -> topics.publish(connection, head, topic);
-            case "DELETE" -> topics.delete(connection, head, topic);
-            case "OPTIONS" -> allow(connection, ALLOW_TOPIC, cors ? ownMethods(head, ALLOW_TOPIC) : null);
-            default -> methodNotAllowed(connection, ALLOW_TOPIC);
+            case "GET", "HEAD" -> topics.subscribe(exchange, head, List.of(topic));
+            case "POST" -> topics.publish(exchange, head, topic);
+            case "DELETE" -> topics.delete(exchange, head, topic);
+            case "OPTIONS" -> allow(exchange, ALLOW_TOPIC, cors ? ownMethods(head, ALLOW_TOPIC) : null);
+            default -> methodNotAllowed(exchange, ALLOW_TOPIC);
         }
     }
 
@@ -144,20 +145,20 @@ public final class Router implements RequestHandler {
         void run() throws IOException;
     }
 
-    private void readOnly(Connection connection, String method, boolean cors, Action action) throws IOException {
+    private void readOnly(Exchange exchange, String method, boolean cors, Action action) throws IOException {
         if (isRead(method)) {
             action.run();
         } else {
-            other(connection, method, ALLOW_READ, cors ? ALLOW_READ : null);
+            other(exchange, method, ALLOW_READ, cors ? ALLOW_READ : null);
         }
     }
 
     /** {@code corsMethods}: what a preflight's origin may do, or null when the request is no preflight. */
-    private void other(Connection connection, String method, String allow, String corsMethods) throws IOException {
+    private void other(Exchange exchange, String method, String allow, String corsMethods) throws IOException {
         if ("OPTIONS".equals(method)) {
-            allow(connection, allow, corsMethods);
+            allow(exchange, allow, corsMethods);
         } else {
-            methodNotAllowed(connection, allow);
+            methodNotAllowed(exchange, allow);
         }
     }
 
@@ -204,35 +205,35 @@ public final class Router implements RequestHandler {
      * 204 with {@code Allow}; for a CORS preflight ({@code corsMethods} not null) also the
      * {@code Access-Control-Allow-*} fields, allowing {@code corsMethods}.
      */
-    private static void allow(Connection connection, String allow, String corsMethods) throws IOException {
-        var response = connection.response().begin(204).header("Allow", allow);
+    private static void allow(Exchange exchange, String allow, String corsMethods) throws IOException {
+        var response = exchange.response().begin(204).header("Allow", allow);
         if (corsMethods != null) {
             Cors.preflight(response, corsMethods);
         }
         response.sendWithoutBody();
     }
 
-    private void methodNotAllowed(Connection connection, String allow) throws IOException {
+    private void methodNotAllowed(Exchange exchange, String allow) throws IOException {
         metrics.recordError(405);
-        connection.response().text(405, "method not allowed here", "Allow", allow);
+        exchange.response().text(405, "method not allowed here", "Allow", allow);
     }
 
-    private void health(Connection connection) throws IOException {
+    private void health(Exchange exchange) throws IOException {
         Herald.Health now = health.get();
         boolean up = now == Herald.Health.UP;
         String body = "{\"status\":\"" + now.name().toLowerCase(java.util.Locale.ROOT) + "\",\"topics\":"
                 + broker.topicCount()
                 + ",\"subscribers\":" + metrics.subscribers.sum() + "}\n";
-        connection.response().begin(up ? 200 : 503)
+        exchange.response().begin(up ? 200 : 503)
                 .header(ResponseHead.CONTENT_TYPE_JSON)
                 .header(ResponseHead.CACHE_CONTROL_NO_STORE)
                 .send(body.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private void metrics(Connection connection) throws IOException {
+    private void metrics(Exchange exchange) throws IOException {
         StringBuilder text = new StringBuilder(4_096);
         metrics.writePrometheus(text, broker.topicCount());
-        connection.response().begin(200)
+        exchange.response().begin(200)
                 .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .header(ResponseHead.CACHE_CONTROL_NO_STORE)
                 .send(text.toString().getBytes(StandardCharsets.UTF_8));

@@ -13,11 +13,11 @@ import herald.server.broker.EventTypes;
 import herald.server.broker.Subscription;
 import herald.server.broker.TopicNames;
 import herald.server.metrics.Metrics;
-import herald.server.transport.Connection;
+import herald.server.exchange.Exchange;
+import herald.server.exchange.Response;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ final class TopicRoutes {
 
     // ---- GET / HEAD: subscribe ----------------------------------------------------------------------------
 
-    void subscribe(Connection connection, RequestHead head, List<String> topics) throws IOException {
+    void subscribe(Exchange exchange, RequestHead head, List<String> topics) throws IOException {
         if (topics.isEmpty()) {
             throw HttpException.badRequest("name at least one topic: /events?topic=a&topic=b");
         }
@@ -60,39 +60,38 @@ final class TopicRoutes {
         }
         if ("HEAD".equals(head.method())) {             // what GET would answer, without a stream
             if (!broker.canSubscribe(topics)) {
-                connection.response().begin(204).sendWithoutBody();
+                exchange.response().begin(204).sendWithoutBody();
                 return;
             }
             if (hook != null) {
-                runHook(connection, head, topics, lastEventId, NO_BYTES);
+                runHook(exchange, head, topics, lastEventId, NO_BYTES);
             }
-            streamHead(connection, 200).sendWithoutBody();
+            streamHead(exchange, 200).sendWithoutBody();
             return;
         }
         Subscription subscription = broker.subscribe(topics, lastEventId);
         if (subscription == null) {
-            connection.response().begin(204).sendWithoutBody();   // deleted: EventSource stops reconnecting
+            exchange.response().begin(204).sendWithoutBody();   // deleted: EventSource stops reconnecting
             return;
         }
         byte[] first = subscription.preamble();
         if (hook != null) {
-            first = runHook(connection, head, topics, lastEventId, first);
+            first = runHook(exchange, head, topics, lastEventId, first);
         }
-        streamHead(connection, 200).sendStreamHead(first);
-        SocketChannel channel = connection.handOver();
-        broker.attach(subscription, channel);
+        streamHead(exchange, 200).sendStreamHead(first);
+        exchange.attach(broker, subscription);
     }
 
-    private static herald.server.transport.ResponseWriter streamHead(Connection connection, int status) {
-        return connection.response().begin(status)
+    private static Response streamHead(Exchange exchange, int status) {
+        return exchange.response().begin(status)
                 .header(ResponseHead.CONTENT_TYPE_EVENT_STREAM)
                 .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
                 .header(ResponseHead.X_ACCEL_BUFFERING_NO);
     }
 
-    private byte[] runHook(Connection connection, RequestHead head, List<String> topics, String lastEventId,
+    private byte[] runHook(Exchange exchange, RequestHead head, List<String> topics, String lastEventId,
                            byte[] preamble) throws IOException {
-        SubscribeView view = new SubscribeView(connection, head, topics, lastEventId);
+        SubscribeView view = new SubscribeView(exchange, head, topics, lastEventId);
         try {
             hook.onSubscribe(view);
         } catch (IOException | RuntimeException e) {          // HttpException refuses the subscription
@@ -119,9 +118,9 @@ final class TopicRoutes {
         private final String lastEventId;
         final List<String[]> first = new ArrayList<>(0);
 
-        SubscribeView(Connection connection, RequestHead head, List<String> topics,
+        SubscribeView(Exchange exchange, RequestHead head, List<String> topics,
                       String lastEventId) {
-            super(connection, head);
+            super(exchange, head);
             this.topics = List.copyOf(topics);
             this.lastEventId = lastEventId;
         }
@@ -150,8 +149,8 @@ final class TopicRoutes {
 
     // ---- POST: publish ----------------------------------------------------------------------------------
 
-    void publish(Connection connection, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(connection, head, topic);
+    void publish(Exchange exchange, RequestHead head, String topic) throws IOException {
+        checkWriteAccess(exchange, head, topic);
         QueryParams params = head.queryParams();
         byte[] eventType = null;
         long retry = -1;
@@ -165,7 +164,7 @@ final class TopicRoutes {
                 default -> throw HttpException.badRequest("unknown query parameter; publish takes 'event' and 'retry'");
             }
         }
-        byte[] data = connection.readBody();
+        byte[] data = exchange.readBody();
         if (data.length == 0) {
             throw HttpException.badRequest("empty body: the body is the event's data");
         }
@@ -174,7 +173,7 @@ final class TopicRoutes {
         }
         long seq = broker.publish(topic, eventType, data, 0, data.length, retry);
         String id = broker.ids().format(seq);
-        connection.response().begin(202)
+        exchange.response().begin(202)
                 .header(ResponseHead.CONTENT_TYPE_JSON)
                 .send(("{\"id\":\"" + id + "\"}\n").getBytes(StandardCharsets.US_ASCII));
     }
@@ -210,15 +209,15 @@ final class TopicRoutes {
 
     // ---- DELETE -----------------------------------------------------------------------------------------
 
-    void delete(Connection connection, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(connection, head, topic);
+    void delete(Exchange exchange, RequestHead head, String topic) throws IOException {
+        checkWriteAccess(exchange, head, topic);
         if (!head.queryParams().isEmpty()) {
             throw HttpException.badRequest("delete takes no query parameters");
         }
         if (!broker.delete(topic)) {
             throw HttpException.of(404, "unknown topic");
         }
-        connection.response().begin(204).sendWithoutBody();
+        exchange.response().begin(204).sendWithoutBody();
     }
 
     /**
@@ -226,7 +225,7 @@ final class TopicRoutes {
      * a browser on the Herald host is a loopback client, so its page's origin is what tells a cross-site
      * request from a local tool's.
      */
-    private void checkWriteAccess(Connection connection, RequestHead head, String topic) {
+    private void checkWriteAccess(Exchange exchange, RequestHead head, String topic) {
         String problem = TopicNames.problem(topic);
         if (problem != null) {
             throw HttpException.badRequest(problem);
@@ -235,7 +234,7 @@ final class TopicRoutes {
         if (origin != null && !Cors.isSameOrigin(origin, head.header("Host"))) {
             throw HttpException.of(403, "publishing and deleting are allowed from the server's own origin only");
         }
-        if (!access.permits(connection.remoteAddress())) {
+        if (!access.permits(exchange.client().address())) {
             throw HttpException.of(403, "publishing and deleting are allowed from loopback clients only");
         }
         if (TopicNames.isSystem(topic)) {

@@ -5,14 +5,17 @@ import herald.protocol.http1.HttpException;
 import herald.protocol.http1.HttpLimits;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.RequestParser;
+import herald.server.broker.Broker;
+import herald.server.broker.Subscription;
+import herald.server.exchange.Client;
+import herald.server.exchange.Exchange;
+import herald.server.exchange.Permit;
 import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,15 +23,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection, served by its own virtual thread with blocking reads and writes: parse a request,
- * hand it to the {@link RequestHandler}, repeat while the connection is persistent (pipelined requests
- * included). Every blocking call has a deadline enforced by the {@link Watchdog}: the whole request head
+ * hand it to the {@link RequestHandler} as an {@link Exchange}, repeat while the connection is persistent
+ * (pipelined requests included). Every blocking call has a deadline enforced by the {@link Watchdog}: the whole request head
  * within {@code headTimeout}, the next request within {@code idleTimeout}, a body within
  * {@code bodyTimeout}, each write within {@code writeTimeout}.
  *
- * <p>A handler that turns the connection into a broker stream calls {@link #handOver()}: the channel then
- * belongs to the broker and this thread ends without closing it.
+ * <p>A handler that turns the connection into a broker stream calls {@link #attach}: the channel then
+ * belongs to the broker and this thread ends without closing it. The connection's {@link Permit} is released
+ * exactly once, by whoever ends the connection.
  */
-public final class Connection implements Runnable {
+public final class Connection implements Runnable, Exchange {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     /** Answers to pipelined requests kept back to go out in one write, at most. */
     private static final int MAX_HELD_BYTES = 16_384;
@@ -52,7 +56,7 @@ public final class Connection implements Runnable {
     private final Timeouts timeouts;
     private final Watchdog watchdog;
     private final Watchdog.Guarded guard;
-    private final ConnectionLimiter limiter;
+    private final Permit permit;
     private final Metrics metrics;
     private final MemoryBudget bodies;
     private final Supervisor supervisor;
@@ -62,7 +66,6 @@ public final class Connection implements Runnable {
     private final ByteBuffer in;
     private ByteBuffer held;                      // answers kept back while pipelined requests wait in `in`
     private final ResponseWriter response;
-    private InetAddress remote;
     private RequestHead head;
     private boolean bodyConsumed;
     private boolean continueSent;
@@ -73,18 +76,18 @@ public final class Connection implements Runnable {
 
     /** What every connection of a server shares. */
     public record Shared(RequestHandler handler, HttpLimits limits, Timeouts timeouts, Watchdog watchdog,
-                         ConnectionLimiter limiter, Metrics metrics, DateHeader date, BufferPool pool,
+                         Metrics metrics, DateHeader date, BufferPool pool,
                          MemoryBudget bodies, Supervisor supervisor) {
     }
 
-    public Connection(SocketChannel channel, Shared shared) {
+    public Connection(SocketChannel channel, Permit permit, Shared shared) {
         this.channel = channel;
+        this.permit = permit;
         this.handler = shared.handler();
         this.limits = shared.limits();
         this.timeouts = shared.timeouts();
         this.watchdog = shared.watchdog();
         this.guard = watchdog.guard(channel);
-        this.limiter = shared.limiter();
         this.metrics = shared.metrics();
         this.bodies = shared.bodies();
         this.supervisor = shared.supervisor();
@@ -100,7 +103,6 @@ public final class Connection implements Runnable {
     @Override
     public void run() {
         try {
-            remote = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             boolean first = true;
             while (true) {
                 response.reset(null);                   // an error before the next head is that request's
@@ -115,7 +117,7 @@ public final class Connection implements Runnable {
                 closeAfterResponse = !head.keepAlive();
                 response.reset(head);
                 try {
-                    handler.handle(this, head);
+                    handler.handle(this);
                 } catch (HttpException e) {
                     if (response.started()) {
                         throw e;
@@ -211,12 +213,19 @@ public final class Connection implements Runnable {
         }
     }
 
-    // ---- what handlers use ------------------------------------------------------------------------------
+    // ---- the exchange, as routes see it -------------------------------------------------------------------
 
-    public InetAddress remoteAddress() {
-        return remote;
+    @Override
+    public RequestHead head() {
+        return head;
     }
 
+    @Override
+    public Client client() {
+        return permit.client();
+    }
+
+    @Override
     public ResponseWriter response() {
         return response;
     }
@@ -227,6 +236,7 @@ public final class Connection implements Runnable {
      *
      * @throws HttpException 413 over the limit (decided from Content-Length before reading), 400 malformed
      */
+    @Override
     public byte[] readBody() throws IOException {
         if (buffers == null) {                    // its read buffer may be another connection's by now
             throw new IOException("the request has ended: read its body during its handler call");
@@ -338,6 +348,7 @@ public final class Connection implements Runnable {
     }
 
     /** Writes all of several buffers (after any answers kept back), blocking, within {@code writeTimeout}. */
+    @Override
     public void write(ByteBuffer[] buffers, int count) throws IOException {
         if (held != null && held.position() > 0) {
             ByteBuffer[] all = new ByteBuffer[count + 1];
@@ -366,6 +377,7 @@ public final class Connection implements Runnable {
     }
 
     /** Asks for the connection to close once the current response is complete. */
+    @Override
     public void closeAfterResponse() {
         closeAfterResponse = true;
     }
@@ -380,16 +392,17 @@ public final class Connection implements Runnable {
     }
 
     /**
-     * Gives the channel away: no deadline applies any more, this thread will not close it, and the new
-     * owner releases the connection slot ({@link ConnectionLimiter#release()}) when it closes it.
+     * Gives the channel to the broker: no deadline applies any more, this thread will not close it, and the
+     * broker releases the connection's slot when it ends the stream.
      */
-    public SocketChannel handOver() throws IOException {
+    @Override
+    public void attach(Broker broker, Subscription subscription) throws IOException {
         flushHeld();
         handedOver = true;
         guard.endPhase();
         watchdog.release(guard);
         releaseBuffers();
-        return channel;
+        broker.attach(subscription, channel);
     }
 
     /**
@@ -444,6 +457,6 @@ public final class Connection implements Runnable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing connection", e);
         }
-        limiter.release();
+        permit.release();
     }
 }

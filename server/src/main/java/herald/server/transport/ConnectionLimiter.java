@@ -1,5 +1,7 @@
 package herald.server.transport;
 
+import herald.server.exchange.Client;
+import herald.server.exchange.Permit;
 import herald.server.metrics.Metrics;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,20 +19,23 @@ public final class ConnectionLimiter {
         metrics.countConnectionsWith(open::get);
     }
 
-    /** Takes a slot; false when {@code max} connections are open. */
-    public boolean tryAcquire() {
+    /**
+     * Takes a slot for {@code client}: a permit that gives it back when released (once, by whoever ends the
+     * connection), or null when {@code max} connections are open.
+     */
+    public Permit tryAcquire(Client client) {
         while (true) {
             int n = open.get();
             if (n >= max) {
-                return false;
+                return null;
             }
             if (open.compareAndSet(n, n + 1)) {
-                return true;
+                return new Permit(client, this::release);
             }
         }
     }
 
-    /** Gives a slot back; once per successful {@link #tryAcquire()}. */
+    /** Gives a slot back; once per permit (through {@link Permit#release()}), or by a stream the broker ends. */
     public void release() {
         open.decrementAndGet();
     }

@@ -1,5 +1,7 @@
 package herald.server.transport;
 
+import herald.server.exchange.Client;
+import herald.server.exchange.Permit;
 import herald.server.health.Supervisor;
 import herald.server.metrics.Metrics;
 
@@ -13,7 +15,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Function;
 
 /**
  * Accepts connections on one platform thread and starts a virtual thread for each. Over
@@ -33,7 +34,7 @@ public final class Listener implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final Metrics metrics;
     private final Supervisor supervisor;
-    private final Function<SocketChannel, Runnable> connections;
+    private final ConnectionFactory connections;
     private final ThreadFactory connectionThreads = Thread.ofVirtual().name("herald-conn").factory();
     private final Thread thread;
     private volatile boolean running = true;
@@ -41,7 +42,7 @@ public final class Listener implements AutoCloseable {
     private long lastErrorLogMillis;
 
     public Listener(InetSocketAddress address, int backlog, ConnectionLimiter limiter, Metrics metrics,
-                    Supervisor supervisor, Function<SocketChannel, Runnable> connections) throws IOException {
+                    Supervisor supervisor, ConnectionFactory connections) throws IOException {
         this.limiter = limiter;
         this.supervisor = supervisor;
         this.metrics = metrics;
@@ -52,6 +53,12 @@ public final class Listener implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("herald-accept")
                 .uncaughtExceptionHandler(supervisor.uncaughtHandler()).unstarted(this::loop);
         thread.start();
+    }
+
+    /** Makes the task that serves one accepted connection, which owns the channel and the permit from then on. */
+    @FunctionalInterface
+    public interface ConnectionFactory {
+        Runnable create(SocketChannel channel, Permit permit);
     }
 
     public int port() {
@@ -89,21 +96,29 @@ public final class Listener implements AutoCloseable {
             return;
         }
         metrics.connectionsAccepted.increment();
-        if (!limiter.tryAcquire()) {
+        Client client;
+        try {
+            client = Client.of(((InetSocketAddress) channel.getRemoteAddress()).getAddress());
+        } catch (IOException e) {                // gone already
+            closeQuietly(channel);
+            return;
+        }
+        Permit permit = limiter.tryAcquire(client);
+        if (permit == null) {
             refuse(channel);
             return;
         }
         boolean started = false;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connectionThreads.newThread(connections.apply(channel)).start();
+            connectionThreads.newThread(connections.create(channel, permit)).start();
             started = true;
         } catch (IOException | RuntimeException e) {
             logThrottled(e);
         } finally {
             if (!started) {                     // also when out of memory: the slot and socket are not lost
                 closeQuietly(channel);
-                limiter.release();
+                permit.release();
             }
         }
     }

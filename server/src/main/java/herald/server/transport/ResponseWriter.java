@@ -4,6 +4,7 @@ import herald.protocol.http1.HeaderLine;
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
+import herald.server.exchange.Response;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * request has an allowed {@code Origin}, the CORS fields; then a sized body, no body, or a stream that lasts
  * until the connection closes. One per connection, used by its thread only; its buffer is reused.
  */
-public final class ResponseWriter {
+public final class ResponseWriter implements Response {
     private static final HeaderLine SERVER = HeaderLine.of("Server", "herald");
     private static final HeaderLine VARY_ORIGIN = HeaderLine.of("Vary", "Origin");
     private static final byte[] NO_BYTES = new byte[0];
@@ -48,16 +49,19 @@ public final class ResponseWriter {
     }
 
     /** Whether a response head was begun for the current request (an error can no longer be sent). */
+    @Override
     public boolean started() {
         return started;
     }
 
     /** The origin to echo in {@code Access-Control-Allow-Origin}, or null for none. */
+    @Override
     public void allowOrigin(String origin) {
         this.allowOrigin = origin;
     }
 
     /** Starts a head: status line, Date, Server and CORS fields. Then {@link #header}s, then a send method. */
+    @Override
     public ResponseWriter begin(int status) {
         started = true;
         head.clear();
@@ -71,18 +75,21 @@ public final class ResponseWriter {
         return this;
     }
 
+    @Override
     public ResponseWriter header(String name, String value) {
         room(name.length() + value.length() + 4);
         ResponseHead.writeHeader(head, name, value);
         return this;
     }
 
+    @Override
     public ResponseWriter header(String name, long value) {
         room(name.length() + 19 + 4);                     // 19: the digits of Long.MAX_VALUE
         ResponseHead.writeHeader(head, name, value);
         return this;
     }
 
+    @Override
     public ResponseWriter header(HeaderLine line) {
         room(line.length());
         ResponseHead.writeHeader(head, line);
@@ -98,6 +105,7 @@ public final class ResponseWriter {
     }
 
     /** Ends the head with Content-Length and sends it with {@code body} (no body bytes for HEAD). */
+    @Override
     public void send(byte[] body) throws IOException {
         header("Content-Length", body.length);
         endHead();
@@ -105,6 +113,7 @@ public final class ResponseWriter {
     }
 
     /** Sends a head with no body and no Content-Length (for 204, and for 200 to a HEAD on a stream). */
+    @Override
     public void sendWithoutBody() throws IOException {
         endHead();
         connection.respond(head.flip(), NO_BYTES);
@@ -114,6 +123,7 @@ public final class ResponseWriter {
      * Sends a head whose body lasts until the connection closes (an SSE stream), together with the first
      * body bytes. The connection will not be reused for another request.
      */
+    @Override
     public void sendStreamHead(byte[] firstBytes) throws IOException {
         connection.closeAfterResponse();
         endHead();
@@ -121,6 +131,7 @@ public final class ResponseWriter {
     }
 
     /** Sends {@code e}'s status and its one-line reason as text, and closes the connection after if asked. */
+    @Override
     public void error(HttpException e, boolean close) throws IOException {
         if (close) {
             connection.closeAfterResponse();
@@ -145,6 +156,7 @@ public final class ResponseWriter {
     }
 
     /** Sends a status with a one-line text reason and extra fields given as name, value pairs. */
+    @Override
     public void text(int status, String reason, String... nameValues) throws IOException {
         begin(status);
         for (int i = 0; i + 1 < nameValues.length; i += 2) {

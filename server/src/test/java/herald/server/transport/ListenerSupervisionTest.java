@@ -25,13 +25,13 @@ class ListenerSupervisionTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch served = new CountDownLatch(1);
         try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                limiter, metrics, supervisor, channel -> {
+                limiter, metrics, supervisor, (channel, permit) -> {
                     if (calls.incrementAndGet() == 1) {
                         throw new OutOfMemoryError("Java heap space");
                     }
                     return () -> {
                         served.countDown();
-                        limiter.release();
+                        permit.release();
                     };
                 })) {
             try (Socket first = new Socket(InetAddress.getLoopbackAddress(), listener.port());
@@ -51,7 +51,7 @@ class ListenerSupervisionTest {
         Supervisor supervisor = new Supervisor(failure -> fatal.countDown());
         Metrics metrics = new Metrics();
         try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                new ConnectionLimiter(10, metrics), metrics, supervisor, channel -> {
+                new ConnectionLimiter(10, metrics), metrics, supervisor, (channel, permit) -> {
                     throw new InternalError("broken");
                 });
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {

@@ -1,0 +1,52 @@
+package herald.server.exchange;
+
+import herald.protocol.http1.RequestHead;
+import herald.server.broker.Broker;
+import herald.server.broker.Subscription;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One request and its answer, as routes see it: the seam between Herald's routes and a protocol. HTTP/1.1
+ * ({@link herald.server.transport.Connection}) is one implementation; an HTTP/2 stream will be another. Routes
+ * never see the connection, its socket or its framing.
+ *
+ * <p>Threads: used by the one thread serving the request (a virtual thread), during the route's call, never
+ * after {@link #attach} or after the route returned.
+ */
+public interface Exchange {
+    /** The parsed request: method, path, query, headers (protocol-neutral values). */
+    RequestHead head();
+
+    /** Who is asking: the client's address (and, once authenticated, its principal). */
+    Client client();
+
+    /**
+     * Reads the whole request body, at most the configured {@code maxBodyBytes}, buffered as it arrives within
+     * the in-flight body budget; an empty array for a request without one. Blocks within the body timeout.
+     *
+     * @throws herald.protocol.http1.HttpException 413 over the limit, 400 malformed framing, 503 over the
+     *                                             in-flight body budget
+     */
+    byte[] readBody() throws IOException;
+
+    /** The answer being built: status, fields, then a body, nothing, or the head of a stream. */
+    Response response();
+
+    /**
+     * Writes body bytes after {@link Response#sendStreamHead} (a request-scoped stream), blocking within the
+     * write timeout.
+     */
+    void write(ByteBuffer[] buffers, int count) throws IOException;
+
+    /** The exchange's connection (or stream) ends once the current answer is complete. */
+    void closeAfterResponse();
+
+    /**
+     * Hands the stream, whose head and first bytes were sent, to the broker's fan-out: from here the broker
+     * owns it, writes it without blocking and ends it; the calling thread returns and serves nothing more on
+     * this exchange.
+     */
+    void attach(Broker broker, Subscription subscription) throws IOException;
+}
