@@ -1,8 +1,8 @@
 package herald.server;
 
-import herald.protocol.http1.HttpException;
 import herald.protocol.http1.HttpLimits;
 import herald.server.broker.Broker;
+import herald.server.broker.BrokerException;
 import herald.server.broker.EventIds;
 import herald.server.broker.EventTypes;
 import herald.server.broker.TopicNames;
@@ -174,7 +174,7 @@ public final class Herald implements AutoCloseable {
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         try {
             return ids.format(broker.publish(topic, type, bytes, 0, bytes.length, -1));
-        } catch (HttpException e) {                    // the broker's refusals: 503 with a one-line reason
+        } catch (BrokerException e) {                  // stopping, a topic limit, history full: one line
             throw new IllegalStateException(e.getMessage());
         }
     }

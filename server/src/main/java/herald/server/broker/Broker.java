@@ -1,6 +1,5 @@
 package herald.server.broker;
 
-import herald.protocol.http1.HttpException;
 import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.log.EventLog;
@@ -146,10 +145,10 @@ public final class Broker implements AutoCloseable {
      * Appends one event to a topic (creating the topic if needed) and wakes its subscribers; never waits for
      * them. Returns the event's sequence. The caller has validated the name and the fields.
      *
-     * @throws HttpException 503 (with Retry-After) when the broker is stopping, when the topic would be new and
-     *                       {@code maxTopics} topics are published to, or when the retained history of all topics
-     *                       is at {@code maxRetainedBytes} and dropping idle topics' history freed nothing.
-     *                       Nothing was published then.
+     * @throws BrokerException when the broker is stopping ({@code STOPPING}), when the topic would be new and
+     *                         {@code maxTopics} topics are published to ({@code TOPIC_LIMIT}), or when the retained
+     *                         history of all topics is at {@code maxRetainedBytes} and dropping idle topics' history
+     *                         freed nothing ({@code RETAINED_FULL}). Nothing was published then.
      */
     public long publish(String topicName, byte[] eventType, byte[] data, int offset, int length, long retryMillis) {
         publishing.increment();
@@ -169,8 +168,8 @@ public final class Broker implements AutoCloseable {
                 }
                 if (seq == EventLog.FULL) {
                     metrics.retainedFull.increment();
-                    throw HttpException.retryLater(503, "retained history of all topics is full: "
-                            + retained.name() + "=" + retained.limit(), 1);
+                    throw BrokerException.retainedFull("retained history of all topics is full: "
+                            + retained.name() + "=" + retained.limit());
                 }
                 metrics.eventsPublished.increment();
                 metrics.bytesPublished.add(length);
@@ -182,8 +181,8 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static HttpException stopping() {
-        return HttpException.retryLater(503, "server is stopping", 5);
+    private static BrokerException stopping() {
+        return BrokerException.stopping();
     }
 
     private Topic topicForPublish(String name) {
@@ -260,7 +259,8 @@ public final class Broker implements AutoCloseable {
      * What {@link #subscribe} would answer, without subscribing or creating a topic (for {@code HEAD}): false
      * when a named topic was deleted and not published to since.
      *
-     * @throws HttpException as {@link #subscribe} would: 400 for too many topics or a repeated one, 503 when a
+     * @throws BrokerException as {@link #subscribe} would: INVALID for too many topics or a repeated one,
+     *                         TOPIC_LIMIT when a
      *                       topic would be new and {@code maxTopics} are known
      */
     public boolean canSubscribe(List<String> topicNames) {
@@ -294,8 +294,8 @@ public final class Broker implements AutoCloseable {
                 topic = topics.get(name);
                 if (replaceable(topic)) {
                     if (!counts.roomForUnpublished(wouldAdd)) {
-                        throw HttpException.retryLater(503, "topic limit reached for topics nobody published to: "
-                                + "maxUnpublishedTopics=" + counts.maxUnpublishedTopics(), 5);
+                        throw BrokerException.topicLimit("topic limit reached for topics nobody published to: "
+                                + "maxUnpublishedTopics=" + counts.maxUnpublishedTopics());
                     }
                     wouldAdd++;
                     topic = null;
@@ -317,13 +317,13 @@ public final class Broker implements AutoCloseable {
     private void checkTopicList(List<String> topicNames) {
         int count = topicNames.size();
         if (count == 0 || count > settings.maxTopicsPerSubscription()) {
-            throw HttpException.badRequest("a subscription names 1 to maxTopicsPerSubscription="
+            throw BrokerException.invalid("a subscription names 1 to maxTopicsPerSubscription="
                     + settings.maxTopicsPerSubscription() + " topics");
         }
         for (int i = 1; i < count; i++) {
             for (int j = 0; j < i; j++) {
                 if (topicNames.get(j).equals(topicNames.get(i))) {
-                    throw HttpException.badRequest("a subscription names a topic twice");
+                    throw BrokerException.invalid("a subscription names a topic twice");
                 }
             }
         }
@@ -335,7 +335,8 @@ public final class Broker implements AutoCloseable {
      * ids and still retained, at the oldest retained event after a gap signal when it is not, live when
      * there is none. Returns null when a named topic was deleted and not published to since (answer 204).
      *
-     * @throws HttpException 400 for too many topics or a repeated one, 503 at the topic limit or while stopping
+     * @throws BrokerException INVALID for too many topics or a repeated one, TOPIC_LIMIT at the topic limit,
+     *                         STOPPING while stopping
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
         Topic[] resolved = resolve(topicNames, true);

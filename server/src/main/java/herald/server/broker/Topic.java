@@ -65,7 +65,7 @@ final class Topic {
      * The log, created on first use (the topic then counts as published). Null when the topic was deleted or
      * retired. Marks the topic as just published to.
      *
-     * @throws herald.protocol.http1.HttpException 503 when {@code maxTopics} topics are published already
+     * @throws BrokerException TOPIC_LIMIT when {@code maxTopics} topics are published already
      */
     EventLog logForAppend() {
         lastPublishNanos = System.nanoTime();

@@ -1,7 +1,5 @@
 package herald.server.broker;
 
-import herald.protocol.http1.HttpException;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,11 +29,11 @@ final class TopicCounts {
         this.maxUnpublishedTopics = maxUnpublishedTopics;
     }
 
-    /** A subscribe makes a new topic. @throws HttpException 503 over {@code maxUnpublishedTopics} */
+    /** A subscribe makes a new topic. @throws BrokerException TOPIC_LIMIT over {@code maxUnpublishedTopics} */
     void addUnpublished() {
         if (!tryIncrement(unpublished, maxUnpublishedTopics)) {
-            throw HttpException.retryLater(503, "topic limit reached for topics nobody published to: "
-                    + "maxUnpublishedTopics=" + maxUnpublishedTopics, 5);
+            throw BrokerException.topicLimit("topic limit reached for topics nobody published to: "
+                    + "maxUnpublishedTopics=" + maxUnpublishedTopics);
         }
     }
 
@@ -44,17 +42,17 @@ final class TopicCounts {
         unpublished.incrementAndGet();
     }
 
-    /** @throws HttpException 503 when {@code maxTopics} topics are published to (checked again by {@link #publish}) */
+    /** @throws BrokerException TOPIC_LIMIT when {@code maxTopics} topics are published to (checked again by {@link #publish}) */
     void checkRoomForPublished() {
         if (published.get() >= maxTopics) {
-            throw HttpException.retryLater(503, "topic limit reached: maxTopics=" + maxTopics, 5);
+            throw BrokerException.topicLimit("topic limit reached: maxTopics=" + maxTopics);
         }
     }
 
-    /** A topic gets its log. @throws HttpException 503 over {@code maxTopics} (the topic stays unpublished) */
+    /** A topic gets its log. @throws BrokerException TOPIC_LIMIT over {@code maxTopics} (the topic stays unpublished) */
     void publish() {
         if (!tryIncrement(published, maxTopics)) {
-            throw HttpException.retryLater(503, "topic limit reached: maxTopics=" + maxTopics, 5);
+            throw BrokerException.topicLimit("topic limit reached: maxTopics=" + maxTopics);
         }
         unpublished.decrementAndGet();
     }

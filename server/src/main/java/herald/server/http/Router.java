@@ -8,6 +8,7 @@ import herald.server.PublishAccess;
 import herald.server.StreamHandler;
 import herald.server.SubscribeHook;
 import herald.server.broker.Broker;
+import herald.server.broker.BrokerException;
 import herald.server.metrics.Metrics;
 import herald.server.exchange.Exchange;
 import herald.server.transport.RequestHandler;
@@ -75,6 +76,21 @@ public final class Router implements RequestHandler {
 
     @Override
     public void handle(Exchange exchange) throws IOException {
+        try {
+            route(exchange);
+        } catch (BrokerException e) {
+            throw status(e);
+        }
+    }
+
+    /** The HTTP answer to a broker's refusal: 400 for a wrong request, else 503 with its Retry-After. */
+    static HttpException status(BrokerException e) {
+        return e.reason() == BrokerException.Reason.INVALID
+                ? HttpException.badRequest(e.getMessage())
+                : HttpException.retryLater(503, e.getMessage(), e.retryAfterSeconds());
+    }
+
+    private void route(Exchange exchange) throws IOException {
         RequestHead head = exchange.head();
         String origin = Cors.allowedOrigin(head.header("Origin"));
         exchange.response().allowOrigin(origin);
