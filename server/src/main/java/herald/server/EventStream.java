@@ -10,8 +10,8 @@ import java.io.IOException;
  * that has gone, ends with an {@link IOException}: the handler should then return.
  *
  * <p>The response head goes out with the first write (or {@link #open()}). Until then the handler may still
- * refuse the request by throwing {@link herald.protocol.http1.HttpException} (e.g. 401), which is answered
- * with that status. When the handler returns, the stream ends and the connection closes.
+ * refuse the request by throwing a {@link Refusal} (e.g. {@code Refusal.of(401, "log in")}), which is
+ * answered with that status. When the handler returns, the stream ends and the connection closes.
  */
 public interface EventStream {
     /** Sends the response head now, so that the client's {@code onopen} fires before the first event. */

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -63,6 +64,7 @@ public final class Herald implements AutoCloseable {
     private final Thread stats;
     private final Supervisor supervisor;
     private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** How long stopping waits for streams to drain, and then for requests in progress. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -245,6 +247,16 @@ public final class Herald implements AutoCloseable {
         }
         watchdog.close();
         LOG.log(Level.INFO, "herald stopped (" + limiter.open() + " connections still open at the deadline)");
+        stopped.countDown();
+    }
+
+    /**
+     * Waits until {@link #close()} has stopped the server (called from another thread, or a shutdown hook).
+     * A started server keeps the JVM alive by itself (its accept thread is not a daemon); a {@code main} that
+     * has nothing else to do can end with this.
+     */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
     }
 
     /** Configures and starts a {@link Herald}. Not thread-safe; use it from one thread. */

@@ -8,7 +8,7 @@ import java.util.List;
  * {@link Herald.Builder#onSubscribe}. A {@code HEAD} of a stream calls it too, so that it answers what the
  * {@code GET} would; its first events are not sent.
  *
- * <p>To refuse, throw {@link herald.protocol.http1.HttpException} (e.g. {@code HttpException.of(403, "…")});
+ * <p>To refuse, throw a {@link Refusal} (e.g. {@code Refusal.of(403, "not allowed")});
  * the client gets that status and no stream. Events given to {@link Subscribe#sendFirst} go out right
  * after the stream's preamble and before any replayed or live event; they carry no id, so they do not move
  * the client's resume position.

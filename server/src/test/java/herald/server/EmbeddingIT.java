@@ -56,6 +56,30 @@ class EmbeddingIT {
     }
 
     @Test
+    void shouldAnswerARefusalFromAHandlerOrHookWithItsStatusReasonAndRetryAfter() throws Exception {
+        try (Herald server = TestServer.start(b -> b
+                .stream("POST", "/v1/busy", (request, stream) -> {
+                    throw Refusal.retryLater(503, "model busy", 7);
+                })
+                .onSubscribe(subscribe -> {
+                    if (subscribe.topics().contains("private")) {
+                        throw Refusal.of(403, "not allowed");
+                    }
+                }))) {
+            TestHttp.Response busy = TestHttp.request(server.port(), "POST", "/v1/busy", "x");
+            assertEquals(503, busy.status());
+            assertEquals("7", busy.header("Retry-After"));
+            assertEquals("model busy\n", busy.body());
+            TestHttp.Response refused = TestHttp.request(server.port(), "GET", "/topics/private", null);
+            assertEquals(403, refused.status());
+            assertEquals("not allowed\n", refused.body());
+            assertEquals(403, TestHttp.request(server.port(), "HEAD", "/topics/private", null).status());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Refusal.of(302, "not a refusal"));
+        assertThrows(IllegalArgumentException.class, () -> Refusal.of(400, "two\nlines"));
+    }
+
+    @Test
     void shouldParkOnlyTheHandlerOfASlowClient() throws Exception {
         CountDownLatch slowStarted = new CountDownLatch(1);
         AtomicReference<Throwable> slowEnded = new AtomicReference<>();

@@ -2,6 +2,7 @@ package herald.server.http;
 
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
+import herald.server.Refusal;
 import herald.server.StreamHandler;
 import herald.server.metrics.Metrics;
 import herald.server.exchange.Exchange;
@@ -24,9 +25,14 @@ final class HandlerStreams {
         try {
             try {
                 handler.handle(request, stream);
+            } catch (Refusal e) {
+                if (!stream.opened()) {
+                    throw Refusals.status(e);   // refused before the stream started: answered with its status
+                }
+                LOG.log(Level.DEBUG, "stream handler refused after the stream started: " + e.getMessage());
             } catch (HttpException e) {
                 if (!stream.opened()) {
-                    throw e;                    // refused before the stream started: answered with its status
+                    throw e;
                 }
                 LOG.log(Level.DEBUG, "stream handler refused after the stream started: " + e.getMessage());
             } catch (IOException e) {

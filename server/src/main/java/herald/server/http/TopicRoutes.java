@@ -7,6 +7,7 @@ import herald.protocol.http1.ResponseHead;
 import herald.protocol.sse.SseEncoder;
 import herald.server.HeraldConfig;
 import herald.server.PublishAccess;
+import herald.server.Refusal;
 import herald.server.SubscribeHook;
 import herald.server.broker.Broker;
 import herald.server.broker.EventTypes;
@@ -94,7 +95,9 @@ final class TopicRoutes {
         SubscribeView view = new SubscribeView(exchange, head, topics, lastEventId);
         try {
             hook.onSubscribe(view);
-        } catch (IOException | RuntimeException e) {          // HttpException refuses the subscription
+        } catch (Refusal e) {                                  // the hook refuses the subscription
+            throw Refusals.status(e);
+        } catch (IOException | RuntimeException e) {          // HttpException refuses it too
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
