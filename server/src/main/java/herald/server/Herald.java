@@ -10,7 +10,6 @@ import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.http.Dashboard;
 import herald.server.http.Router;
-import herald.server.log.Retention;
 import herald.server.metrics.Metrics;
 import herald.server.transport.BufferPool;
 import herald.server.transport.Connection;

@@ -1,7 +1,6 @@
 package herald.server;
 
 import herald.protocol.http1.HttpLimits;
-import herald.server.log.Retention;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package herald.server;
 
 import herald.protocol.http1.HttpLimits;
 import herald.server.health.Supervisor;
-import herald.server.log.Retention;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package herald.server.broker;
 
 import herald.protocol.http1.HttpException;
+import herald.server.Retention;
 import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.log.EventLog;
-import herald.server.log.Retention;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
