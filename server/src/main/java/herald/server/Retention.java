@@ -30,6 +30,18 @@ public record Retention(int events, long bytes, int segmentBytes) {
         }
     }
 
+    public Retention withEvents(int value) {
+        return new Retention(value, bytes, segmentBytes);
+    }
+
+    public Retention withBytes(long value) {
+        return new Retention(events, value, segmentBytes);
+    }
+
+    public Retention withSegmentBytes(int value) {
+        return new Retention(events, bytes, value);
+    }
+
     /** The event slot count: {@link #events()} rounded up to a power of two. */
     public int slots() {
         return events == 1 ? 1 : Integer.highestOneBit(events - 1) << 1;
