@@ -169,7 +169,7 @@ class MainTest {
 
     @Test
     void shouldShowEachDefaultFromTheDefaultConfigurationAndTheRuleWhereItIsDerived() {
-        String help = help();
+        String help = help().replaceAll("\\s+", " ");             // as one line, however it is wrapped
         HeraldConfig defaults = HeraldConfig.defaults();
         assertTrue(help.contains("TCP port; 0 picks a free one (default " + defaults.listen().port() + ")"), help);
         assertTrue(help.contains("(default 15s)"), help);
