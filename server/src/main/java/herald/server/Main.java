@@ -29,7 +29,9 @@ import java.util.function.Function;
  *
  * <p>Each option is declared once, in {@link #OPTIONS}: its flag (from which its environment variable and file
  * key follow), its value's name and kind, its help, and where it lives in a {@link HeraldConfig}. {@code --help}
- * prints every option with its default read from {@link HeraldConfig#defaults()}.
+ * prints every option with its default read from {@link HeraldConfig#defaults()}. A new option is a field of the
+ * record of the part that owns it (checked in its compact constructor, with its {@code with…} method and its
+ * default), one entry here, and its use.
  */
 public final class Main {
     private static final String VERSION = "0.1.0";
