@@ -10,7 +10,6 @@ import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.http.Dashboard;
 import herald.server.http.Router;
-import herald.server.log.Retention;
 import herald.server.metrics.Metrics;
 import herald.server.transport.BufferPool;
 import herald.server.transport.Connection;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A running Herald server: the broker's HTTP API, embedded stream handlers, and publishing from code.
@@ -85,23 +85,26 @@ public final class Herald implements AutoCloseable {
                    Consumer<Throwable> onFatal) throws IOException {
         this.config = config;
         this.supervisor = new Supervisor(onFatal);
-        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+        this.limiter = new ConnectionLimiter(config.listen().maxConnections(), metrics);
         this.watchdog = new Watchdog(100, supervisor);
-        this.broker = new Broker(new Broker.Settings(config.retention(), config.heartbeat(),
-                config.retry().toMillis(), config.dispatchThreads(), config.watchers(), config.maxTopics(),
-                config.maxUnpublishedTopics(), config.maxTopicsPerSubscription(), config.maxStreamAge(),
-                config.maxConnections(), config.maxRetainedBytes(), STOP_WAIT), metrics, ids, supervisor,
-                limiter::release);
-        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, this::health);
-        Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
-                config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
+        FanOut fanOut = config.fanOut();
+        this.broker = new Broker(new Broker.Settings(config.retention(), fanOut.heartbeat(),
+                fanOut.retry().toMillis(), fanOut.dispatchThreads(), fanOut.watchers(), config.topics().maxTopics(),
+                config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
+                fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
+                STOP_WAIT), metrics, ids, supervisor, limiter::release);
+        Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health);
+        Timeouts t = config.timeouts();
+        Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
+                t.body().toMillis(), t.write().toMillis());
         HttpLimits limits = config.limits();
         Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, metrics,
                 new DateHeader(), new BufferPool(limits, 512),
-                new MemoryBudget("maxInflightBodyBytes", config.maxInflightBodyBytes()), supervisor);
+                new MemoryBudget("maxInflightBodyBytes", config.memory().maxInflightBodyBytes()), supervisor);
         try {
-            this.listener = new Listener(new InetSocketAddress(config.host(), config.port()), config.backlog(),
-                    limiter, metrics, supervisor, (channel, permit) -> new Connection(channel, permit, shared));
+            this.listener = new Listener(new InetSocketAddress(config.listen().host(), config.listen().port()),
+                    config.listen().backlog(), limiter, metrics, supervisor,
+                    (channel, permit) -> new Connection(channel, permit, shared));
         } catch (IOException e) {
             broker.close();
             watchdog.close();
@@ -109,10 +112,10 @@ public final class Herald implements AutoCloseable {
         }
         this.stats = Thread.ofPlatform().daemon().name("herald-stats")
                 .uncaughtExceptionHandler(supervisor.uncaughtHandler()).start(this::publishStats);
-        LOG.log(Level.INFO, "herald listening on " + config.host() + ":" + listener.port() + " (epoch "
+        LOG.log(Level.INFO, "herald listening on " + config.listen().host() + ":" + listener.port() + " (epoch "
                 + ids.epoch() + ", retention " + config.retention().slots() + " events within "
-                + config.retention().bytes() + " bytes per topic, heartbeat " + config.heartbeat().toMillis()
-                + "ms, max " + config.maxConnections() + " connections)");
+                + config.retention().bytes() + " bytes per topic, heartbeat " + fanOut.heartbeat().toMillis()
+                + "ms, max " + config.listen().maxConnections() + " connections)");
     }
 
     public static Builder builder() {
@@ -259,141 +262,142 @@ public final class Herald implements AutoCloseable {
         stopped.await();
     }
 
-    /** Configures and starts a {@link Herald}. Not thread-safe; use it from one thread. */
+    /**
+     * Configures and starts a {@link Herald}: a {@link HeraldConfig} (the defaults, or {@link #config}) and the
+     * changes made to it since, checked and applied by {@link #build()} in any order. Not thread-safe; use it
+     * from one thread.
+     */
     public static final class Builder {
-        private final HeraldConfig defaults = HeraldConfig.defaults();
         private final List<Router.StreamRoute> streams = new ArrayList<>();
+        private final List<HeraldConfig.Edit> edits = new ArrayList<>();
+        private HeraldConfig base = HeraldConfig.defaults();
         private SubscribeHook hook;
-        private String host = defaults.host();
-        private int port = defaults.port();
-        private int backlog = defaults.backlog();
-        private int maxConnections = defaults.maxConnections();
-        private HttpLimits limits = defaults.limits();
-        private Duration headTimeout = defaults.headTimeout();
-        private Duration idleTimeout = defaults.idleTimeout();
-        private Duration bodyTimeout = defaults.bodyTimeout();
-        private Duration writeTimeout = defaults.writeTimeout();
-        private Retention retention = defaults.retention();
-        private Duration heartbeat = defaults.heartbeat();
-        private Duration retry = defaults.retry();
-        private int dispatchThreads = defaults.dispatchThreads();
-        private int watchers = defaults.watchers();
-        private int maxTopics = defaults.maxTopics();
-        private int maxUnpublishedTopics = defaults.maxUnpublishedTopics();
-        private long maxRetainedBytes = defaults.maxRetainedBytes();
-        private long maxInflightBodyBytes = defaults.maxInflightBodyBytes();
         private Consumer<Throwable> onFatal = failure -> { };
-        private int maxTopicsPerSubscription = defaults.maxTopicsPerSubscription();
-        private PublishAccess publishAccess = defaults.publishAccess();
-        private Duration maxStreamAge = defaults.maxStreamAge();
 
         private Builder() {
         }
 
-        /** Takes every setting from {@code config}. */
-        public Builder config(HeraldConfig config) {
-            host = config.host();
-            port = config.port();
-            backlog = config.backlog();
-            maxConnections = config.maxConnections();
-            limits = config.limits();
-            headTimeout = config.headTimeout();
-            idleTimeout = config.idleTimeout();
-            bodyTimeout = config.bodyTimeout();
-            writeTimeout = config.writeTimeout();
-            retention = config.retention();
-            heartbeat = config.heartbeat();
-            retry = config.retry();
-            dispatchThreads = config.dispatchThreads();
-            watchers = config.watchers();
-            maxTopics = config.maxTopics();
-            maxUnpublishedTopics = config.maxUnpublishedTopics();
-            maxRetainedBytes = config.maxRetainedBytes();
-            maxInflightBodyBytes = config.maxInflightBodyBytes();
-            maxTopicsPerSubscription = config.maxTopicsPerSubscription();
-            publishAccess = config.publishAccess();
-            maxStreamAge = config.maxStreamAge();
+        private Builder edit(UnaryOperator<HeraldConfig> change) {
+            edits.add(new HeraldConfig.Edit(null, change));
             return this;
+        }
+
+        /** Takes every setting from {@code config}, forgetting the ones set before. */
+        public Builder config(HeraldConfig config) {
+            base = Objects.requireNonNull(config);
+            edits.clear();
+            return this;
+        }
+
+        public Builder listen(Listen listen) {
+            Objects.requireNonNull(listen);
+            return edit(c -> c.withListen(listen));
         }
 
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host);
-            return this;
+            Objects.requireNonNull(host);
+            return edit(c -> c.withListen(c.listen().withHost(host)));
         }
 
         public Builder port(int port) {
-            this.port = port;
-            return this;
+            return edit(c -> c.withListen(c.listen().withPort(port)));
         }
 
         public Builder backlog(int backlog) {
-            this.backlog = backlog;
-            return this;
+            return edit(c -> c.withListen(c.listen().withBacklog(backlog)));
         }
 
         public Builder maxConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
-            return this;
+            return edit(c -> c.withListen(c.listen().withMaxConnections(maxConnections)));
         }
 
         public Builder limits(HttpLimits limits) {
-            this.limits = Objects.requireNonNull(limits);
-            return this;
+            Objects.requireNonNull(limits);
+            return edit(c -> c.withLimits(limits));
+        }
+
+        public Builder timeouts(Timeouts timeouts) {
+            Objects.requireNonNull(timeouts);
+            return edit(c -> c.withTimeouts(timeouts));
         }
 
         public Builder timeouts(Duration head, Duration idle, Duration body, Duration write) {
-            this.headTimeout = head;
-            this.idleTimeout = idle;
-            this.bodyTimeout = body;
-            this.writeTimeout = write;
-            return this;
+            return edit(c -> c.withTimeouts(new Timeouts(head, idle, body, write)));
         }
 
         public Builder retention(Retention retention) {
-            this.retention = Objects.requireNonNull(retention);
-            return this;
+            Objects.requireNonNull(retention);
+            return edit(c -> c.withRetention(retention));
+        }
+
+        public Builder fanOut(FanOut fanOut) {
+            Objects.requireNonNull(fanOut);
+            return edit(c -> c.withFanOut(fanOut));
         }
 
         public Builder heartbeat(Duration heartbeat) {
-            this.heartbeat = Objects.requireNonNull(heartbeat);
-            return this;
+            Objects.requireNonNull(heartbeat);
+            return edit(c -> c.withFanOut(c.fanOut().withHeartbeat(heartbeat)));
         }
 
         public Builder retry(Duration retry) {
-            this.retry = Objects.requireNonNull(retry);
-            return this;
+            Objects.requireNonNull(retry);
+            return edit(c -> c.withFanOut(c.fanOut().withRetry(retry)));
         }
 
         public Builder dispatchThreads(int dispatchThreads) {
-            this.dispatchThreads = dispatchThreads;
-            return this;
+            return edit(c -> c.withFanOut(c.fanOut().withDispatchThreads(dispatchThreads)));
         }
 
         public Builder watchers(int watchers) {
-            this.watchers = watchers;
-            return this;
+            return edit(c -> c.withFanOut(c.fanOut().withWatchers(watchers)));
+        }
+
+        public Builder maxStreamAge(Duration maxStreamAge) {
+            Objects.requireNonNull(maxStreamAge);
+            return edit(c -> c.withFanOut(c.fanOut().withMaxStreamAge(maxStreamAge)));
+        }
+
+        public Builder topics(Topics topics) {
+            Objects.requireNonNull(topics);
+            return edit(c -> c.withTopics(topics));
         }
 
         public Builder maxTopics(int maxTopics) {
-            this.maxTopics = maxTopics;
-            return this;
+            return edit(c -> c.withTopics(c.topics().withMaxTopics(maxTopics)));
         }
 
         public Builder maxUnpublishedTopics(int maxUnpublishedTopics) {
-            this.maxUnpublishedTopics = maxUnpublishedTopics;
-            return this;
+            return edit(c -> c.withTopics(c.topics().withMaxUnpublishedTopics(maxUnpublishedTopics)));
         }
 
-        /** History of all topics together, in bytes; see {@link HeraldConfig#maxRetainedBytes()}. */
+        public Builder maxTopicsPerSubscription(int maxTopicsPerSubscription) {
+            return edit(c -> c.withTopics(c.topics().withMaxTopicsPerSubscription(maxTopicsPerSubscription)));
+        }
+
+        public Builder memory(MemoryBudgets memory) {
+            Objects.requireNonNull(memory);
+            return edit(c -> c.withMemory(memory));
+        }
+
+        /** History of all topics together, in bytes; see {@link MemoryBudgets#maxRetainedBytes()}. */
         public Builder maxRetainedBytes(long maxRetainedBytes) {
-            this.maxRetainedBytes = maxRetainedBytes;
-            return this;
+            return edit(c -> c.withMemory(c.memory().withMaxRetainedBytes(maxRetainedBytes)));
         }
 
         /** Request bodies being read at once, all connections together, in bytes. */
         public Builder maxInflightBodyBytes(long maxInflightBodyBytes) {
-            this.maxInflightBodyBytes = maxInflightBodyBytes;
-            return this;
+            return edit(c -> c.withMemory(c.memory().withMaxInflightBodyBytes(maxInflightBodyBytes)));
+        }
+
+        public Builder access(Access access) {
+            Objects.requireNonNull(access);
+            return edit(c -> c.withAccess(access));
+        }
+
+        public Builder publishAccess(PublishAccess publishAccess) {
+            Objects.requireNonNull(publishAccess);
+            return edit(c -> c.withAccess(c.access().withPublish(publishAccess)));
         }
 
         /**
@@ -406,27 +410,13 @@ public final class Herald implements AutoCloseable {
             return this;
         }
 
-        public Builder maxTopicsPerSubscription(int maxTopicsPerSubscription) {
-            this.maxTopicsPerSubscription = maxTopicsPerSubscription;
-            return this;
-        }
-
-        public Builder publishAccess(PublishAccess publishAccess) {
-            this.publishAccess = Objects.requireNonNull(publishAccess);
-            return this;
-        }
-
-        public Builder maxStreamAge(Duration maxStreamAge) {
-            this.maxStreamAge = Objects.requireNonNull(maxStreamAge);
-            return this;
-        }
-
-        /** The configuration as set so far. */
+        /**
+         * The configuration as set so far, checked.
+         *
+         * @throws IllegalArgumentException naming the first value out of range ({@code name=value})
+         */
         public HeraldConfig build() {
-            return new HeraldConfig(host, port, backlog, maxConnections, limits, headTimeout, idleTimeout,
-                    bodyTimeout, writeTimeout, retention, heartbeat, retry, dispatchThreads, watchers, maxTopics,
-                    maxUnpublishedTopics, maxTopicsPerSubscription, publishAccess, maxStreamAge, maxRetainedBytes,
-                    maxInflightBodyBytes);
+            return HeraldConfig.apply(base, edits);
         }
 
         /**
@@ -451,7 +441,8 @@ public final class Herald implements AutoCloseable {
             try {
                 return new Herald(config, streams, hook, onFatal);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start herald on " + config.host() + ":" + config.port(), e);
+                throw new UncheckedIOException("cannot start herald on " + config.listen().host() + ":"
+                        + config.listen().port(), e);
             }
         }
     }

@@ -1,50 +1,29 @@
 package herald.server;
 
 import herald.protocol.http1.HttpLimits;
-import herald.server.log.Retention;
 
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
- * Everything a Herald server can be told, with the defaults of the "just run it" case. Built by
- * {@link Herald.Builder} (or from flags and environment variables by {@link Main}); validated there.
+ * Everything a Herald server can be told, grouped by the part of Herald that owns it; each group validates its
+ * own fields. Built by {@link Herald.Builder} (or from flags, environment variables and a properties file by
+ * {@link Main}).
  *
- * @param host                     address to listen on ({@code 0.0.0.0}: all)
- * @param port                     TCP port (8080; 0 picks a free one)
- * @param backlog                  accept queue length asked of the kernel (4,096)
- * @param maxConnections           connections at once, subscribers included; more get 503 (the process's
- *                                 open-file limit minus 64, at most 1,000,000)
- * @param limits                   request size limits (request line 8 KiB, headers 16 KiB or 100 fields,
- *                                 body 1 MiB)
- * @param headTimeout              a whole request head must arrive within this (10 s)
- * @param idleTimeout              a keep-alive connection may wait this long for its next request (60 s)
- * @param bodyTimeout              a request body must arrive within this (30 s)
- * @param writeTimeout             one blocking write (response, handler stream) must finish within this (30 s)
- * @param retention                history kept per topic (4,096 events within 16 MiB)
- * @param heartbeat                an idle stream gets a comment line after this (15 s)
- * @param retry                    the {@code retry:} sent on connect (3 s; at least {@link #MIN_RETRY_MILLIS})
- * @param dispatchThreads          fan-out threads (the number of CPUs)
- * @param watchers                 selector threads watching subscriber sockets (half the CPUs, at least 1)
- * @param maxTopics                topics published to, known at once (100,000); publishing to one more answers 503
- * @param maxUnpublishedTopics     topics made by subscribes and never published to, known at once (100,000);
- *                                 subscribing to one more answers 503 (publishers are never limited by these)
- * @param maxTopicsPerSubscription topics one {@code /events} stream may name (32)
- * @param publishAccess            who may publish and delete ({@code LOOPBACK})
- * @param maxStreamAge             a topic stream is ended after this, and its client reconnects and resumes
- *                                 (spreads clients over servers behind a balancer); zero: never (the default)
- * @param maxRetainedBytes         history of all topics together (log segments and index); over it the history of
- *                                 the topics idle longest is dropped, then publishes answer 503 (half of the
- *                                 smaller of the heap and direct-memory limits)
- * @param maxInflightBodyBytes     request bodies being read at once, all connections together; over it a request
- *                                 answers 503 (a quarter of the heap limit)
+ * @param listen    where to listen and how many connections to hold ({@link Listen})
+ * @param limits    request size limits (request line 8 KiB, headers 16 KiB or 100 fields, body 1 MiB)
+ * @param timeouts  the deadline of each phase of a connection ({@link Timeouts})
+ * @param retention history kept per topic (4,096 events within 16 MiB)
+ * @param fanOut    fan-out threads, heartbeat, retry and stream age ({@link FanOut})
+ * @param topics    how many topics are known at once ({@link Topics})
+ * @param memory    the memory budgets ({@link MemoryBudgets}); {@code maxInflightBodyBytes} must be at least
+ *                  {@code limits.maxBodyBytes()}, or no largest body could ever be read
+ * @param access    who may publish and delete ({@link Access})
  */
-public record HeraldConfig(String host, int port, int backlog, int maxConnections, HttpLimits limits,
-                           Duration headTimeout, Duration idleTimeout, Duration bodyTimeout, Duration writeTimeout,
-                           Retention retention, Duration heartbeat, Duration retry, int dispatchThreads,
-                           int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
-                           PublishAccess publishAccess, Duration maxStreamAge, long maxRetainedBytes,
-                           long maxInflightBodyBytes) {
+public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, Retention retention, FanOut fanOut,
+                           Topics topics, MemoryBudgets memory, Access access) {
 
     /**
      * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
@@ -53,107 +32,96 @@ public record HeraldConfig(String host, int port, int backlog, int maxConnection
     public static final long MIN_RETRY_MILLIS = 100;
 
     public HeraldConfig {
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port must be in [0, 65535]: port=" + port);
-        }
-        positive("backlog", backlog);
-        positive("maxConnections", maxConnections);
-        positive("dispatchThreads", dispatchThreads);
-        positive("watchers", watchers);
-        positive("maxTopics", maxTopics);
-        positive("maxUnpublishedTopics", maxUnpublishedTopics);
-        positive("maxRetainedBytes", maxRetainedBytes);
-        positive("maxInflightBodyBytes", maxInflightBodyBytes);
-        if (maxInflightBodyBytes < limits.maxBodyBytes()) {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(fanOut, "fanOut");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(access, "access");
+        if (memory.maxInflightBodyBytes() < limits.maxBodyBytes()) {
             throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
-                    + "maxInflightBodyBytes=" + maxInflightBodyBytes + " maxBodyBytes=" + limits.maxBodyBytes());
+                    + "maxInflightBodyBytes=" + memory.maxInflightBodyBytes() + " maxBodyBytes=" + limits.maxBodyBytes());
         }
-        positive("maxTopicsPerSubscription", maxTopicsPerSubscription);
-        positive("headTimeout", headTimeout);
-        positive("idleTimeout", idleTimeout);
-        positive("bodyTimeout", bodyTimeout);
-        positive("writeTimeout", writeTimeout);
-        if (heartbeat.toMillis() < 10) {
-            throw new IllegalArgumentException("heartbeat must be at least 10ms: heartbeat=" + heartbeat);
-        }
-        if (maxStreamAge.isNegative()) {
-            throw new IllegalArgumentException("maxStreamAge must not be negative: maxStreamAge=" + maxStreamAge);
-        }
-        checkRetry(retry);
     }
 
-    /** {@code retry} itself, checked against {@link #MIN_RETRY_MILLIS} (for {@link Main}, so the flag is named). */
-    static Duration checkRetry(Duration retry) {
-        if (retry.compareTo(Duration.ofMillis(MIN_RETRY_MILLIS)) < 0) {
-            throw new IllegalArgumentException("retry must be at least " + MIN_RETRY_MILLIS + "ms: retry=" + retry);
-        }
-        return retry;
-    }
-
+    /** The defaults of the "just run it" case; some derive from this machine and JVM (see each group). */
     public static HeraldConfig defaults() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        return new HeraldConfig("0.0.0.0", 8080, 4_096, defaultMaxConnections(), HttpLimits.DEFAULTS,
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                Retention.DEFAULTS, Duration.ofSeconds(15), Duration.ofSeconds(3), cpus, Math.max(1, cpus / 2),
-                100_000, 100_000, 32, PublishAccess.LOOPBACK, Duration.ZERO, defaultMaxRetainedBytes(),
-                Runtime.getRuntime().maxMemory() / 4);
+        return new HeraldConfig(Listen.defaults(), HttpLimits.DEFAULTS, Timeouts.DEFAULTS, Retention.DEFAULTS,
+                FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS);
     }
 
-    /** Half of the smaller of the heap limit and the direct-memory limit (which defaults to the heap limit). */
-    static long defaultMaxRetainedBytes() {
-        long heap = Runtime.getRuntime().maxMemory();
-        long direct = heap;
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
-                direct = parseJvmSize(arg.substring("-XX:MaxDirectMemorySize=".length()), heap);
+    public HeraldConfig withListen(Listen value) {
+        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access);
+    }
+
+    public HeraldConfig withLimits(HttpLimits value) {
+        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access);
+    }
+
+    public HeraldConfig withTimeouts(Timeouts value) {
+        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access);
+    }
+
+    public HeraldConfig withRetention(Retention value) {
+        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access);
+    }
+
+    public HeraldConfig withFanOut(FanOut value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access);
+    }
+
+    public HeraldConfig withTopics(Topics value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access);
+    }
+
+    public HeraldConfig withMemory(MemoryBudgets value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access);
+    }
+
+    public HeraldConfig withAccess(Access value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value);
+    }
+
+    /**
+     * One change to a configuration, and where it came from ({@code --port}, {@code HERALD_PORT}, a file's key;
+     * null from code), which prefixes its error message.
+     */
+    record Edit(String source, UnaryOperator<HeraldConfig> change) {
+    }
+
+    /**
+     * Applies {@code edits} to {@code base}, so that the result does not depend on their order: an edit whose
+     * record refuses it (a retention of 8 KiB while the segment is still 256 KiB, a body limit over the in-flight
+     * budget) is tried again after the others, as long as that helps. The result is valid, since every record
+     * checked it as it was made.
+     *
+     * @throws IllegalArgumentException the first refusal of an edit that no order makes valid, prefixed with
+     *                                  its source
+     */
+    static HeraldConfig apply(HeraldConfig base, List<Edit> edits) {
+        HeraldConfig config = base;
+        List<Edit> pending = edits;
+        while (!pending.isEmpty()) {
+            List<Edit> refused = new ArrayList<>();
+            IllegalArgumentException first = null;
+            for (Edit edit : pending) {
+                try {
+                    config = edit.change().apply(config);
+                } catch (IllegalArgumentException e) {
+                    refused.add(edit);
+                    if (first == null) {
+                        first = edit.source() == null ? e
+                                : new IllegalArgumentException(edit.source() + ": " + e.getMessage(), e);
+                    }
+                }
             }
+            if (refused.size() == pending.size()) {
+                throw first;
+            }
+            pending = refused;
         }
-        return Math.max(1L << 20, Math.min(heap, direct) / 2);
-    }
-
-    private static long parseJvmSize(String value, long otherwise) {
-        if (value.isEmpty()) {
-            return otherwise;
-        }
-        long unit = switch (Character.toLowerCase(value.charAt(value.length() - 1))) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            case 't' -> 1L << 40;
-            default -> 1;
-        };
-        try {
-            long n = Long.parseLong(unit == 1 ? value : value.substring(0, value.length() - 1));
-            return n == 0 ? otherwise : n * unit;            // 0: the JVM's own default, the heap limit
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
-    }
-
-    /** The process's open-file limit minus room for files and the listener, within [64, 1,000,000]. */
-    static int defaultMaxConnections() {
-        long limit = 1_000_064;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
-            limit = os.getMaxFileDescriptorCount();
-        }
-        return (int) Math.max(64, Math.min(1_000_000, limit - 64));
-    }
-
-    private static void positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-        }
-    }
-
-    private static void positive(String name, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-        }
-    }
-
-    private static void positive(String name, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + name + "=" + value);
-        }
+        return config;
     }
 }

@@ -1,108 +1,178 @@
 package herald.server;
 
-import herald.protocol.http1.HttpLimits;
 import herald.server.health.Supervisor;
-import herald.server.log.Retention;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * {@code java -jar herald-server-all.jar [options]}: runs Herald as a standalone broker. Every option can
- * also come from an environment variable ({@code --max-body-bytes} is {@code HERALD_MAX_BODY_BYTES}); a flag
- * wins over the environment. SIGTERM stops the server gracefully.
+ * {@code java -jar herald-server-<version>-all.jar [options]}: runs Herald as a standalone broker. Every option
+ * can also come from an environment variable ({@code --max-body-bytes} is {@code HERALD_MAX_BODY_BYTES}) or from
+ * a properties file named by {@code --config FILE} ({@code max-body-bytes=64KiB}); a flag wins over the
+ * environment, which wins over the file, which wins over {@link HeraldConfig#defaults()}. SIGTERM stops the
+ * server gracefully.
+ *
+ * <p>Each option is declared once, in {@link #OPTIONS}: its flag (from which its environment variable and file
+ * key follow), its value's name and kind, its help, and where it lives in a {@link HeraldConfig}. {@code --help}
+ * prints every option with its default read from {@link HeraldConfig#defaults()}. A new option is a field of the
+ * record of the part that owns it (checked in its compact constructor, with its {@code with…} method and its
+ * default), one entry here, and its use.
  */
 public final class Main {
     private static final String VERSION = "0.1.0";
+    private static final String CONFIG_FLAG = "--config";
+    private static final String CONFIG_ENV = "HERALD_CONFIG";
 
-    private record Option(String flag, String valueName, String help, BiConsumer<Settings, String> apply) {
+    /** How a value reads from text, and prints as a default. */
+    private record Kind<T>(Function<String, T> parse, Function<T, String> format) {
+    }
+
+    private static final Kind<String> TEXT = new Kind<>(v -> v, v -> v);
+    private static final Kind<Integer> INT = new Kind<>(Main::integer, String::valueOf);
+    private static final Kind<Long> SIZE = new Kind<>(Main::size, Main::formatSize);
+    private static final Kind<Integer> INT_SIZE = new Kind<>(Main::intSize, v -> formatSize((long) v));
+    private static final Kind<Duration> DURATION = new Kind<>(Main::duration, Main::formatDuration);
+    private static final Kind<Boolean> SWITCH = new Kind<>(Main::bool, v -> v ? "on" : "off");
+
+    /**
+     * One option, declared once.
+     *
+     * @param flag      {@code --name}; the environment variable is {@code HERALD_NAME}, the file key {@code name}
+     * @param valueName what the help calls its value; null for a switch, which takes no value after the flag
+     * @param help      what it does (its default is added from {@link HeraldConfig#defaults()})
+     * @param derived   how the default is derived from the machine, or null when it is a constant
+     * @param get       reads it from a configuration (for the default)
+     * @param set       a configuration with it set; the record it lands in checks it
+     */
+    private record Option<T>(String flag, String valueName, String help, String derived, Kind<T> kind,
+                             Function<HeraldConfig, T> get, BiFunction<HeraldConfig, T, HeraldConfig> set) {
+
+        Option<T> derivedFrom(String rule) {
+            return new Option<>(flag, valueName, help, rule, kind, get, set);
+        }
+
+        String key() {
+            return flag.substring(2);
+        }
+
         String env() {
-            return "HERALD_" + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+            return "HERALD_" + key().replace('-', '_').toUpperCase(Locale.ROOT);
+        }
+
+        /** The change {@code text} asks for; a value that does not parse is refused now, naming its source. */
+        HeraldConfig.Edit edit(String source, String text) {
+            T value;
+            try {
+                value = kind.parse().apply(text.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": " + e.getMessage() + ": " + text, e);
+            }
+            return new HeraldConfig.Edit(source, config -> set.apply(config, value));
+        }
+
+        String defaultText(HeraldConfig defaults) {
+            String value = kind.format().apply(get.apply(defaults));
+            return derived == null ? "default " + value : "default: " + derived + "; here " + value;
         }
     }
 
-    /** What the options set, before it becomes a {@link HeraldConfig}. */
-    private static final class Settings {
-        final HeraldConfig defaults = HeraldConfig.defaults();
-        final Herald.Builder builder = Herald.builder();
-        HttpLimits limits = defaults.limits();
-        int retentionEvents = defaults.retention().events();
-        long retentionBytes = defaults.retention().bytes();
-        int segmentBytes = defaults.retention().segmentBytes();
-        Duration head = defaults.headTimeout();
-        Duration idle = defaults.idleTimeout();
-        Duration body = defaults.bodyTimeout();
-        Duration write = defaults.writeTimeout();
+    private static <T> Option<T> option(String flag, String valueName, String help, Kind<T> kind,
+                                        Function<HeraldConfig, T> get, BiFunction<HeraldConfig, T, HeraldConfig> set) {
+        return new Option<>(flag, valueName, help, null, kind, get, set);
     }
 
-    private static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
+    /** Every option, in the order of {@code --help}. */
+    private static final List<Option<?>> OPTIONS = List.of(
+            option("--host", "ADDRESS", "address to listen on; 0.0.0.0: all", TEXT,
+                    c -> c.listen().host(), (c, v) -> c.withListen(c.listen().withHost(v))),
+            option("--port", "PORT", "TCP port; 0 picks a free one", INT,
+                    c -> c.listen().port(), (c, v) -> c.withListen(c.listen().withPort(v))),
+            option("--max-connections", "N", "connections at once, streams included; more get 503", INT,
+                    c -> c.listen().maxConnections(), (c, v) -> c.withListen(c.listen().withMaxConnections(v)))
+                    .derivedFrom("the open-file limit minus 64, at most 1000000"),
+            option("--backlog", "N", "accept queue length asked of the kernel", INT,
+                    c -> c.listen().backlog(), (c, v) -> c.withListen(c.listen().withBacklog(v))),
+            option("--max-request-line-bytes", "SIZE", "longest request line, else 414", INT_SIZE,
+                    c -> c.limits().maxRequestLineBytes(), (c, v) -> c.withLimits(c.limits().withMaxRequestLineBytes(v))),
+            option("--max-header-bytes", "SIZE", "largest header section, else 431", INT_SIZE,
+                    c -> c.limits().maxHeaderBytes(), (c, v) -> c.withLimits(c.limits().withMaxHeaderBytes(v))),
+            option("--max-header-count", "N", "most header fields, else 431", INT,
+                    c -> c.limits().maxHeaderCount(), (c, v) -> c.withLimits(c.limits().withMaxHeaderCount(v))),
+            option("--max-body-bytes", "SIZE", "largest publish body, else 413", SIZE,
+                    c -> c.limits().maxBodyBytes(), (c, v) -> c.withLimits(c.limits().withMaxBodyBytes(v))),
+            option("--head-timeout", "DURATION", "a request head must arrive within this", DURATION,
+                    c -> c.timeouts().head(), (c, v) -> c.withTimeouts(c.timeouts().withHead(v))),
+            option("--idle-timeout", "DURATION", "keep-alive wait for the next request", DURATION,
+                    c -> c.timeouts().idle(), (c, v) -> c.withTimeouts(c.timeouts().withIdle(v))),
+            option("--body-timeout", "DURATION", "a request body must arrive within this", DURATION,
+                    c -> c.timeouts().body(), (c, v) -> c.withTimeouts(c.timeouts().withBody(v))),
+            option("--write-timeout", "DURATION", "one blocking response write must finish within this", DURATION,
+                    c -> c.timeouts().write(), (c, v) -> c.withTimeouts(c.timeouts().withWrite(v))),
+            option("--retention-events", "N", "events kept per topic, rounded up to a power of two", INT,
+                    c -> c.retention().events(), (c, v) -> c.withRetention(c.retention().withEvents(v))),
+            option("--retention-bytes", "SIZE", "event memory kept per topic", SIZE,
+                    c -> c.retention().bytes(), (c, v) -> c.withRetention(c.retention().withBytes(v))),
+            option("--segment-bytes", "SIZE", "log segment size for busy topics", INT_SIZE,
+                    c -> c.retention().segmentBytes(), (c, v) -> c.withRetention(c.retention().withSegmentBytes(v))),
+            option("--heartbeat", "DURATION", "comment line on a stream idle this long", DURATION,
+                    c -> c.fanOut().heartbeat(), (c, v) -> c.withFanOut(c.fanOut().withHeartbeat(v))),
+            option("--retry", "DURATION", "the retry: sent to clients on connect, at least "
+                    + HeraldConfig.MIN_RETRY_MILLIS + "ms", DURATION,
+                    c -> c.fanOut().retry(), (c, v) -> c.withFanOut(c.fanOut().withRetry(v))),
+            option("--dispatch-threads", "N", "fan-out threads", INT,
+                    c -> c.fanOut().dispatchThreads(), (c, v) -> c.withFanOut(c.fanOut().withDispatchThreads(v)))
+                    .derivedFrom("the number of CPUs"),
+            option("--watchers", "N", "threads watching subscriber sockets", INT,
+                    c -> c.fanOut().watchers(), (c, v) -> c.withFanOut(c.fanOut().withWatchers(v)))
+                    .derivedFrom("half the CPUs, at least 1"),
+            option("--max-topics", "N", "topics published to, known at once; publishing to one more answers 503",
+                    INT, c -> c.topics().maxTopics(), (c, v) -> c.withTopics(c.topics().withMaxTopics(v))),
+            option("--max-unpublished-topics", "N", "topics made by subscribes and never published to, known at "
+                    + "once; subscribing to one more answers 503", INT,
+                    c -> c.topics().maxUnpublishedTopics(), (c, v) -> c.withTopics(c.topics().withMaxUnpublishedTopics(v))),
+            option("--max-retained-bytes", "SIZE", "history of all topics together; over it the history of the "
+                    + "topics idle longest is dropped, then publishes answer 503", SIZE,
+                    c -> c.memory().maxRetainedBytes(), (c, v) -> c.withMemory(c.memory().withMaxRetainedBytes(v)))
+                    .derivedFrom("half the smaller of the heap and direct-memory limits, at least 1MiB"),
+            option("--max-inflight-body-bytes", "SIZE", "request bodies being read at once, all connections "
+                    + "together; over it a request answers 503; at least --max-body-bytes", SIZE,
+                    c -> c.memory().maxInflightBodyBytes(),
+                    (c, v) -> c.withMemory(c.memory().withMaxInflightBodyBytes(v)))
+                    .derivedFrom("a quarter of the heap limit"),
+            option("--max-topics-per-subscription", "N", "topics one /events stream may name", INT,
+                    c -> c.topics().maxTopicsPerSubscription(),
+                    (c, v) -> c.withTopics(c.topics().withMaxTopicsPerSubscription(v))),
+            option("--max-stream-age", "DURATION", "end each topic stream after this; clients reconnect and "
+                    + "resume; 0: never", DURATION,
+                    c -> c.fanOut().maxStreamAge(), (c, v) -> c.withFanOut(c.fanOut().withMaxStreamAge(v))),
+            option("--open-publish", null, "let any client publish and delete, not only loopback ones", SWITCH,
+                    c -> c.access().publish() == PublishAccess.ANY,
+                    (c, v) -> c.withAccess(c.access().withPublish(v ? PublishAccess.ANY : PublishAccess.LOOPBACK))));
+
+    private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 
     static {
-        add("--host", "ADDRESS", "address to listen on (default 0.0.0.0: all)", (s, v) -> s.builder.host(v));
-        add("--port", "PORT", "TCP port (default 8080; 0 picks a free one)", (s, v) -> s.builder.port(integer(v)));
-        add("--max-connections", "N", "connections at once, streams included; more get 503 "
-                + "(default: the open-file limit minus 64, at most 1000000)", (s, v) -> s.builder.maxConnections(integer(v)));
-        add("--backlog", "N", "accept queue length asked of the kernel (default 4096)",
-                (s, v) -> s.builder.backlog(integer(v)));
-        add("--max-request-line-bytes", "SIZE", "longest request line, else 414 (default 8KiB)",
-                (s, v) -> s.limits = s.limits.withMaxRequestLineBytes((int) size(v)));
-        add("--max-header-bytes", "SIZE", "largest header section, else 431 (default 16KiB)",
-                (s, v) -> s.limits = s.limits.withMaxHeaderBytes((int) size(v)));
-        add("--max-header-count", "N", "most header fields, else 431 (default 100)",
-                (s, v) -> s.limits = s.limits.withMaxHeaderCount(integer(v)));
-        add("--max-body-bytes", "SIZE", "largest publish body, else 413 (default 1MiB)",
-                (s, v) -> s.limits = s.limits.withMaxBodyBytes(size(v)));
-        add("--head-timeout", "DURATION", "a request head must arrive within this (default 10s)",
-                (s, v) -> s.head = duration(v));
-        add("--idle-timeout", "DURATION", "keep-alive wait for the next request (default 60s)",
-                (s, v) -> s.idle = duration(v));
-        add("--body-timeout", "DURATION", "a request body must arrive within this (default 30s)",
-                (s, v) -> s.body = duration(v));
-        add("--write-timeout", "DURATION", "one blocking response write must finish within this (default 30s)",
-                (s, v) -> s.write = duration(v));
-        add("--retention-events", "N", "events kept per topic, rounded up to a power of two (default 4096)",
-                (s, v) -> s.retentionEvents = integer(v));
-        add("--retention-bytes", "SIZE", "event memory kept per topic (default 16MiB)",
-                (s, v) -> s.retentionBytes = size(v));
-        add("--segment-bytes", "SIZE", "log segment size for busy topics (default 256KiB)",
-                (s, v) -> s.segmentBytes = (int) size(v));
-        add("--heartbeat", "DURATION", "comment line on a stream idle this long (default 15s)",
-                (s, v) -> s.builder.heartbeat(duration(v)));
-        add("--retry", "DURATION", "the retry: sent to clients on connect, at least "
-                + HeraldConfig.MIN_RETRY_MILLIS + "ms (default 3s)",
-                (s, v) -> s.builder.retry(HeraldConfig.checkRetry(duration(v))));
-        add("--dispatch-threads", "N", "fan-out threads (default: number of CPUs)",
-                (s, v) -> s.builder.dispatchThreads(integer(v)));
-        add("--watchers", "N", "threads watching subscriber sockets (default: half the CPUs)",
-                (s, v) -> s.builder.watchers(integer(v)));
-        add("--max-topics", "N", "topics published to, known at once; publishing to one more answers 503 "
-                + "(default 100000)", (s, v) -> s.builder.maxTopics(integer(v)));
-        add("--max-unpublished-topics", "N", "topics made by subscribes and never published to, known at once; "
-                + "subscribing to one more answers 503 (default 100000)",
-                (s, v) -> s.builder.maxUnpublishedTopics(integer(v)));
-        add("--max-retained-bytes", "SIZE", "history of all topics together; over it the history of the topics "
-                + "idle longest is dropped, then publishes answer 503 (default: half the smaller of the heap and "
-                + "direct-memory limits)", (s, v) -> s.builder.maxRetainedBytes(size(v)));
-        add("--max-inflight-body-bytes", "SIZE", "request bodies being read at once, all connections together; "
-                + "over it a request answers 503 (default: a quarter of the heap limit)",
-                (s, v) -> s.builder.maxInflightBodyBytes(size(v)));
-        add("--max-topics-per-subscription", "N", "topics one /events stream may name (default 32)",
-                (s, v) -> s.builder.maxTopicsPerSubscription(integer(v)));
-        add("--max-stream-age", "DURATION", "end each topic stream after this; clients reconnect and resume "
-                + "(default 0: never)", (s, v) -> s.builder.maxStreamAge(duration(v)));
-        add("--open-publish", null, "let any client publish and delete, not only loopback ones",
-                (s, v) -> s.builder.publishAccess(bool(v) ? PublishAccess.ANY : PublishAccess.LOOPBACK));
+        for (Option<?> option : OPTIONS) {
+            BY_FLAG.put(option.flag(), option);
+        }
     }
 
     private Main() {
-    }
-
-    private static void add(String flag, String valueName, String help, BiConsumer<Settings, String> apply) {
-        OPTIONS.put(flag, new Option(flag, valueName, help, apply));
     }
 
     public static void main(String[] args) {
@@ -151,15 +221,17 @@ public final class Main {
         Thread.ofPlatform().name("herald-exit").start(() -> System.exit(status));
     }
 
-    /** The configured builder, or null when the arguments asked for help or the version (printed to out). */
+    /**
+     * The configured builder, or null when the arguments asked for help or the version (printed to out).
+     *
+     * @throws IllegalArgumentException in one line naming the option, where it came from and its value: an
+     *                                  unknown option (flag or file key), a value that does not parse (from any
+     *                                  source, even one a higher one overrides), or a configuration that is not
+     *                                  valid
+     */
     static Herald.Builder parse(String[] args, Map<String, String> env, PrintStream out) {
-        Settings settings = new Settings();
-        for (Option option : OPTIONS.values()) {
-            String value = env.get(option.env());
-            if (value != null) {
-                apply(option, value, option.env(), settings);
-            }
-        }
+        Map<Option<?>, HeraldConfig.Edit> flags = new LinkedHashMap<>();
+        String configFile = env.get(CONFIG_ENV);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -172,54 +244,102 @@ public final class Main {
             }
             int eq = arg.indexOf('=');
             String flag = eq < 0 ? arg : arg.substring(0, eq);
-            Option option = OPTIONS.get(flag);
-            if (option == null) {
-                throw new IllegalArgumentException("unknown option " + flag);
+            Option<?> option = BY_FLAG.get(flag);
+            if (option == null && !flag.equals(CONFIG_FLAG)) {
+                throw new IllegalArgumentException("unknown option " + arg);
             }
             String value;
             if (eq >= 0) {
                 value = arg.substring(eq + 1);
-            } else if (option.valueName() == null) {
+            } else if (option != null && option.valueName() == null) {
                 value = "true";
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
-                throw new IllegalArgumentException(flag + " needs a value: " + option.valueName());
+                throw new IllegalArgumentException(flag + " needs a value: "
+                        + (option == null ? "FILE" : option.valueName()));
             }
-            apply(option, value, flag, settings);
+            if (option == null) {
+                configFile = value;
+            } else {
+                flags.put(option, option.edit(flag, value));
+            }
         }
-        Retention retention;
-        try {
-            retention = new Retention(settings.retentionEvents, settings.retentionBytes, settings.segmentBytes);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("retention: " + e.getMessage(), e);
+        Map<Option<?>, HeraldConfig.Edit> chosen = new LinkedHashMap<>();
+        if (configFile != null) {
+            chosen.putAll(readFile(Path.of(configFile)));
         }
-        Herald.Builder builder = settings.builder.limits(settings.limits).retention(retention)
-                .timeouts(settings.head, settings.idle, settings.body, settings.write);
-        builder.build();                               // validates the whole configuration now
-        return builder;
+        for (Option<?> option : OPTIONS) {
+            String value = env.get(option.env());
+            if (value != null) {
+                chosen.put(option, option.edit(option.env(), value));
+            }
+        }
+        chosen.putAll(flags);
+        HeraldConfig config = HeraldConfig.apply(HeraldConfig.defaults(), List.copyOf(chosen.values()));
+        return Herald.builder().config(config);
     }
 
-    private static void apply(Option option, String value, String source, Settings settings) {
-        try {
-            option.apply().accept(settings, value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    /** The options a properties file sets ({@code port=8080}), checked: an unknown key stops start-up. */
+    private static Map<Option<?>, HeraldConfig.Edit> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {      // unreadable, or a malformed Unicode escape
+            throw new IllegalArgumentException(CONFIG_FLAG + ": cannot read " + file + ": " + e, e);
         }
+        Map<Option<?>, HeraldConfig.Edit> edits = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+            String value = properties.getProperty(key);
+            Option<?> option = BY_FLAG.get("--" + key);
+            if (option == null) {
+                throw new IllegalArgumentException(file + ": unknown option " + key + "=" + value);
+            }
+            edits.put(option, option.edit(file + ": " + key, value));
+        }
+        return edits;
+    }
+
+    private static final int HELP_INDENT = 39;
+
+    /** {@code text} in lines of at most {@code width} characters, broken at spaces. */
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= 0) {
+                break;
+            }
+            lines.add(rest.substring(0, cut));
+            rest = rest.substring(cut + 1);
+        }
+        lines.add(rest);
+        return lines;
     }
 
     private static void help(PrintStream out) {
-        out.println("Usage: java -jar herald-server-all.jar [options]");
+        HeraldConfig defaults = HeraldConfig.defaults();
+        out.println("Usage: java -jar herald-server-<version>-all.jar [options]");
         out.println();
         out.println("Herald: a Server-Sent Events broker. Subscribe with GET /topics/{topic} or");
         out.println("GET /events?topic=a&topic=b, publish with POST /topics/{topic}, delete with DELETE.");
-        out.println("Each option may also be set by the environment variable shown; a flag wins.");
+        out.println("Each option may also be set by the environment variable shown, or in the properties");
+        out.println("file of --config FILE as the option's name without dashes (port=8080). A flag wins");
+        out.println("over the environment, the environment over the file, the file over the default.");
         out.println("SIZE: bytes, or with KiB, MiB, GiB. DURATION: a number with ms, s, m or h.");
         out.println();
-        for (Option option : OPTIONS.values()) {
+        for (Option<?> option : OPTIONS) {
             String left = option.flag() + (option.valueName() == null ? "" : " " + option.valueName());
-            out.printf("  %-36s %s%n  %-36s (%s)%n", left, option.help(), "", option.env());
+            String text = option.help() + " (" + option.defaultText(defaults) + ")";
+            for (String line : wrap(text, 110 - HELP_INDENT)) {
+                out.printf("  %-36s %s%n", left, line);
+                left = "";
+            }
+            out.printf("  %-36s (%s)%n", "", option.env());
         }
+        out.printf("  %-36s %s%n  %-36s (%s)%n", CONFIG_FLAG + " FILE", "read options from a properties file", "",
+                CONFIG_ENV);
         out.printf("  %-36s %s%n", "--help", "print this and exit");
         out.printf("  %-36s %s%n", "--version", "print the version and exit");
     }
@@ -260,6 +380,40 @@ public final class Main {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a size (e.g. 1048576, 512KiB, 16MiB)");
         }
+    }
+
+    /** A size that must fit an {@code int}. */
+    static int intSize(String value) {
+        long n = size(value);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("size out of range (at most 2GiB - 1)");
+        }
+        return (int) n;
+    }
+
+    /** {@code 16MiB}, {@code 8KiB}, or bytes when no unit divides the size. */
+    static String formatSize(long bytes) {
+        for (int shift = 30; shift >= 10; shift -= 10) {
+            if (bytes != 0 && bytes % (1L << shift) == 0) {
+                return (bytes >> shift) + (shift == 30 ? "GiB" : shift == 20 ? "MiB" : "KiB");
+            }
+        }
+        return Long.toString(bytes);
+    }
+
+    /** {@code 15s}, {@code 2m}, {@code 500ms}; a zero duration is {@code 0}. */
+    static String formatDuration(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
     }
 
     static Duration duration(String value) {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN.md section 4, CORS: a web page open in a browser on the Herald host must not publish or delete through
+ * The cross-origin write rule (README.md, "HTTP API", **Access**): a web page open in a browser on the Herald host must not publish or delete through
  * loopback. Requests are sent as that browser sends them, with {@code Host} naming the server's port.
  */
 class CrossOriginWriteIT {

@@ -2,9 +2,14 @@ package herald.server;
 
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,11 +27,11 @@ class MainTest {
     @Test
     void shouldUseDefaultsWithNoArguments() {
         HeraldConfig config = parse(Map.of());
-        assertEquals(8080, config.port());
-        assertEquals("0.0.0.0", config.host());
-        assertEquals(Duration.ofSeconds(15), config.heartbeat());
+        assertEquals(8080, config.listen().port());
+        assertEquals("0.0.0.0", config.listen().host());
+        assertEquals(Duration.ofSeconds(15), config.fanOut().heartbeat());
         assertEquals(1_048_576, config.limits().maxBodyBytes());
-        assertEquals(PublishAccess.LOOPBACK, config.publishAccess());
+        assertEquals(PublishAccess.LOOPBACK, config.access().publish());
     }
 
     @Test
@@ -34,12 +39,12 @@ class MainTest {
         HeraldConfig config = parse(Map.of("HERALD_PORT", "9000", "HERALD_HEARTBEAT", "5s"),
                 "--port=9100", "--retention-events", "100", "--max-body-bytes", "64KiB", "--idle-timeout", "500ms",
                 "--open-publish");
-        assertEquals(9100, config.port());
-        assertEquals(Duration.ofSeconds(5), config.heartbeat());
+        assertEquals(9100, config.listen().port());
+        assertEquals(Duration.ofSeconds(5), config.fanOut().heartbeat());
         assertEquals(128, config.retention().slots());
         assertEquals(65_536, config.limits().maxBodyBytes());
-        assertEquals(Duration.ofMillis(500), config.idleTimeout());
-        assertEquals(PublishAccess.ANY, config.publishAccess());
+        assertEquals(Duration.ofMillis(500), config.timeouts().idle());
+        assertEquals(PublishAccess.ANY, config.access().publish());
     }
 
     @Test
@@ -65,7 +70,7 @@ class MainTest {
         IllegalArgumentException env = assertThrows(IllegalArgumentException.class,
                 () -> parse(Map.of("HERALD_RETRY", "99ms")));
         assertEquals("HERALD_RETRY: retry must be at least 100ms: retry=PT0.099S", env.getMessage());
-        assertEquals(Duration.ofMillis(100), parse(Map.of(), "--retry", "100ms").retry());
+        assertEquals(Duration.ofMillis(100), parse(Map.of(), "--retry", "100ms").fanOut().retry());
     }
 
     @Test
@@ -73,7 +78,7 @@ class MainTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Herald.builder().retry(Duration.ofMillis(99)).build());
         assertEquals("retry must be at least 100ms: retry=PT0.099S", e.getMessage());
-        assertEquals(Duration.ofMillis(100), Herald.builder().retry(Duration.ofMillis(100)).build().retry());
+        assertEquals(Duration.ofMillis(100), Herald.builder().retry(Duration.ofMillis(100)).build().fanOut().retry());
     }
 
     @Test
@@ -89,6 +94,96 @@ class MainTest {
         assertTrue(help.contains("at least 100ms"), "the retry floor: " + help);
     }
 
+    private static Path file(Path dir, String text) throws IOException {
+        return Files.writeString(dir.resolve("herald.properties"), text);
+    }
+
+    private static String help() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertNull(Main.parse(new String[] {"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8)));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldTakeEachOptionFromFlagOverEnvironmentOverFileOverDefault(@TempDir Path dir) throws IOException {
+        Path file = file(dir, """
+                # every source sets some of these
+                port=9001
+                heartbeat=5s
+                retry=1s
+                max-topics=7
+                open-publish=true
+                """);
+        HeraldConfig config = parse(Map.of("HERALD_PORT", "9002", "HERALD_HEARTBEAT", "6s"),
+                "--config", file.toString(), "--port", "9003");
+        assertEquals(9003, config.listen().port());                          // flag over env and file
+        assertEquals(Duration.ofSeconds(6), config.fanOut().heartbeat());    // env over file
+        assertEquals(Duration.ofSeconds(1), config.fanOut().retry());        // file over default
+        assertEquals(7, config.topics().maxTopics());
+        assertEquals(PublishAccess.ANY, config.access().publish());
+        assertEquals(HeraldConfig.defaults().retention(), config.retention()); // default
+        assertEquals(9002, parse(Map.of("HERALD_PORT", "9002", "HERALD_CONFIG", file.toString())).listen().port());
+        assertEquals(9001, parse(Map.of("HERALD_CONFIG", file.toString())).listen().port());
+        assertEquals(9001, parse(Map.of(), "--config=" + file).listen().port());
+    }
+
+    @Test
+    void shouldStopOnAnUnknownKeyInTheFileNamingItAndItsValue(@TempDir Path dir) throws IOException {
+        Path file = file(dir, "port=8081\nprot=8080\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--config", file.toString()));
+        assertEquals(file + ": unknown option prot=8080", e.getMessage());
+        IllegalArgumentException flagged = assertThrows(IllegalArgumentException.class,   // a flag's name is no key
+                () -> parse(Map.of(), "--config", file(dir, "--port=8080\n").toString()));
+        assertTrue(flagged.getMessage().contains("unknown option --port=8080"), flagged.getMessage());
+    }
+
+    @Test
+    void shouldStopOnABadValueInTheFileNamingTheKeyAndTheValue(@TempDir Path dir) throws IOException {
+        IllegalArgumentException parse = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--config", file(dir, "port=eighty\n").toString()));
+        assertEquals(dir.resolve("herald.properties") + ": port: not an integer: eighty", parse.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--config", file(dir, "retry=50ms\n").toString()));
+        assertEquals(dir.resolve("herald.properties") + ": retry: retry must be at least 100ms: retry=PT0.05S",
+                range.getMessage());
+        IllegalArgumentException overridden = assertThrows(IllegalArgumentException.class,   // even when a flag wins
+                () -> parse(Map.of(), "--config", file(dir, "port=eighty\n").toString(), "--port", "8081"));
+        assertTrue(overridden.getMessage().contains("port: not an integer: eighty"), overridden.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--config", dir.resolve("absent.properties").toString()));
+        assertTrue(missing.getMessage().startsWith("--config: cannot read "), missing.getMessage());
+    }
+
+    @Test
+    void shouldApplySettingsThatBoundEachOtherInAnyOrder() {
+        HeraldConfig config = parse(Map.of(), "--retention-bytes", "8KiB", "--segment-bytes", "4KiB");
+        assertEquals(new Retention(4_096, 8_192, 4_096), config.retention());
+        HeraldConfig body = parse(Map.of("HERALD_MAX_INFLIGHT_BODY_BYTES", "1KiB"), "--max-body-bytes", "512");
+        assertEquals(1_024, body.memory().maxInflightBodyBytes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--max-inflight-body-bytes", "1KiB"));
+        assertEquals("--max-inflight-body-bytes: maxInflightBodyBytes must be at least maxBodyBytes: "
+                + "maxInflightBodyBytes=1024 maxBodyBytes=1048576", e.getMessage());
+    }
+
+    @Test
+    void shouldShowEachDefaultFromTheDefaultConfigurationAndTheRuleWhereItIsDerived() {
+        String help = help().replaceAll("\\s+", " ");             // as one line, however it is wrapped
+        HeraldConfig defaults = HeraldConfig.defaults();
+        assertTrue(help.contains("TCP port; 0 picks a free one (default " + defaults.listen().port() + ")"), help);
+        assertTrue(help.contains("(default 15s)"), help);
+        assertTrue(help.contains("(default 1MiB)"), help);
+        assertTrue(help.contains("(default 0)"), help);                      // --max-stream-age
+        assertTrue(help.contains("(default off)"), help);                    // --open-publish
+        assertTrue(help.contains("(default: the open-file limit minus 64, at most 1000000; here "
+                + defaults.listen().maxConnections() + ")"), help);
+        assertTrue(help.contains("(default: half the smaller of the heap and direct-memory limits, at least 1MiB; "
+                + "here " + Main.formatSize(defaults.memory().maxRetainedBytes()) + ")"), help);
+        assertTrue(help.contains("--config FILE"), help);
+        assertTrue(help.contains("HERALD_CONFIG"), help);
+    }
+
     @Test
     void shouldParseSizesAndDurations() {
         assertEquals(16L << 20, Main.size("16MiB"));
@@ -98,5 +193,10 @@ class MainTest {
         assertEquals(Duration.ZERO, Main.duration("0"));
         assertThrows(IllegalArgumentException.class, () -> Main.size("12MB"));
         assertThrows(IllegalArgumentException.class, () -> Main.duration("10"));
+        assertThrows(IllegalArgumentException.class, () -> Main.intSize("2GiB"));
+        assertEquals("16MiB", Main.formatSize(16L << 20));
+        assertEquals("1000", Main.formatSize(1_000));
+        assertEquals("1500ms", Main.formatDuration(Duration.ofMillis(1_500)));
+        assertEquals("2m", Main.formatDuration(Duration.ofMinutes(2)));
     }
 }

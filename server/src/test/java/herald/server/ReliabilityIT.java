@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Stopping, memory budgets and topic lifecycles over real sockets (the reliability floor of DESIGN.md section 4). */
+/** Stopping, memory budgets and topic lifecycles over real sockets (the floors in README.md, "HTTP API" and "Configuration"). */
 class ReliabilityIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
 

@@ -1,7 +1,6 @@
 package herald.server;
 
 import herald.protocol.sse.SseEvent;
-import herald.server.log.Retention;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

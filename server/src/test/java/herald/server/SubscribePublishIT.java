@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The HTTP API of DESIGN.md section 2 over real loopback sockets, byte-exact where it matters. */
+/** The HTTP API of README.md ("HTTP API") over real loopback sockets, byte-exact where it matters. */
 class SubscribePublishIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private Herald herald;

@@ -1,8 +1,8 @@
 package herald.bench.fanout;
 
 import herald.bench.log.LogEvents;
+import herald.server.Retention;
 import herald.server.log.EventLog;
-import herald.server.log.Retention;
 import herald.server.log.Run;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

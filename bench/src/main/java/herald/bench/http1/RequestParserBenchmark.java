@@ -55,7 +55,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * jobs ran), which would flatter Herald.
  *
  * <pre>
- * java -jar bench/target-bench/benchmarks.jar RequestParserBenchmark -prof gc
+ * java -jar bench/target/benchmarks.jar RequestParserBenchmark -prof gc
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)

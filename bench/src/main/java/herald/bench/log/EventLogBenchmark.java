@@ -1,8 +1,8 @@
 package herald.bench.log;
 
 import herald.protocol.sse.SseEncoder;
+import herald.server.Retention;
 import herald.server.log.EventLog;
-import herald.server.log.Retention;
 import herald.server.log.Run;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;

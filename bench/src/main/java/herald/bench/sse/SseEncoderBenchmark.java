@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Goal: 0 B/op ({@code gc.alloc.rate.norm}).
  *
  * <pre>
- * java -jar bench/target-bench/benchmarks.jar SseEncoderBenchmark -prof gc
+ * java -jar bench/target/benchmarks.jar SseEncoderBenchmark -prof gc
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * receive path. Scores are <b>per event</b> ({@code @OperationsPerInvocation}); goal 0 B/op.
  *
  * <pre>
- * java -jar bench/target-bench/benchmarks.jar SseStreamParserBenchmark -prof gc
+ * java -jar bench/target/benchmarks.jar SseStreamParserBenchmark -prof gc
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)

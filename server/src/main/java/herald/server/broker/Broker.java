@@ -1,9 +1,9 @@
 package herald.server.broker;
 
+import herald.server.Retention;
 import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.log.EventLog;
-import herald.server.log.Retention;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
@@ -47,6 +47,8 @@ public final class Broker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
 
     /**
+     * What the broker is told: a plain carrier of values the server's configuration has checked already.
+     *
      * @param retention                what each topic's log keeps
      * @param heartbeat                idle time after which a stream gets a comment line
      * @param retryMillis              the {@code retry:} sent on connect, or -1 for none
@@ -65,19 +67,6 @@ public final class Broker implements AutoCloseable {
     public record Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
                            int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
                            Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout) {
-        public Settings {
-            if (heartbeat.toMillis() < 10) {
-                throw new IllegalArgumentException("heartbeat must be at least 10 ms: heartbeat=" + heartbeat);
-            }
-            if (maxStreamAge.isNegative()) {
-                throw new IllegalArgumentException("maxStreamAge must not be negative: maxStreamAge=" + maxStreamAge);
-            }
-            if (dispatchThreads < 1 || watchers < 1 || maxTopics < 1 || maxUnpublishedTopics < 1
-                    || maxTopicsPerSubscription < 1 || maxRetainedBytes < 1) {
-                throw new IllegalArgumentException("dispatchThreads, watchers, maxTopics, maxUnpublishedTopics, "
-                        + "maxTopicsPerSubscription and maxRetainedBytes must be positive");
-            }
-        }
     }
 
     private final Settings settings;

@@ -31,7 +31,12 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Queues a task; when the queue is full the caller runs it (it is non-blocking), so nothing is lost. */
+    /**
+     * Queues a task. When the queue is full, a dispatch thread runs the task itself (tasks never block, and
+     * waiting for room in a queue only dispatch threads drain could deadlock them all); any other thread (a
+     * publisher, a watcher, the timer) waits until there is room. A caller interrupted while waiting drops the
+     * task and keeps its interrupt status.
+     */
     void execute(Runnable task) {
         if (!queue.offer(task)) {
             Thread current = Thread.currentThread();

@@ -1,8 +1,8 @@
 package herald.server.broker;
 
+import herald.server.Retention;
 import herald.server.health.MemoryBudget;
 import herald.server.log.EventLog;
-import herald.server.log.Retention;
 
 import java.util.ArrayList;
 import java.util.Arrays;

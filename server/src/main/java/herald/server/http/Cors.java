@@ -11,7 +11,7 @@ import herald.server.exchange.Response;
  * <p>Writes are another matter: a page may {@code POST} a {@code text/plain} body without a preflight, so an
  * open page in a browser on the Herald host could publish through loopback. A publish or delete whose
  * {@code Origin} is not the server's own ({@link #isSameOrigin}) is refused, and a preflight from such an
- * origin does not advertise {@code POST} or {@code DELETE} on topics (DESIGN.md section 4, CORS).
+ * origin does not advertise {@code POST} or {@code DELETE} on topics (README.md, "HTTP API", **Access**).
  */
 final class Cors {
     static final String ALLOW_HEADERS = "Authorization, Last-Event-ID, Content-Type, Cache-Control";

@@ -1,6 +1,7 @@
 package herald.server.log;
 
 import herald.protocol.sse.SseEncoder;
+import herald.server.Retention;
 import herald.server.health.MemoryBudget;
 
 import java.lang.invoke.MethodHandles;
@@ -12,7 +13,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * direct memory and read by any number of subscribers.
  *
  * <p><b>Assumptions.</b> Any number of threads append concurrently; any number of readers read concurrently,
- * each with its own {@link Run}. Sequences are {@code long}s that never wrap.
+ * each with its own {@link Run}. Sequences are {@code long}s that never wrap. Every claimed sequence is
+ * published: nothing between the claim and the publish can fail (the index page a sequence needs is installed
+ * before its sequence is claimed, and an out-of-memory error there makes {@link #append} return {@link #FULL}
+ * without claiming; encoding into the claimed range and publishing allocate nothing). Only a thread that dies
+ * between the claim and the publish would leave a hole: readers would stop at that slot ({@link #NONE}
+ * forever) and producers a lap later would wait for it, so the topic would stall for good. That cannot happen
+ * short of a thread dying in the middle of {@link #append}, and Herald's threads do not: nothing there throws,
+ * blocks or can be interrupted, and Herald never stops a thread.
  *
  * <p><b>Guarantees.</b>
  * <ul>

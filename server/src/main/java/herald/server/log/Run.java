@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * A run of consecutive events that lie back to back in one segment: what a reader writes with one buffer.
  *
- * <p>Mutable and reused: owned by one reader, filled by {@link EventLog#read(long, Run, int)}. The memory it
+ * <p>Mutable and reused: owned by one reader, filled by {@link EventLog#read(long, Run, int, int)}. The memory it
  * points to is immutable and stays valid while the run holds it, even after the log has evicted it.
  */
 public final class Run {

@@ -2,6 +2,7 @@ package herald.server.log;
 
 import herald.protocol.sse.SseListener;
 import herald.protocol.sse.SseStreamParser;
+import herald.server.Retention;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

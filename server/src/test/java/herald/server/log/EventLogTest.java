@@ -1,5 +1,6 @@
 package herald.server.log;
 
+import herald.server.Retention;
 import herald.server.health.MemoryBudget;
 import org.junit.jupiter.api.Test;
 

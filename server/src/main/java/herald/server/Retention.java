@@ -1,4 +1,4 @@
-package herald.server.log;
+package herald.server;
 
 /**
  * How much history one topic's event log keeps: the newest {@code events} events, within {@code bytes} of
@@ -13,7 +13,8 @@ package herald.server.log;
  */
 public record Retention(int events, long bytes, int segmentBytes) {
     public static final Retention DEFAULTS = new Retention(4_096, 16L << 20, 256 << 10);
-    static final int MIN_SEGMENT_BYTES = 4_096;
+    /** The smallest segment, and the first one of a new topic. */
+    public static final int MIN_SEGMENT_BYTES = 4_096;
 
     public Retention {
         if (events < 1 || events > 1 << 26) {
@@ -27,6 +28,18 @@ public record Retention(int events, long bytes, int segmentBytes) {
             throw new IllegalArgumentException(
                     "retention bytes must be at least segmentBytes: bytes=" + bytes + " segmentBytes=" + segmentBytes);
         }
+    }
+
+    public Retention withEvents(int value) {
+        return new Retention(value, bytes, segmentBytes);
+    }
+
+    public Retention withBytes(long value) {
+        return new Retention(events, value, segmentBytes);
+    }
+
+    public Retention withSegmentBytes(int value) {
+        return new Retention(events, bytes, value);
     }
 
     /** The event slot count: {@link #events()} rounded up to a power of two. */

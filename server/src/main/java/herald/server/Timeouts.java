@@ -1,0 +1,39 @@
+package herald.server;
+
+import java.time.Duration;
+
+/**
+ * The deadline of each phase of a connection, each its own: no other call clears it.
+ *
+ * @param head  a whole request head must arrive within this (10 s)
+ * @param idle  a keep-alive connection may wait this long for its next request (60 s)
+ * @param body  a request body must arrive within this (30 s)
+ * @param write one blocking write (response, handler stream) must finish within this (30 s)
+ */
+public record Timeouts(Duration head, Duration idle, Duration body, Duration write) {
+    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(30), Duration.ofSeconds(30));
+
+    public Timeouts {
+        Checks.positive("headTimeout", head);
+        Checks.positive("idleTimeout", idle);
+        Checks.positive("bodyTimeout", body);
+        Checks.positive("writeTimeout", write);
+    }
+
+    public Timeouts withHead(Duration value) {
+        return new Timeouts(value, idle, body, write);
+    }
+
+    public Timeouts withIdle(Duration value) {
+        return new Timeouts(head, value, body, write);
+    }
+
+    public Timeouts withBody(Duration value) {
+        return new Timeouts(head, idle, value, write);
+    }
+
+    public Timeouts withWrite(Duration value) {
+        return new Timeouts(head, idle, body, value);
+    }
+}
