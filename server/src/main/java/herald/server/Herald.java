@@ -26,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -82,7 +84,7 @@ public final class Herald implements AutoCloseable {
     }
 
     private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook,
-                   Consumer<Throwable> onFatal) throws IOException {
+                   Consumer<Throwable> onFatal, Set<BuiltIn> builtIns) throws IOException {
         this.config = config;
         this.supervisor = new Supervisor(onFatal);
         this.limiter = new ConnectionLimiter(config.listen().maxConnections(), metrics);
@@ -93,7 +95,8 @@ public final class Herald implements AutoCloseable {
                 config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
                 STOP_WAIT), metrics, ids, supervisor, limiter::release);
-        Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health);
+        Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
+                builtIns);
         Timeouts t = config.timeouts();
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
                 t.body().toMillis(), t.write().toMillis());
@@ -273,6 +276,7 @@ public final class Herald implements AutoCloseable {
         private HeraldConfig base = HeraldConfig.defaults();
         private SubscribeHook hook;
         private Consumer<Throwable> onFatal = failure -> { };
+        private Set<BuiltIn> builtIns = BuiltIn.all();
 
         private Builder() {
         }
@@ -429,6 +433,16 @@ public final class Herald implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which of Herald's own routes to serve (all by default): {@code serve()} with none serves only the
+         * stream handlers, {@code serve(BuiltIn.HEALTH, BuiltIn.METRICS)} adds the operator's routes. A route not
+         * served answers 404.
+         */
+        public Builder serve(BuiltIn... routes) {
+            this.builtIns = routes.length == 0 ? EnumSet.noneOf(BuiltIn.class) : EnumSet.copyOf(List.of(routes));
+            return this;
+        }
+
         /** Calls {@code hook} before every topic subscription starts (authorize, send first events). */
         public Builder onSubscribe(SubscribeHook hook) {
             this.hook = hook;
@@ -439,7 +453,7 @@ public final class Herald implements AutoCloseable {
         public Herald start() {
             HeraldConfig config = build();
             try {
-                return new Herald(config, streams, hook, onFatal);
+                return new Herald(config, streams, hook, onFatal, builtIns);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start herald on " + config.listen().host() + ":"
                         + config.listen().port(), e);

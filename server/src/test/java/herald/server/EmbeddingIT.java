@@ -80,6 +80,24 @@ class EmbeddingIT {
     }
 
     @Test
+    void shouldServeOnlyTheBuiltInRoutesTheApplicationChose() throws Exception {
+        try (Herald server = TestServer.start(b -> b.serve(BuiltIn.HEALTH)
+                .stream("GET", "/v1/ticks", (request, stream) -> stream.send("tick")))) {
+            int port = server.port();
+            for (String path : new String[] {"/", "/metrics", "/topics/news", "/events?topic=news"}) {
+                assertEquals(404, TestHttp.request(port, "GET", path, null).status(), path);
+            }
+            assertEquals(404, TestHttp.request(port, "POST", "/topics/news", "x").status());
+            assertEquals(200, TestHttp.request(port, "GET", "/health", null).status());
+            assertTrue(TestHttp.request(port, "GET", "/v1/ticks", null).body().contains("data: tick"));
+            server.publish("news", "still works from code");
+        }
+        try (Herald none = TestServer.start(b -> b.serve())) {
+            assertEquals(404, TestHttp.request(none.port(), "GET", "/health", null).status());
+        }
+    }
+
+    @Test
     void shouldParkOnlyTheHandlerOfASlowClient() throws Exception {
         CountDownLatch slowStarted = new CountDownLatch(1);
         AtomicReference<Throwable> slowEnded = new AtomicReference<>();

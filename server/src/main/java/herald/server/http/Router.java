@@ -3,6 +3,7 @@ package herald.server.http;
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
+import herald.server.BuiltIn;
 import herald.server.Herald;
 import herald.server.PublishAccess;
 import herald.server.StreamHandler;
@@ -63,15 +64,33 @@ public final class Router implements RequestHandler {
     private final List<StreamRoute> streams;
     private final byte[] dashboard;
     private final Supplier<Herald.Health> health;
+    private final Set<BuiltIn> builtIns;
 
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
-                  SubscribeHook hook, Supplier<Herald.Health> health) {
+                  SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns) {
         this.broker = broker;
         this.metrics = metrics;
         this.topics = new TopicRoutes(broker, metrics, access, hook);
         this.streams = List.copyOf(streams);
         this.dashboard = Dashboard.html();
         this.health = health;
+        this.builtIns = Set.copyOf(builtIns);
+    }
+
+    /** Whether {@code path} is one of Herald's own routes that this server serves. */
+    private boolean serves(String path) {
+        BuiltIn group;
+        if (path.startsWith(TOPICS) || "/events".equals(path)) {
+            group = BuiltIn.BROKER;
+        } else {
+            group = switch (path) {
+                case "/" -> BuiltIn.DASHBOARD;
+                case "/metrics" -> BuiltIn.METRICS;
+                case "/health" -> BuiltIn.HEALTH;
+                default -> null;
+            };
+        }
+        return group != null && builtIns.contains(group);
     }
 
     @Override
@@ -117,12 +136,15 @@ public final class Router implements RequestHandler {
             }
         }
         if (streamMethods != null) {
-            String builtIn = builtInAllow(path);
+            String builtIn = serves(path) ? builtInAllow(path) : null;
             if (builtIn == null || !List.of(builtIn.split(", ")).contains(method) || "OPTIONS".equals(method)) {
                 other(exchange, method, allowBoth(builtIn, streamMethods),
                         origin == null ? null : allowBoth(ownMethods(head, builtIn), streamMethods));
                 return;
             }
+        }
+        if (!serves(path)) {
+            throw HttpException.of(404, "no such route");
         }
         if (path.startsWith(TOPICS)) {
             topicRequest(exchange, head, method, path.substring(TOPICS.length()), origin != null);
