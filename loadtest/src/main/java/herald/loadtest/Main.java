@@ -1,5 +1,11 @@
 package herald.loadtest;
 
+import herald.loadtest.report.ResultStore;
+import herald.loadtest.scenario.Defaults;
+import herald.loadtest.scenario.Options;
+import herald.loadtest.scenario.RunContext;
+import herald.loadtest.scenario.Scenario;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
