@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Subscriptions spread over worker processes, because one process holds at most ~19,900 sockets here (the
- * open-file limit is 20,000 and cannot be raised). Each worker is this jar's {@code herald.loadtest.Worker} ({@link #WORKER_MAIN}) with a share of the
- * connections, of the connect rate and of the source addresses (so workers do not compete for one address's
- * ports); the coordinator asks each for its {@link FleetStatus} (counters and an encoded HdrHistogram) and adds
- * them up.
+ * open-file limit is 20,000 and cannot be raised). Each worker is this jar's {@code herald.loadtest.Worker}
+ * ({@link #WORKER_MAIN}) with a share of the connections, of the connect rate and of the source addresses (so
+ * workers do not compete for one address's ports); the coordinator asks each for its {@link FleetStatus}
+ * (counters and an encoded HdrHistogram) and adds them up.
  *
  * <p><b>Bounded.</b> Every answer is awaited at most {@value #ANSWER_SECONDS} s; workers carry a deadline and
  * stop on EOF of their stdin; {@link #close} ends them by their PID (SIGTERM, then SIGKILL) if they do not exit

@@ -1,16 +1,29 @@
 package herald.loadtest.report;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Just enough JSON (RFC 8259) for result files: writes maps (in insertion order), lists, strings, numbers,
- * booleans and null, indented; parses them back into {@code LinkedHashMap}, {@code ArrayList}, {@code String},
+ * Just enough JSON (RFC 8259) for result files: writes records ({@link #fields}), maps (in insertion order),
+ * lists, strings, numbers, booleans and null, indented; parses them back into {@code LinkedHashMap}, {@code
+ * ArrayList}, {@code String},
  * {@code Long} or {@code Double}, {@code Boolean} and null. Non-finite doubles are written as null.
  */
 public final class Json {
+
+    /** A record component whose own components are written into the enclosing object, not as a nested one. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.RECORD_COMPONENT)
+    public @interface Inline {
+    }
     private Json() {
     }
 
@@ -21,6 +34,9 @@ public final class Json {
     }
 
     private static void write(StringBuilder out, Object v, int indent) {
+        if (v instanceof Record r) {
+            v = fields(r);
+        }
         if (v == null) {
             out.append("null");
         } else if (v instanceof String s) {
@@ -117,6 +133,35 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * A record as a JSON object: its components in declaration order, named as declared, so a result's keys are
+     * compile-checked. An empty {@link Optional} leaves its key out; a present one is its value; null is null; an
+     * {@link Inline} component's fields are merged in.
+     */
+    public static Map<String, Object> fields(Record r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + c.getName(), e);
+            }
+            if (value instanceof Optional<?> o) {
+                if (o.isEmpty()) {
+                    continue;
+                }
+                value = o.get();
+            }
+            if (c.isAnnotationPresent(Inline.class)) {
+                m.putAll(fields((Record) value));
+            } else {
+                m.put(c.getName(), value);
+            }
+        }
+        return m;
     }
 
     public static Object parse(String text) {

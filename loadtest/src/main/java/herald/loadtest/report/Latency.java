@@ -1,42 +1,15 @@
 package herald.loadtest.report;
 
-import herald.loadtest.client.FleetStatus;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Latency summaries of an HdrHistogram of nanoseconds, in microseconds, for results and reports. */
 public final class Latency {
     private Latency() {
-    }
-
-    /**
-     * Count, mean, percentiles, max (µs), the percentile curve for plots ({@code [percentile, µs]} pairs, five
-     * points per halving of the tail) and the histogram itself (base64 of the compressed encoding), so any
-     * percentile can be recomputed and runs can be merged later.
-     */
-    public static Map<String, Object> summary(Histogram h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("unit", "us");
-        m.put("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            return m;
-        }
-        m.put("mean", round(h.getMean() / 1000.0));
-        m.put("p50", us(h, 50));
-        m.put("p90", us(h, 90));
-        m.put("p99", us(h, 99));
-        m.put("p999", us(h, 99.9));
-        m.put("p9999", us(h, 99.99));
-        m.put("max", round(h.getMaxValue() / 1000.0));
-        m.put("percentiles", curve(h));
-        m.put("histogram", FleetStatus.encodeHistogram(h));
-        return m;
     }
 
     static double us(Histogram h, double percentile) {

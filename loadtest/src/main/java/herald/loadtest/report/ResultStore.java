@@ -17,21 +17,17 @@ import java.util.stream.Stream;
  * set of files, e.g. the compare step's runs of several targets).
  */
 public final class ResultStore {
-    static final String SCHEMA = "herald-loadtest/1";
+    public static final String SCHEMA = "herald-loadtest/1";
 
     private ResultStore() {
     }
 
-    public static Path write(Path dir, Map<String, Object> result) {
+    public static Path write(Path dir, ScenarioResult result) {
         try {
             Files.createDirectories(dir);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> machine = (Map<String, Object>) result.get("machine");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> target = (Map<String, Object>) result.get("target");
-            String date = String.valueOf(machine.get("date")).replaceAll("[^0-9T]", "");
-            String name = date + "-" + safe(String.valueOf(target.get("name"))) + "-" + safe(String.valueOf(
-                    result.get("run"))) + ".json";
+            Header h = result.header();
+            String date = String.valueOf(h.machine().get("date")).replaceAll("[^0-9T]", "");
+            String name = date + "-" + safe(h.target().name()) + "-" + safe(h.run()) + ".json";
             Path file = dir.resolve(name);
             for (int i = 2; Files.exists(file); i++) {
                 file = dir.resolve(name.replace(".json", "-" + i + ".json"));

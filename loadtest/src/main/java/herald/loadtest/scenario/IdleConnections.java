@@ -4,11 +4,20 @@ import herald.loadtest.client.SubscriberFleet;
 import herald.loadtest.probe.JvmProbe;
 import herald.loadtest.probe.KernelMemory;
 import herald.loadtest.probe.ProcessTree;
+import herald.loadtest.report.ConnectRates;
+import herald.loadtest.report.Connections;
+import herald.loadtest.report.HeapAfterGc;
+import herald.loadtest.report.Header;
+import herald.loadtest.report.IdleKernel;
+import herald.loadtest.report.IdleResult;
+import herald.loadtest.report.IdleServer;
 import herald.loadtest.report.Latency;
+import herald.loadtest.report.ScenarioResult;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +57,7 @@ final class IdleConnections implements Scenario {
     }
 
     @Override
-    public List<Map<String, Object>> run(RunContext ctx) {
+    public List<ScenarioResult> run(RunContext ctx) {
         int n = subscribers(ctx);
         long hold = ctx.options.nanos("duration", Defaults.DURATION);
         Map<String, Object> parameters = new LinkedHashMap<>();
@@ -60,7 +69,8 @@ final class IdleConnections implements Scenario {
         parameters.put("warmupConnections", warm);
         parameters.put("settleSeconds", warm == 0 ? 0 : settle / 1e9);
         parameters.put("fullGcBeforeReadings", gc);
-        Map<String, Object> result = ctx.result("idle-" + n, parameters);
+        Header header = ctx.header("idle-" + n, parameters);
+        IdleResult result;
 
         if (warm > 0) {
             warmupRound(ctx, warm, settle);
@@ -80,51 +90,30 @@ final class IdleConnections implements Scenario {
             KernelMemory kernelAfter = KernelMemory.sample();
             long held = monitor.streaming();
 
-            Map<String, Object> rates = new LinkedHashMap<>();
-            rates.put("connectSeconds", connectSeconds < 0 ? null : Latency.round(connectSeconds));
-            rates.put("connectsPerSecond", connectSeconds <= 0 ? null : Latency.round(n / connectSeconds, 1));
-            result.put("rates", rates);
-            Map<String, Object> conns = new LinkedHashMap<>();
-            conns.put("requested", n);
-            conns.put("connected", connected);
-            conns.put("heldAtEnd", held);
-            result.put("connections", conns);
-            result.put("counts", RunContext.counters(monitor.fleet()));
+            ConnectRates rates = new ConnectRates(connectSeconds < 0 ? null : Latency.round(connectSeconds),
+                    connectSeconds <= 0 ? null : Latency.round(n / connectSeconds, 1));
+            Optional<IdleServer> server = Optional.empty();
             if (before != null) {
-                Map<String, Object> s = new LinkedHashMap<>();
-                s.put("rssBeforeBytes", before.rssBytes());
-                s.put("rssAfterBytes", after.rssBytes());
-                s.put("rssPerConnectionBytes", held == 0 ? null : (after.rssBytes() - before.rssBytes()) / held);
-                s.put("cpuSecondsDuringHold", Latency.round((w.endServerCpu - w.startServerCpu) / 1e9));
-                s.put("processes", after.processes());
-                if (heapBefore >= 0 && heapAfter >= 0) {
-                    s.put("heapUsedAfterGcBeforeBytes", heapBefore);
-                    s.put("heapUsedAfterGcAfterBytes", heapAfter);
-                    s.put("heapPerConnectionBytes", held == 0 ? null : (heapAfter - heapBefore) / held);
-                }
+                Optional<HeapAfterGc> heap = heapBefore >= 0 && heapAfter >= 0
+                        ? Optional.of(new HeapAfterGc(heapBefore, heapAfter,
+                                held == 0 ? null : (heapAfter - heapBefore) / held))
+                        : Optional.empty();
                 List<List<Long>> samples = w.rss.stream().map(p -> List.of(p[0], p[1])).toList();
-                s.put("rssSamples", samples);
-                result.put("server", s);
+                server = Optional.of(new IdleServer(before.rssBytes(), after.rssBytes(),
+                        held == 0 ? null : (after.rssBytes() - before.rssBytes()) / held,
+                        Latency.round((w.endServerCpu - w.startServerCpu) / 1e9), after.processes(), heap, samples));
             }
-            Map<String, Object> k = new LinkedHashMap<>();
-            k.put("scope", "host-wide, both ends of each loopback connection");
-            k.put("tcpBufferBytesDelta", kernelAfter.tcpBufferBytes() - kernelBefore.tcpBufferBytes());
-            k.put("slabBytesDelta", kernelAfter.slabBytes() - kernelBefore.slabBytes());
-            k.put("slabBytesPerConnection", held == 0 ? null
-                    : (kernelAfter.slabBytes() - kernelBefore.slabBytes()) / held);
-            k.put("tcpBufferBytesPerConnection", held == 0 ? null
-                    : (kernelAfter.tcpBufferBytes() - kernelBefore.tcpBufferBytes()) / held);
-            long kernelDelta = kernelAfter.slabBytes() - kernelBefore.slabBytes()
-                    + kernelAfter.tcpBufferBytes() - kernelBefore.tcpBufferBytes();
+            long slab = kernelAfter.slabBytes() - kernelBefore.slabBytes();
+            long tcp = kernelAfter.tcpBufferBytes() - kernelBefore.tcpBufferBytes();
             // both ends of each connection: the server's socket is about half (the client's is the same kind)
-            k.put("bothEndsBytesPerConnection", held == 0 ? null : kernelDelta / held);
-            k.put("serverShareBytesPerConnection", held == 0 ? null : kernelDelta / 2 / held);
-            k.put("tcpSocketsDelta", kernelAfter.tcpSockets() - kernelBefore.tcpSockets());
-            result.put("kernel", k);
-            result.put("loadGenerator", Map.of("cpuSeconds", Latency.round(monitor.loadCpu() / 1e9),
-                    "processes", monitor.fleet().processes()));
-            result.put("elapsedSeconds", Latency.round(monitor.elapsedSeconds()));
-            result.put("headline", headline(result));
+            IdleKernel kernel = new IdleKernel("host-wide, both ends of each loopback connection", tcp, slab,
+                    held == 0 ? null : slab / held, held == 0 ? null : tcp / held,
+                    held == 0 ? null : (slab + tcp) / held, held == 0 ? null : (slab + tcp) / 2 / held,
+                    kernelAfter.tcpSockets() - kernelBefore.tcpSockets());
+            Connections conns = new Connections(n, connected, held);
+            result = new IdleResult(header, rates, conns, RunContext.counters(monitor.fleet()), server, kernel,
+                    RunContext.loadGenerator(monitor), Latency.round(monitor.elapsedSeconds()),
+                    headline(rates, conns, server, kernel));
         }
         return List.of(result);
     }
@@ -155,25 +144,20 @@ final class IdleConnections implements Scenario {
         return used;
     }
 
-    @SuppressWarnings("unchecked")
-    private static String headline(Map<String, Object> r) {
-        Map<String, Object> rates = (Map<String, Object>) r.get("rates");
-        Map<String, Object> conns = (Map<String, Object>) r.get("connections");
-        Map<String, Object> server = (Map<String, Object>) r.get("server");
-        String s = String.format("%s/%s held, %s connects/s", conns.get("heldAtEnd"), conns.get("requested"),
-                rates.get("connectsPerSecond"));
-        if (server != null && server.get("rssPerConnectionBytes") != null) {
-            s += String.format(", server RSS %.2f KiB/connection",
-                    ((Number) server.get("rssPerConnectionBytes")).doubleValue() / 1024);
-            if (server.get("heapPerConnectionBytes") != null) {
-                s += String.format(", heap after GC %.2f KiB/connection",
-                        ((Number) server.get("heapPerConnectionBytes")).doubleValue() / 1024);
+    private static String headline(ConnectRates rates, Connections conns, Optional<IdleServer> server,
+                                   IdleKernel kernel) {
+        String s = String.format("%s/%s held, %s connects/s", conns.heldAtEnd(), conns.requested(),
+                rates.connectsPerSecond());
+        if (server.isPresent() && server.get().rssPerConnectionBytes() != null) {
+            s += String.format(", server RSS %.2f KiB/connection", server.get().rssPerConnectionBytes() / 1024.0);
+            Optional<HeapAfterGc> heap = server.get().heap();
+            if (heap.isPresent() && heap.get().heapPerConnectionBytes() != null) {
+                s += String.format(", heap after GC %.2f KiB/connection", heap.get().heapPerConnectionBytes() / 1024.0);
             }
         }
-        Map<String, Object> kernel = (Map<String, Object>) r.get("kernel");
-        if (kernel != null && kernel.get("serverShareBytesPerConnection") != null) {
+        if (kernel.serverShareBytesPerConnection() != null) {
             s += String.format(", kernel %.2f KiB/connection (server side, half of both ends)",
-                    ((Number) kernel.get("serverShareBytesPerConnection")).doubleValue() / 1024);
+                    kernel.serverShareBytesPerConnection() / 1024.0);
         }
         return s;
     }

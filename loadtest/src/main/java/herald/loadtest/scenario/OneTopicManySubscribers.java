@@ -7,12 +7,21 @@ import herald.loadtest.client.PublisherStatus;
 import herald.loadtest.client.SubscriberFleet;
 import herald.loadtest.probe.KernelMemory;
 import herald.loadtest.probe.ProcessTree;
+import herald.loadtest.report.Checks;
+import herald.loadtest.report.ConnectionMemory;
+import herald.loadtest.report.FanOutResult;
+import herald.loadtest.report.Header;
+import herald.loadtest.report.KernelShare;
 import herald.loadtest.report.Latency;
+import herald.loadtest.report.ScenarioResult;
+import herald.loadtest.report.Tail;
+import herald.loadtest.report.WindowSummary;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code fanout}: S subscribers of one topic, R events/s of B bytes published open-loop (or {@code --rate max}).
@@ -67,15 +76,15 @@ class OneTopicManySubscribers implements Scenario {
     }
 
     @Override
-    public List<Map<String, Object>> run(RunContext ctx) {
-        List<Map<String, Object>> results = new ArrayList<>();
+    public List<ScenarioResult> run(RunContext ctx) {
+        List<ScenarioResult> results = new ArrayList<>();
         for (int bytes : ctx.byteSizes(defaultBytes)) {
             results.add(runOnce(ctx, bytes));
         }
         return results;
     }
 
-    private Map<String, Object> runOnce(RunContext ctx, int bytes) {
+    private FanOutResult runOnce(RunContext ctx, int bytes) {
         int n = subscribers(ctx);
         double rate = rate(ctx);
         long warmup = ctx.options.nanos("warmup", Defaults.WARMUP);
@@ -87,7 +96,8 @@ class OneTopicManySubscribers implements Scenario {
         parameters.put("warmupSeconds", warmup / 1e9);
         parameters.put("durationSeconds", duration / 1e9);
         String run = name + "-" + n + "x" + rateText(rate) + "-" + bytes + "B";
-        Map<String, Object> result = ctx.result(run, parameters);
+        Header header = ctx.header(run, parameters);
+        FanOutResult result;
         System.out.printf("[%s] %s: %d subscriber(s), %s events/s, %d B, warmup %.1f s, measure %.1f s%n", name,
                 ctx.target, n, rateText(rate), bytes, warmup / 1e9, duration / 1e9);
 
@@ -103,41 +113,30 @@ class OneTopicManySubscribers implements Scenario {
             monitor.runFor(duration, Phases.POLL_NANOS);
             monitor.close(w);
             Phases.finish(ctx, publisher);
-            Map<String, Object> tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
+            Tail tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
 
-            result.put("connectSeconds", connectSeconds < 0 ? null : Latency.round(connectSeconds));
-            result.put("streamingAtEnd", monitor.streaming());
-            result.put("measured", w.toMap(ctx.server != null));
+            WindowSummary measured = w.summary(ctx.server != null);
+            Optional<ConnectionMemory> server = Optional.empty();
             if (before != null) {
                 // memory per connection, events in flight included: what a host sizes for (c100k reports this)
-                Map<String, Object> server = new LinkedHashMap<>();
                 long streaming = w.endCounters[Counter.STREAMING.ordinal()];
-                server.put("rssBeforeConnectBytes", before.rssBytes());
-                server.put("rssAtEndBytes", w.endRss);
-                server.put("rssPerConnectionBytes", streaming == 0 ? null : (w.endRss - before.rssBytes()) / streaming);
-                result.put("server", server);
+                server = Optional.of(new ConnectionMemory(before.rssBytes(), w.endRss,
+                        streaming == 0 ? null : (w.endRss - before.rssBytes()) / streaming));
             }
             long streamingAtEnd = w.endCounters[Counter.STREAMING.ordinal()];
+            Optional<KernelShare> kernel = Optional.empty();
             if (streamingAtEnd > 0) {
                 // host-wide, both ends of each loopback connection, events in flight included (c100k reports this)
-                long delta = w.endKernel.slabBytes() - kernelBefore.slabBytes()
-                        + w.endKernel.tcpBufferBytes() - kernelBefore.tcpBufferBytes();
-                Map<String, Object> kernel = new LinkedHashMap<>();
-                kernel.put("scope", "host-wide, both ends of each loopback connection");
-                kernel.put("slabBytesDelta", w.endKernel.slabBytes() - kernelBefore.slabBytes());
-                kernel.put("tcpBufferBytesDelta", w.endKernel.tcpBufferBytes() - kernelBefore.tcpBufferBytes());
-                kernel.put("bothEndsBytesPerConnection", delta / streamingAtEnd);
-                kernel.put("serverShareBytesPerConnection", delta / 2 / streamingAtEnd);
-                result.put("kernel", kernel);
+                long slab = w.endKernel.slabBytes() - kernelBefore.slabBytes();
+                long tcp = w.endKernel.tcpBufferBytes() - kernelBefore.tcpBufferBytes();
+                kernel = Optional.of(new KernelShare("host-wide, both ends of each loopback connection", slab, tcp,
+                        (slab + tcp) / streamingAtEnd, (slab + tcp) / 2 / streamingAtEnd));
             }
-            result.put("publisher", RunContext.publisher(monitor.publisher()));
-            result.put("tail", tail);
-            result.put("counts", RunContext.counters(monitor.fleet()));
-            result.put("loadGenerator", Map.of("cpuSeconds", Latency.round(monitor.loadCpu() / 1e9),
-                    "processes", monitor.fleet().processes()));
-            result.put("checks", checks(monitor.fleet(), monitor.publisher(), tail));
-            result.put("elapsedSeconds", Latency.round(monitor.elapsedSeconds()));
-            result.put("headline", headline(w, ctx.server != null));
+            result = new FanOutResult(header, connectSeconds < 0 ? null : Latency.round(connectSeconds),
+                    monitor.streaming(), measured, server, kernel, RunContext.publisher(monitor.publisher()), tail,
+                    RunContext.counters(monitor.fleet()), RunContext.loadGenerator(monitor),
+                    checks(monitor.fleet(), monitor.publisher(), tail), Latency.round(monitor.elapsedSeconds()),
+                    headline(w, ctx.server != null));
         }
         return result;
     }
@@ -150,14 +149,9 @@ class OneTopicManySubscribers implements Scenario {
         return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(Latency.round(rate, 2));
     }
 
-    static Map<String, Object> checks(FleetStatus f, PublisherStatus p, Map<String, Object> tail) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        long missing = ((Number) tail.get("missingEvents")).longValue();
-        c.put("inOrderNoGaps", f.get(Counter.GAPS) == 0);
-        c.put("noDuplicates", f.get(Counter.DUPLICATES) == 0);
-        c.put("noneMissingAtEnd", missing == 0);
-        c.put("allPublishesAccepted", p != null && p.rejected() == 0 && p.lost() == 0);
-        return c;
+    static Checks checks(FleetStatus f, PublisherStatus p, Tail tail) {
+        return new Checks(f.get(Counter.GAPS) == 0, f.get(Counter.DUPLICATES) == 0, tail.missingEvents() == 0,
+                p != null && p.rejected() == 0 && p.lost() == 0);
     }
 
     static String headline(Window w, boolean server) {

@@ -5,9 +5,8 @@ import herald.loadtest.client.FleetStatus;
 import herald.loadtest.client.Publisher;
 import herald.loadtest.client.PublisherStatus;
 import herald.loadtest.client.SubscriberFleet;
+import herald.loadtest.report.Tail;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Steps scenarios share: connecting a batch, finishing a publisher, the end-of-run tail check. */
@@ -103,17 +102,13 @@ final class Phases {
      * After the publisher has finished: waits (up to --drain) until every healthy subscription has every event
      * the server accepted, then reports what is still missing.
      */
-    static Map<String, Object> tailCheck(RunContext ctx, Monitor monitor, SubscriberFleet fleet, Publisher p) {
+    static Tail tailCheck(RunContext ctx, Monitor monitor, SubscriberFleet fleet, Publisher p) {
         long[][] last = ctx.bySubscribeUrl(p.lastAccepted());
         long[][] result = new long[1][];
         monitor.runUntil(() -> {
             result[0] = fleet.missingAtEnd(last);
             return result[0][0] == 0 && result[0][1] == 0;
         }, ctx.drainNanos(), POLL_NANOS);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("missingEvents", result[0][0]);
-        m.put("connectionsBehind", result[0][1]);
-        m.put("connectionsWithoutEvents", result[0][2]);
-        return m;
+        return new Tail(result[0][0], result[0][1], result[0][2]);
     }
 }

@@ -3,7 +3,13 @@ package herald.loadtest.scenario;
 import herald.loadtest.client.Counter;
 import herald.loadtest.client.Publisher;
 import herald.loadtest.client.SubscriberFleet;
+import herald.loadtest.report.Header;
 import herald.loadtest.report.Latency;
+import herald.loadtest.report.ReconnectChecks;
+import herald.loadtest.report.ReconnectResult;
+import herald.loadtest.report.ScenarioResult;
+import herald.loadtest.report.Storm;
+import herald.loadtest.report.Tail;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +50,7 @@ final class ReconnectStorm implements Scenario {
     }
 
     @Override
-    public List<Map<String, Object>> run(RunContext ctx) {
+    public List<ScenarioResult> run(RunContext ctx) {
         int n = subscribers(ctx);
         double rate = ctx.options.rate("rate", Defaults.RATE);
         int bytes = ctx.byteSizes("64").get(0);
@@ -58,7 +64,8 @@ final class ReconnectStorm implements Scenario {
         parameters.put("warmupSeconds", warmup / 1e9);
         parameters.put("reconnectRate", reconnectRate == 0 ? "all at once" : reconnectRate);
         parameters.put("recoverTimeoutSeconds", recoverTimeout / 1e9);
-        Map<String, Object> result = ctx.result("reconnect-" + n, parameters);
+        Header header = ctx.header("reconnect-" + n, parameters);
+        ReconnectResult result;
 
         try (SubscriberFleet fleet = ctx.newFleet(n)) {
             Monitor monitor = new Monitor(name(), fleet, ctx.server);
@@ -95,38 +102,26 @@ final class ReconnectStorm implements Scenario {
             monitor.runFor(AFTER_RECOVERY_NANOS, Phases.POLL_NANOS);
             Phases.finish(ctx, publisher);
             monitor.close(w);
-            Map<String, Object> tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
+            Tail tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
 
-            Map<String, Object> storm = new LinkedHashMap<>();
-            storm.put("dropped", dropped);
-            storm.put("seqAtDrop", seqAtDrop);
-            storm.put("reconnectSeconds", reconnectedAt[0] < 0 ? null
-                    : Latency.round((reconnectedAt[0] - dropNanos) / 1e9));
-            storm.put("recovered", recovered);
-            storm.put("recoverSeconds", recovered ? Latency.round((recoveredNanos - dropNanos) / 1e9) : null);
-            storm.put("caughtUp", recovered ? streamingBefore : caughtUp[0]);
-            storm.put("resumes", monitor.fleet().get(Counter.RESUMES));
-            storm.put("typedEvents", monitor.fleet().get(Counter.TYPED_EVENTS));
-            result.put("storm", storm);
-            result.put("measured", w.toMap(ctx.server != null));
-            result.put("publisher", RunContext.publisher(monitor.publisher()));
-            result.put("tail", tail);
-            result.put("counts", RunContext.counters(monitor.fleet()));
-            result.put("loadGenerator", Map.of("cpuSeconds", Latency.round(monitor.loadCpu() / 1e9),
-                    "processes", monitor.fleet().processes()));
-            Map<String, Object> checks = OneTopicManySubscribers.checks(monitor.fleet(), monitor.publisher(), tail);
-            checks.put("zeroLoss", monitor.fleet().get(Counter.GAP_EVENTS) == 0
-                    && ((Number) tail.get("missingEvents")).longValue() == 0);
-            checks.put("zeroDuplicates", monitor.fleet().get(Counter.DUPLICATES) == 0);
-            checks.put("recovered", recovered);
-            result.put("checks", checks);
-            result.put("elapsedSeconds", Latency.round(monitor.elapsedSeconds()));
-            String back = reconnectedAt[0] < 0 ? "not all back" : "all back in " + storm.get("reconnectSeconds") + " s";
-            String up = recovered ? "caught up in " + storm.get("recoverSeconds") + " s"
+            Storm storm = new Storm(dropped, seqAtDrop, reconnectedAt[0] < 0 ? null
+                    : Latency.round((reconnectedAt[0] - dropNanos) / 1e9), recovered,
+                    recovered ? Latency.round((recoveredNanos - dropNanos) / 1e9) : null,
+                    recovered ? streamingBefore : caughtUp[0], monitor.fleet().get(Counter.RESUMES),
+                    monitor.fleet().get(Counter.TYPED_EVENTS));
+            ReconnectChecks checks = new ReconnectChecks(
+                    OneTopicManySubscribers.checks(monitor.fleet(), monitor.publisher(), tail),
+                    monitor.fleet().get(Counter.GAP_EVENTS) == 0 && tail.missingEvents() == 0,
+                    monitor.fleet().get(Counter.DUPLICATES) == 0, recovered);
+            String back = reconnectedAt[0] < 0 ? "not all back" : "all back in " + storm.reconnectSeconds() + " s";
+            String up = recovered ? "caught up in " + storm.recoverSeconds() + " s"
                     : "not caught up within " + recoverTimeout / 1_000_000_000 + " s (" + caughtUp[0] + " were)";
-            result.put("headline", String.format("%d dropped; %s, %s; lost %d, duplicates %d, missing at end %s",
+            String headline = String.format("%d dropped; %s, %s; lost %d, duplicates %d, missing at end %s",
                     dropped, back, up, monitor.fleet().get(Counter.GAP_EVENTS), monitor.fleet().get(Counter.DUPLICATES),
-                    tail.get("missingEvents")));
+                    tail.missingEvents());
+            result = new ReconnectResult(header, storm, w.summary(ctx.server != null),
+                    RunContext.publisher(monitor.publisher()), tail, RunContext.counters(monitor.fleet()),
+                    RunContext.loadGenerator(monitor), checks, Latency.round(monitor.elapsedSeconds()), headline);
         }
         return List.of(result);
     }

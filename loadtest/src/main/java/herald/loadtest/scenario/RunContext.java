@@ -12,6 +12,12 @@ import herald.loadtest.client.SubscriberFleet;
 import herald.loadtest.client.WorkerFleet;
 import herald.loadtest.probe.Machine;
 import herald.loadtest.probe.ProcessTree;
+import herald.loadtest.report.Header;
+import herald.loadtest.report.Latency;
+import herald.loadtest.report.LoadGenerator;
+import herald.loadtest.report.PublisherSummary;
+import herald.loadtest.report.ResultStore;
+import herald.loadtest.report.Target;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,20 +166,11 @@ public final class RunContext {
         return out;
     }
 
-    /** The skeleton of a result: what ran, against what, with which parameters, where and when. */
-    Map<String, Object> result(String run, Map<String, Object> parameters) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("schema", "herald-loadtest/1");
-        r.put("scenario", scenario.name());
-        r.put("topology", scenario.topology());
-        r.put("run", run);
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("name", target);
-        t.put("subscribeUrls", subscribeUrls.stream().map(HttpUrl::text).toList());
-        t.put("publishUrls", publishUrls.stream().map(HttpUrl::text).toList());
-        t.put("publishMethod", publishMethod);
-        t.put("serverPids", server == null ? List.of() : server.roots());
-        r.put("target", t);
+    /** The head of a result: what ran, against what, with which parameters, where and when. */
+    Header header(String run, Map<String, Object> parameters) {
+        Target t = new Target(target, subscribeUrls.stream().map(HttpUrl::text).toList(),
+                publishUrls.stream().map(HttpUrl::text).toList(), publishMethod,
+                server == null ? List.of() : server.roots());
         Map<String, Object> p = new LinkedHashMap<>(parameters);
         p.put("publishConnections", lanes());
         p.put("pipeline", options.integer("pipeline", Defaults.PIPELINE));
@@ -181,38 +178,32 @@ public final class RunContext {
         p.put("threads", options.integer("threads", Defaults.THREADS));
         p.put("resume", options.bool("resume", true));
         p.put("maxAhead", options.integer("max-ahead", Defaults.MAX_AHEAD));
-        r.put("parameters", p);
-        r.put("machine", machine);
-        return r;
+        return new Header(ResultStore.SCHEMA, scenario.name(), scenario.topology(), run, t, p, machine);
     }
 
     /** The subscriber-side counters of a status, by name. */
-    static Map<String, Object> counters(FleetStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    static Map<String, Long> counters(FleetStatus s) {
+        Map<String, Long> m = new LinkedHashMap<>();
         for (Counter c : Counter.ALL) {
             m.put(c.key(), s.get(c));
         }
         return m;
     }
 
-    static Map<String, Object> publisher(PublisherStatus p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (p == null) {
-            return m;
-        }
-        m.put("scheduled", p.scheduled() < 0 ? null : p.scheduled());
-        m.put("sent", p.sent());
-        m.put("accepted", p.accepted());
-        m.put("rejected", p.rejected());
-        m.put("lost", p.lost());
-        m.put("connectionFailures", p.connectFailures());
-        Map<String, Object> classes = new LinkedHashMap<>();
+    /** What the publisher did; {@code scheduled} is null at the max rate. */
+    static PublisherSummary publisher(PublisherStatus p) {
+        Map<String, Long> classes = new LinkedHashMap<>();
         for (int i = 1; i < 6; i++) {
             if (p.statusClasses()[i] > 0) {
                 classes.put(i + "xx", p.statusClasses()[i]);
             }
         }
-        m.put("answers", classes);
-        return m;
+        return new PublisherSummary(p.scheduled() < 0 ? null : p.scheduled(), p.sent(), p.accepted(), p.rejected(),
+                p.lost(), p.connectFailures(), classes);
+    }
+
+    /** The load generator's CPU and processes over the whole run. */
+    static LoadGenerator loadGenerator(Monitor monitor) {
+        return new LoadGenerator(Latency.round(monitor.loadCpu() / 1e9), monitor.fleet().processes());
     }
 }

@@ -1,7 +1,8 @@
 package herald.loadtest.scenario;
 
+import herald.loadtest.report.ScenarioResult;
+
 import java.util.List;
-import java.util.Map;
 
 /**
  * A bounded load scenario. Runs against whatever target the context names, prints progress about every second,
@@ -18,7 +19,7 @@ public interface Scenario {
     /** A bound on the run's length from its options, for the watchdog. */
     long boundNanos(RunContext ctx);
 
-    List<Map<String, Object>> run(RunContext ctx);
+    List<ScenarioResult> run(RunContext ctx);
 
     static List<Scenario> all() {
         return List.of(new IdleConnections(), new OneTopicManySubscribers(), SingleStream.create(),

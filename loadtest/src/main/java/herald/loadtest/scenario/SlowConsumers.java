@@ -2,11 +2,18 @@ package herald.loadtest.scenario;
 
 import herald.loadtest.client.Publisher;
 import herald.loadtest.client.SubscriberFleet;
+import herald.loadtest.report.Header;
 import herald.loadtest.report.Latency;
+import herald.loadtest.report.ScenarioResult;
+import herald.loadtest.report.SlowComparison;
+import herald.loadtest.report.SlowResult;
+import herald.loadtest.report.SlowServerMemory;
+import herald.loadtest.report.Tail;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code slow}: N − K healthy subscribers stream one topic at R events/s of B bytes; after --warmup their
@@ -40,7 +47,7 @@ final class SlowConsumers implements Scenario {
     }
 
     @Override
-    public List<Map<String, Object>> run(RunContext ctx) {
+    public List<ScenarioResult> run(RunContext ctx) {
         int n = subscribers(ctx);
         int k = (int) ctx.options.integer("stalled", Math.max(1, n / 10));
         if (k >= n) {
@@ -59,7 +66,8 @@ final class SlowConsumers implements Scenario {
         parameters.put("warmupSeconds", warmup / 1e9);
         parameters.put("durationSeconds", duration / 1e9);
         parameters.put("stalledReceiveBufferBytes", ctx.options.bytes("stalled-rcvbuf", Defaults.STALLED_RCVBUF));
-        Map<String, Object> result = ctx.result("slow-" + healthy + "+" + k, parameters);
+        Header header = ctx.header("slow-" + healthy + "+" + k, parameters);
+        SlowResult result;
 
         try (SubscriberFleet fleet = ctx.newFleet(n)) {
             Monitor monitor = new Monitor(name(), fleet, ctx.server);
@@ -80,46 +88,32 @@ final class SlowConsumers implements Scenario {
             monitor.runFor(duration, Phases.POLL_NANOS);
             monitor.close(with);
             Phases.finish(ctx, publisher);
-            Map<String, Object> tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
+            Tail tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
 
-            Map<String, Object> comparison = new LinkedHashMap<>();
-            comparison.put("p50Ratio", ratio(with, without, 50));
-            comparison.put("p99Ratio", ratio(with, without, 99));
-            comparison.put("p999Ratio", ratio(with, without, 99.9));
             Double p99 = ratio(with, without, 99);
-            comparison.put("goal", "p99 with stalled subscribers <= 1.10 x without");
-            comparison.put("goalMet", p99 != null && p99 <= 1.10);
-            result.put("comparison", comparison);
-            result.put("without", without.toMap(ctx.server != null));
-            result.put("with", with.toMap(ctx.server != null));
+            SlowComparison comparison = new SlowComparison(ratio(with, without, 50), p99, ratio(with, without, 99.9),
+                    "p99 with stalled subscribers <= 1.10 x without", p99 != null && p99 <= 1.10);
+            Optional<SlowServerMemory> memory = Optional.empty();
             if (ctx.server != null) {
-                Map<String, Object> memory = new LinkedHashMap<>();
-                memory.put("rssAtStalledJoinBytes", with.startRss);
-                memory.put("rssMaxBytes", with.maxRss());
-                memory.put("rssEndBytes", with.endRss);
-                memory.put("rssGrowthBytesPerSecondSecondHalf", Latency.round(with.rssSlopePerSecond(), 0));
                 // bounded: growth over the second half below 1% of the stalled data rate the server is offered
                 double offered = k * (rate == 0 ? 0 : rate) * bytes;
-                memory.put("stalledOfferedBytesPerSecond", offered);
-                memory.put("bounded", offered == 0 || with.rssSlopePerSecond() < 0.01 * offered);
-                memory.put("kernelTcpBufferGrowthBytes", with.endKernel.tcpBufferBytes()
-                        - with.startKernel.tcpBufferBytes());
-                memory.put("note", "each stalled socket can hold up to tcp_wmem max (send) plus its receive buffer "
-                        + "in the kernel before the server has to buffer or drop: run long enough to pass that");
-                result.put("serverMemory", memory);
+                memory = Optional.of(new SlowServerMemory(with.startRss, with.maxRss(), with.endRss,
+                        Latency.round(with.rssSlopePerSecond(), 0), offered,
+                        offered == 0 || with.rssSlopePerSecond() < 0.01 * offered,
+                        with.endKernel.tcpBufferBytes() - with.startKernel.tcpBufferBytes(),
+                        "each stalled socket can hold up to tcp_wmem max (send) plus its receive buffer in the "
+                                + "kernel before the server has to buffer or drop: run long enough to pass that"));
             }
-            result.put("publisher", RunContext.publisher(monitor.publisher()));
-            result.put("tail", tail);
-            result.put("counts", RunContext.counters(monitor.fleet()));
-            result.put("loadGenerator", Map.of("cpuSeconds", Latency.round(monitor.loadCpu() / 1e9),
-                    "processes", monitor.fleet().processes()));
-            result.put("checks", OneTopicManySubscribers.checks(monitor.fleet(), monitor.publisher(), tail));
-            result.put("elapsedSeconds", Latency.round(monitor.elapsedSeconds()));
-            result.put("headline", String.format("healthy p99 %s without, %s with %d stalled (x%s)%s",
+            String headline = String.format("healthy p99 %s without, %s with %d stalled (x%s)%s",
                     Latency.human(without.latency.getValueAtPercentile(99)),
                     Latency.human(with.latency.getValueAtPercentile(99)), k, p99,
                     ctx.server == null ? "" : String.format("; server RSS max %.0f MiB, growth %.1f KiB/s",
-                            with.maxRss() / 1048576.0, with.rssSlopePerSecond() / 1024)));
+                            with.maxRss() / 1048576.0, with.rssSlopePerSecond() / 1024));
+            result = new SlowResult(header, comparison, without.summary(ctx.server != null),
+                    with.summary(ctx.server != null), memory, RunContext.publisher(monitor.publisher()), tail,
+                    RunContext.counters(monitor.fleet()), RunContext.loadGenerator(monitor),
+                    OneTopicManySubscribers.checks(monitor.fleet(), monitor.publisher(), tail),
+                    Latency.round(monitor.elapsedSeconds()), headline);
         }
         return List.of(result);
     }

@@ -3,14 +3,17 @@ package herald.loadtest.scenario;
 import herald.loadtest.client.Counter;
 import herald.loadtest.client.FleetStatus;
 import herald.loadtest.probe.KernelMemory;
+import herald.loadtest.report.KernelWindow;
 import herald.loadtest.report.Latency;
+import herald.loadtest.report.LatencySummary;
+import herald.loadtest.report.ServerWindow;
+import herald.loadtest.report.WindowSummary;
 
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * One measured interval of a run: counter deltas, the latencies recorded in it, CPU used in it by the server
@@ -91,43 +94,28 @@ final class Window {
     }
 
     /** The window as a result section; {@code server} false leaves out the server's numbers. */
-    Map<String, Object> toMap(boolean server) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    WindowSummary summary(boolean server) {
         double s = seconds();
-        m.put("seconds", Latency.round(s));
         long events = delta(Counter.EVENTS);
-        m.put("deliveredEvents", events);
-        m.put("deliveredPerSecond", Latency.round(events / s, 1));
         long published = endPublished - startPublished;
-        m.put("publishedEvents", published);
-        m.put("publishedPerSecond", Latency.round(published / s, 1));
-        m.put("gaps", delta(Counter.GAPS));
-        m.put("gapEvents", delta(Counter.GAP_EVENTS));
-        m.put("duplicates", delta(Counter.DUPLICATES));
-        m.put("serverCloses", delta(Counter.SERVER_CLOSES));
-        m.put("latency", Latency.summary(latency));
-        m.put("publishLatency", Latency.summary(publishLatency));
-        m.put("loadGeneratorCpuSeconds", Latency.round((endLoadCpu - startLoadCpu) / 1e9));
+        Optional<ServerWindow> serverWindow = Optional.empty();
         if (server) {
             double cpu = (endServerCpu - startServerCpu) / 1e9;
-            m.put("serverCpuSeconds", Latency.round(cpu));
-            m.put("serverCpuPercent", Latency.round(100 * cpu / s, 1));
-            m.put("serverCpuSecondsPerMillionDeliveries", events == 0 ? null : Latency.round(cpu / events * 1e6));
-            m.put("serverRssStartBytes", startRss);
-            m.put("serverRssEndBytes", endRss);
-            m.put("serverRssMaxBytes", maxRss());
-            m.put("serverRssGrowthBytesPerSecond", Latency.round(rssSlopePerSecond(), 0));
             List<List<Long>> samples = new ArrayList<>();
             for (long[] p : rss) {
                 samples.add(List.of(p[0], p[1]));
             }
-            m.put("serverRssSamples", samples);
+            serverWindow = Optional.of(new ServerWindow(Latency.round(cpu), Latency.round(100 * cpu / s, 1),
+                    events == 0 ? null : Latency.round(cpu / events * 1e6), startRss, endRss, maxRss(),
+                    Latency.round(rssSlopePerSecond(), 0), samples));
         }
-        if (endKernel != null) {
-            // host-wide: socket buffers of both ends; a stalled reader's data waits here before any server buffers it
-            m.put("kernelTcpBufferBytesStart", startKernel.tcpBufferBytes());
-            m.put("kernelTcpBufferBytesEnd", endKernel.tcpBufferBytes());
-        }
-        return m;
+        // host-wide: socket buffers of both ends; a stalled reader's data waits here before any server buffers it
+        Optional<KernelWindow> kernel = endKernel == null ? Optional.empty()
+                : Optional.of(new KernelWindow(startKernel.tcpBufferBytes(), endKernel.tcpBufferBytes()));
+        return new WindowSummary(Latency.round(s), events, Latency.round(events / s, 1), published,
+                Latency.round(published / s, 1), delta(Counter.GAPS), delta(Counter.GAP_EVENTS),
+                delta(Counter.DUPLICATES), delta(Counter.SERVER_CLOSES), LatencySummary.of(latency),
+                LatencySummary.of(publishLatency), Latency.round((endLoadCpu - startLoadCpu) / 1e9), serverWindow,
+                kernel);
     }
 }

@@ -2,8 +2,15 @@ package herald.loadtest.scenario;
 
 import herald.loadtest.client.Counter;
 import herald.loadtest.client.FleetStatus;
+import herald.loadtest.client.PublisherStatus;
+import herald.loadtest.report.ConnectionMemory;
+import herald.loadtest.report.FanOutResult;
+import herald.loadtest.report.Header;
 import herald.loadtest.report.Json;
+import herald.loadtest.report.KernelShare;
+import herald.loadtest.report.LoadGenerator;
 import herald.loadtest.report.ResultStore;
+import herald.loadtest.report.Tail;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +21,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +35,7 @@ class ReportsTest {
 
     @Test
     void shouldWriteValidJsonThatReadsBackTheSame() throws Exception {
-        Map<String, Object> result = fanoutResult("herald", 1000);
+        FanOutResult result = fanoutResult("herald", 1000);
         Path file = ResultStore.write(dir, result);
         Object parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
         Map<?, ?> m = assertInstanceOf(Map.class, parsed);
@@ -75,29 +83,38 @@ class ReportsTest {
     }
 
     /** A fanout result as the scenario builds it, with {@code n} latencies around 1 ms × scale. */
-    private static Map<String, Object> fanoutResult(String target, int scale) {
+    static FanOutResult fanoutResult(String target, int scale) {
         RunContext ctx = new RunContext(Options.parse(List.of("--target", target)), new OneTopicManySubscribers(),
                 Long.MAX_VALUE);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", 100);
-        parameters.put("rate", 10);
+        parameters.put("rate", 10.0);
         parameters.put("bytes", 64);
-        Map<String, Object> r = ctx.result("fanout-100x10-64B", parameters);
+        parameters.put("warmupSeconds", 2.0);
+        parameters.put("durationSeconds", 10.0);
+        Header header = ctx.header("fanout-100x10-64B", parameters);
         long[] start = new long[Counter.ALL.length];
         long[] end = start.clone();
         end[Counter.EVENTS.ordinal()] = 1000;
+        end[Counter.STREAMING.ordinal()] = 100;
         Window w = new Window("measure", 0, start, 0, 0, 0, 0);
         for (int i = 1; i <= 1000; i++) {
             w.latency.recordValue((long) i * scale);
+            w.publishLatency.recordValue((long) i * scale / 2);
         }
         w.endNanos = 1_000_000_000L;
         w.endCounters = end;
         w.endPublished = 10;
         w.endServerCpu = 500_000_000L;
-        r.put("measured", w.toMap(true));
-        r.put("counts", RunContext.counters(new FleetStatus(end, FleetStatus.newHistogram(), 0, 1)));
-        r.put("tail", Map.of("missingEvents", 0));
-        r.put("headline", "test");
-        return r;
+        w.endKernel = w.startKernel;
+        FleetStatus fleet = new FleetStatus(end, FleetStatus.newHistogram(), 0, 1);
+        PublisherStatus publisher = new PublisherStatus(100, 100, 100, 0, 0, 0, 100, new long[]{0, 0, 100, 0, 0, 0},
+                FleetStatus.newHistogram(), true);
+        Tail tail = new Tail(0, 0, 0);
+        return new FanOutResult(header, 0.5, 100, w.summary(true),
+                Optional.of(new ConnectionMemory(1 << 20, 2 << 20, 10_485L)),
+                Optional.of(new KernelShare("host-wide, both ends of each loopback connection", 4096, 0, 40, 20)),
+                RunContext.publisher(publisher), tail, RunContext.counters(fleet), new LoadGenerator(1.5, 1),
+                OneTopicManySubscribers.checks(fleet, publisher, tail), 12.0, "test");
     }
 }
