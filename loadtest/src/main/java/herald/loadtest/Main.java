@@ -1,5 +1,13 @@
 package herald.loadtest;
 
+import herald.loadtest.report.Json;
+import herald.loadtest.report.ResultStore;
+import herald.loadtest.report.ScenarioResult;
+import herald.loadtest.scenario.Defaults;
+import herald.loadtest.scenario.Options;
+import herald.loadtest.scenario.RunContext;
+import herald.loadtest.scenario.Scenario;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,21 +58,20 @@ public final class Main {
                     / 1_000_000 + "ms");
             RunContext ctx = probe.withDeadline(start + bound);
             Thread watchdog = watchdog(bound);
-            List<Map<String, Object>> results = scenario.run(ctx);
+            List<ScenarioResult> results = scenario.run(ctx);
             watchdog.interrupt();
             List<Path> files = new ArrayList<>();
-            for (Map<String, Object> r : results) {
+            for (ScenarioResult r : results) {
                 files.add(ResultStore.write(out, r));
             }
             ResultStore.writeReports(out, ResultStore.load(List.of(out)));
             System.out.println();
             for (int i = 0; i < results.size(); i++) {
-                Map<String, Object> r = results.get(i);
-                System.out.printf("%s %s against %s: %s%n", scenario.topology(), r.get("run"), ctx.target,
-                        r.get("headline"));
-                Object checks = r.get("checks");
-                if (checks != null) {
-                    System.out.println("  checks: " + checks);
+                ScenarioResult r = results.get(i);
+                System.out.printf("%s %s against %s: %s%n", scenario.topology(), r.header().run(), ctx.target,
+                        r.headline());
+                if (r.checks() != null) {
+                    System.out.println("  checks: " + Json.fields(r.checks()));  // {inOrderNoGaps=true, ...}
                 }
                 System.out.println("  result: " + files.get(i));
             }

@@ -1,5 +1,13 @@
 package herald.loadtest;
 
+import herald.loadtest.client.FleetStatus;
+import herald.loadtest.client.Generator;
+import herald.loadtest.client.GeneratorConfig;
+import herald.loadtest.client.WorkerFleet;
+import herald.loadtest.probe.ProcessTree;
+import herald.loadtest.scenario.Options;
+import herald.loadtest.scenario.RunContext;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -25,8 +33,6 @@ import java.util.concurrent.TimeUnit;
  * so does {@code --deadline}, after which it exits with status 3 whatever it is doing.
  */
 public final class Worker {
-    static final String PREFIX = "@herald ";
-
     private Worker() {
     }
 
@@ -53,7 +59,7 @@ public final class Worker {
         watchdog.setDaemon(true);
         watchdog.start();
 
-        GeneratorConfig config = GeneratorConfig.from(o, 0, deadline);
+        GeneratorConfig config = RunContext.generatorConfig(o, 0, deadline);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         boolean stopped = false;
@@ -97,7 +103,7 @@ public final class Worker {
     }
 
     private static void answer(PrintStream out, String text) {
-        out.print(PREFIX);
+        out.print(WorkerFleet.PREFIX);
         out.print(text);
         out.print('\n');
         out.flush();

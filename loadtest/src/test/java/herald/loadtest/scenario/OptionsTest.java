@@ -1,0 +1,79 @@
+package herald.loadtest.scenario;
+
+import herald.loadtest.client.GeneratorConfig;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OptionsTest {
+
+    @Test
+    void shouldParseValuesListsAndUnits() {
+        Options o = Options.parse(List.of("--subscribers", "10_000", "--rate=max", "--bytes", "64,1KiB",
+                "--duration", "1.5s", "--publish-header", "A: b, c", "--publish-header", "D: e", "extra"));
+        assertEquals(10_000, o.integer("subscribers", 1));
+        assertEquals(0, o.rate("rate", 100));
+        assertEquals(100, o.rate("warmup-less", 100));
+        assertEquals(List.of("64", "1KiB"), o.list("bytes", "1"));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1500), o.nanos("duration", "10s"));
+        assertEquals(List.of("A: b, c", "D: e"), o.repeated("publish-header"), "header lines are not split");
+        assertEquals(List.of("extra"), o.positional());
+        assertEquals(TimeUnit.SECONDS.toNanos(10), o.nanos("warmup", "10s"));
+    }
+
+    @Test
+    void shouldParseDurationsAndSizes() {
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(500), Options.parseDuration("500ms"));
+        assertEquals(TimeUnit.MINUTES.toNanos(2), Options.parseDuration("2m"));
+        assertEquals(TimeUnit.SECONDS.toNanos(30), Options.parseDuration("30"));
+        assertEquals(4096, Options.parseSize("4KiB"));
+        assertEquals(4096, Options.parseSize("4k"));
+        assertEquals(1 << 20, Options.parseSize("1MiB"));
+        assertEquals(64, Options.parseSize("64B"));
+    }
+
+    @Test
+    void shouldFailInOneLineNamingTheOption() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(List.of("--subscriber", "1")));
+        assertEquals("unknown option --subscriber (--help lists them)", e.getMessage());
+        Options o = Options.parse(List.of("--duration", "soon", "--subscribers", "-1", "--rate", "fast"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> o.nanos("duration", "1s")).getMessage()
+                .startsWith("--duration: "));
+        assertThrows(IllegalArgumentException.class, () -> o.integer("subscribers", 1));
+        assertThrows(IllegalArgumentException.class, () -> o.rate("rate", 1));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(List.of("--rate")));
+    }
+
+    @Test
+    void shouldListEveryOptionInTheHelp() {
+        String help = Options.help();
+        for (Options.Spec spec : Options.SPECS) {
+            assertEquals(!spec.hidden(), help.contains("--" + spec.name()), spec.name());
+        }
+        for (Scenario s : Scenario.all()) {
+            assertTrue(help.contains(s.name() + " ") && help.contains(s.topology()), s.name());
+        }
+    }
+
+    @Test
+    void shouldRecreateAGeneratorConfigInAWorker() {
+        Options o = Options.parse(List.of("--subscribe-url", "http://127.0.0.1:9/a,http://127.0.0.1:9/b",
+                "--source-addresses", "127.0.0.5-127.0.0.6", "--threads", "3", "--publish-connections", "4",
+                "--resume", "false"));
+        GeneratorConfig c = RunContext.generatorConfig(o, 100, System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+        GeneratorConfig back = RunContext.generatorConfig(Options.parse(c.toArgs()), 0, c.deadlineNanos());
+        assertEquals(c.subscribeUrls(), back.subscribeUrls());
+        assertEquals(c.sourceAddresses(), back.sourceAddresses());
+        assertEquals(3, back.threads());
+        assertEquals(4, back.lanes());
+        assertEquals(false, back.resume());
+        assertEquals(c.connectTimeoutNanos(), back.connectTimeoutNanos());
+    }
+}
