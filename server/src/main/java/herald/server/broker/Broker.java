@@ -8,7 +8,6 @@ import herald.server.metrics.Metrics;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +96,12 @@ public final class Broker implements AutoCloseable {
      */
     public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, Runnable connectionClosed)
             throws IOException {
+        this(settings, metrics, ids, supervisor, connectionClosed, settings.dispatchThreads());
+    }
+
+    /** With {@code dispatchThreads} 0, tasks wait in the queue until a test runs them ({@link Dispatcher#poll}). */
+    Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, Runnable connectionClosed,
+           int dispatchThreads) throws IOException {
         this.settings = settings;
         this.metrics = metrics;
         this.ids = ids;
@@ -108,10 +113,10 @@ public final class Broker implements AutoCloseable {
         metrics.countRetainedBytesWith(retained::used);
         int queue = (int) Math.min(1 << 22, Math.max(1 << 16, 2L * settings.maxSubscribers() + settings.maxTopics()
                 + settings.maxUnpublishedTopics()));
-        this.dispatcher = new Dispatcher(settings.dispatchThreads(), queue, metrics, supervisor);
+        this.dispatcher = new Dispatcher(dispatchThreads, queue, metrics, supervisor);
         this.watchers = new Watcher[settings.watchers()];
         for (int i = 0; i < watchers.length; i++) {
-            watchers[i] = new Watcher("herald-watch-" + i, dispatcher, supervisor);
+            watchers[i] = new Watcher("herald-watch-" + i, supervisor);
         }
         long heartbeatMillis = settings.heartbeat().toMillis();
         long ageMillis = settings.maxStreamAge().toMillis();
@@ -383,15 +388,22 @@ public final class Broker implements AutoCloseable {
      * channel is non-blocking and belongs to the broker, which closes it. The calling thread may end.
      */
     public void attach(Subscription subscription, SocketChannel channel) {
+        attach(subscription, new ChannelSink(channel, watcherOf(channel)));
+    }
+
+    /**
+     * Hands a stream whose response head and preamble were sent to the fan-out (the entry point of any transport:
+     * a plain socket, TLS, an HTTP/2 stream): from here the broker starts the sink, writes to it and closes it.
+     * The calling thread may end.
+     */
+    public void attach(Subscription subscription, SubscriberSink sink) {
         Subscriber subscriber = subscription.topics.length == 1
-                ? new TopicSubscriber(channel, this, subscription.topics[0], subscription.cursors[0])
-                : new MultiTopicSubscriber(channel, this, subscription.topics, subscription.cursors,
-                        ids.prefix());
+                ? new TopicSubscriber(sink, this, subscription.topics[0], subscription.cursors[0])
+                : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors, ids.prefix());
         metrics.subscribers.increment();
         metrics.subscriptions.increment();
         try {
-            channel.configureBlocking(false);
-            subscriber.attached(watcherOf(subscriber).register(channel, subscriber));
+            sink.start(subscriber);
         } catch (IOException e) {                   // the client left already
             subscriber.close(Subscriber.CloseReason.CLIENT_GONE);
             return;
@@ -454,17 +466,13 @@ public final class Broker implements AutoCloseable {
         return dispatcher;
     }
 
-    Watcher watcherOf(Subscriber subscriber) {
-        return watchers[(System.identityHashCode(subscriber) & Integer.MAX_VALUE) % watchers.length];
+    /** The selector thread that watches {@code channel}'s socket. */
+    Watcher watcherOf(SocketChannel channel) {
+        return watchers[(System.identityHashCode(channel) & Integer.MAX_VALUE) % watchers.length];
     }
 
-    void subscriberClosed(Subscriber subscriber, SelectionKey key, Subscriber.CloseReason reason) {
-        watcherOf(subscriber).cancel(key);
-        try {
-            subscriber.channel.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing subscriber socket", e);
-        }
+    void subscriberClosed(Subscriber subscriber, Subscriber.CloseReason reason) {
+        subscriber.sink.close();
         metrics.subscribers.decrement();
         switch (reason) {
             case CUT_OFF -> metrics.slowConsumerCutoffs.increment();

@@ -11,8 +11,8 @@ import java.util.concurrent.BlockingQueue;
  * The fan-out threads: a few platform threads that write events to subscribers with non-blocking writes.
  *
  * <p>Tasks are {@link Shard}s (a slice of a topic's subscribers, queued by a publish) and single
- * {@link Subscriber}s (queued when their socket becomes writable again or they yielded a long backlog).
- * A task never blocks: a subscriber whose socket is full waits for the {@link Watcher}, not on this thread.
+ * {@link Subscriber}s (queued when their sink becomes writable again or they yielded a long backlog).
+ * A task never blocks: a subscriber whose sink is full waits for its writable event, not on this thread.
  * The queue is an array, so queuing allocates nothing.
  */
 final class Dispatcher implements AutoCloseable {
@@ -54,6 +54,11 @@ final class Dispatcher implements AutoCloseable {
 
     Runnable take() throws InterruptedException {
         return queue.take();
+    }
+
+    /** The next queued task, or null: for tests that run a dispatcher of no threads on their own thread. */
+    Runnable poll() {
+        return queue.poll();
     }
 
     boolean isStop(Runnable task) {

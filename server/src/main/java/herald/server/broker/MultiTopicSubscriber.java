@@ -3,9 +3,7 @@ package herald.server.broker;
 import herald.server.log.EventLog;
 import herald.server.log.Run;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /**
  * A subscriber of several topics on one stream ({@code GET /events?topic=a&topic=b}). Its stream position is
@@ -28,15 +26,11 @@ final class MultiTopicSubscriber extends Subscriber {
     private final ByteBuffer[] views = new ByteBuffer[BATCH];
     private final Object[] viewKeys = new Object[BATCH];
     private final ByteBuffer[] idLines = new ByteBuffer[BATCH];   // made when a batch first needs them
-    private final ByteBuffer[] pending = new ByteBuffer[2 * BATCH];
-    private int pendingFrom;
-    private int pendingTo;
-    private int pendingEvents;
-    private boolean heartbeatTail;
+    private int batchEvents;
     private int startTopic;                 // round-robin start, for fairness between topics
 
-    MultiTopicSubscriber(SocketChannel channel, Broker broker, Topic[] topics, long[] cursors, byte[] idPrefix) {
-        super(channel, broker);
+    MultiTopicSubscriber(SubscriberSink sink, Broker broker, Topic[] topics, long[] cursors, byte[] idPrefix) {
+        super(sink, broker, 2 * BATCH);
         this.topics = topics;
         this.shards = new Shard[topics.length];
         this.cursors = cursors.clone();
@@ -44,93 +38,9 @@ final class MultiTopicSubscriber extends Subscriber {
         this.idPrefix = idPrefix;
     }
 
+    /** Up to {@link #BATCH} events, two buffers each (record up to its id line, this stream's id line), round robin. */
     @Override
-    int writeAvailable(DeliveryScratch scratch) throws IOException {
-        ByteBuffer[] gather = scratch.gather;
-        if (heartbeatTail || pendingTo > pendingFrom) {
-            int n = 0;
-            if (heartbeatTail) {
-                gather[n++] = scratch.newline();
-            }
-            for (int i = pendingFrom; i < pendingTo; i++) {
-                gather[n++] = pending[i];
-            }
-            long written = channel.write(gather, 0, n);
-            scratch.writes++;
-            scratch.bytes += written;
-            heartbeatTail = heartbeatTail && gather[0].hasRemaining();
-            if (gather[n - 1].hasRemaining()) {
-                while (pendingFrom < pendingTo && !pending[pendingFrom].hasRemaining()) {
-                    pendingFrom++;
-                }
-                return BLOCKED;
-            }
-            wrote();
-            if (pendingTo > 0) {
-                System.arraycopy(next, 0, cursors, 0, cursors.length);
-                scratch.events += pendingEvents;
-                pendingFrom = 0;
-                pendingTo = 0;
-            }
-        }
-        boolean wroteEvents = false;
-        long budget = TURN_BYTES;
-        while (true) {
-            int events = collect(scratch);
-            if (events < 0) {
-                return GONE;
-            }
-            if (events == 0) {
-                break;
-            }
-            int n = 2 * events;
-            long written = channel.write(gather, 0, n);
-            scratch.writes++;
-            scratch.bytes += written;
-            if (gather[n - 1].hasRemaining()) {
-                int first = 0;
-                while (!gather[first].hasRemaining()) {
-                    first++;
-                }
-                System.arraycopy(gather, first, pending, 0, n - first);
-                pendingFrom = 0;
-                pendingTo = n - first;
-                pendingEvents = events;
-                if (written > 0) {
-                    wrote();
-                }
-                return BLOCKED;
-            }
-            wrote();
-            wroteEvents = true;
-            System.arraycopy(next, 0, cursors, 0, cursors.length);
-            scratch.events += events;
-            budget -= written;
-            if (budget <= 0) {
-                return YIELD;
-            }
-        }
-        if (!wroteEvents && heartbeatDue) {
-            ByteBuffer heartbeat = scratch.heartbeat();
-            int written = channel.write(heartbeat);
-            scratch.writes++;
-            scratch.bytes += written;
-            if (written == 0) {
-                return BLOCKED;
-            }
-            scratch.heartbeats++;
-            wrote();
-            heartbeatTail = heartbeat.hasRemaining();
-            return heartbeatTail ? BLOCKED : DONE;
-        }
-        return DONE;
-    }
-
-    /**
-     * Fills the gather array with up to {@link #BATCH} events (record, id line), round robin over the topics.
-     * Returns the event count, or -1 when the subscriber was cut off.
-     */
-    private int collect(DeliveryScratch scratch) {
+    int nextBatch(DeliveryScratch scratch) {
         ByteBuffer[] gather = scratch.gather;
         Run run = scratch.run;
         int events = 0;
@@ -145,8 +55,7 @@ final class MultiTopicSubscriber extends Subscriber {
                 }
                 int status = log.read(next[t], run, RUN_BYTES, 1);
                 if (status == EventLog.OVERTAKEN) {
-                    close(CloseReason.CUT_OFF);
-                    return -1;
+                    return OVERTAKEN;
                 }
                 if (status == EventLog.RUN) {
                     long seq = run.lastSeq();
@@ -161,7 +70,15 @@ final class MultiTopicSubscriber extends Subscriber {
             }
             startTopic = (startTopic + 1) % topics.length;
         }
-        return events;
+        batchEvents = events;
+        return 2 * events;
+    }
+
+    @Override
+    boolean batchWritten(DeliveryScratch scratch) {
+        System.arraycopy(next, 0, cursors, 0, cursors.length);
+        scratch.events += batchEvents;
+        return true;
     }
 
     private ByteBuffer view(int index, Run run) {
@@ -224,11 +141,6 @@ final class MultiTopicSubscriber extends Subscriber {
             out.put(i, out.get(j));
             out.put(j, b);
         }
-    }
-
-    @Override
-    int gatherSlots() {
-        return DeliveryScratch.MAX_GATHER;
     }
 
     @Override

@@ -39,8 +39,12 @@ final class Shard implements Runnable {
 
     @Override
     public void run() {
+        run(Dispatcher.scratch());
+    }
+
+    /** {@link #run()} with a given scratch: tests drive delivery from their own thread. */
+    void run(DeliveryScratch scratch) {
         queued = false;                   // before reading: a publish from now on queues the shard again
-        DeliveryScratch scratch = Dispatcher.scratch();
         for (Subscriber subscriber : members) {
             subscriber.offer(scratch);
         }

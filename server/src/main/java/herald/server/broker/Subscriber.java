@@ -3,73 +3,51 @@ package herald.server.broker;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 
 /**
- * One SSE stream after its response head was sent: a non-blocking channel, cursors into topic logs, and a
+ * One SSE stream after its response head was sent: a {@link SubscriberSink}, cursors into topic logs, and a
  * small state machine. An idle subscriber holds no thread, no read buffer and no queue; it is written to by
- * {@link Dispatcher} threads and watched for FIN/RST by a {@link Watcher}.
+ * {@link Dispatcher} threads (through {@link SinkWriter}, the write path all kinds share) and told by its sink
+ * when the peer left or the sink can take bytes again ({@link SubscriberSink.Events}).
  *
- * <p><b>Assumptions.</b> {@link #offer} runs on dispatcher threads, {@link #close} on any thread.
- * <b>Guarantees.</b> At most one thread runs {@link #writeAvailable} at a time (the one that moved the state
- * from IDLE or WAITING to RUNNING); an offer during a run is not lost (RUNNING becomes AGAIN and the runner
- * goes round once more); a closed subscriber is never written to again.
+ * <p><b>Assumptions.</b> {@link #offer} runs on dispatcher threads, {@link #close} on any thread, the sink's
+ * events on the transport's threads. <b>Guarantees.</b> At most one thread runs {@link #writeAvailable} at a time
+ * (the one that moved the state from IDLE or WAITING to RUNNING); an offer during a run is not lost (RUNNING
+ * becomes AGAIN and the runner goes round once more); a WAITING subscriber asked its sink for one
+ * {@link #writable()} and writes nothing until then; a closed subscriber is never written to again, has left its
+ * topics and has closed its sink, once; after {@link #endAfterDrain} it writes everything up to the log's head,
+ * then closes.
  *
  * <pre>
  *   IDLE --offer--> RUNNING --done--> IDLE        RUNNING --offer--> AGAIN --done--> RUNNING (once more)
- *   RUNNING --socket full--> WAITING --writable--> RUNNING        any --close--> CLOSED
+ *   RUNNING --sink full--> WAITING --writable--> RUNNING        any --close--> CLOSED
  * </pre>
  */
-abstract class Subscriber implements Runnable {
+abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink.Events {
     static final int IDLE = 0;
     static final int RUNNING = 1;
     static final int AGAIN = 2;
     static final int WAITING = 3;
     static final int CLOSED = 4;
 
-    /** {@link #writeAvailable} results. */
-    static final int DONE = 0;
-    static final int BLOCKED = 1;
-    static final int YIELD = 2;
-    static final int GONE = 3;
-
-    /** Bytes one subscriber may write in one turn before it yields the dispatcher thread to others. */
-    static final int TURN_BYTES = 1 << 20;
-    /** Upper bound of one contiguous run handed to write. */
-    static final int RUN_BYTES = 256 << 10;
-
     private static final VarHandle STATE;
-    private static final VarHandle LAST_WRITE_TICK;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Subscriber.class, "state", int.class);
-            LAST_WRITE_TICK = MethodHandles.lookup().findVarHandle(Subscriber.class, "lastWriteTick", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final SocketChannel channel;
-    final Broker broker;
     private volatile int state;
-    private SelectionKey key;               // set once by attach, before the first offer
-    volatile boolean heartbeatDue;          // set by the heartbeat timer, cleared by the writer
     private volatile boolean ending;        // set once by a stopping broker: end when all is written
-    private long lastWriteTick;             // written by the writer (opaque), read by the heartbeat timer
     final long attachedTick;                // when the stream was handed to the broker
-    int junkBytes;                          // bytes the client sent after its request; watcher thread only
 
-    Subscriber(SocketChannel channel, Broker broker) {
-        this.channel = channel;
-        this.broker = broker;
-        this.lastWriteTick = broker.tick();
-        this.attachedTick = lastWriteTick;
-    }
-
-    void attached(SelectionKey key) {
-        this.key = key;
+    /** @param batchBuffers the most buffers one batch of this kind holds */
+    Subscriber(SubscriberSink sink, Broker broker, int batchBuffers) {
+        super(sink, broker, batchBuffers);
+        this.attachedTick = lastWriteTick();
     }
 
     /** Something may be new to write (a publish, a heartbeat): write it now unless another thread is. */
@@ -87,22 +65,38 @@ abstract class Subscriber implements Runnable {
                 }
             } else {
                 if (s == WAITING && overtaken()) {
-                    close(CloseReason.CUT_OFF);   // it cannot catch up: free its socket and memory now
+                    close(CloseReason.CUT_OFF);   // it cannot catch up: free its sink and memory now
                 }
-                return;                            // AGAIN, WAITING (the watcher resumes it) or CLOSED
+                return;                            // AGAIN, WAITING (the sink resumes it) or CLOSED
             }
         }
     }
 
-    /** Queued as a dispatcher task: resumes a subscriber whose socket became writable, or offers. */
+    /** Queued as a dispatcher task: resumes a subscriber whose sink became writable, or offers. */
     @Override
     public final void run() {
-        DeliveryScratch scratch = Dispatcher.scratch();
+        run(Dispatcher.scratch());
+    }
+
+    /** {@link #run()} with a given scratch: tests drive a subscriber from their own thread. */
+    final void run(DeliveryScratch scratch) {
         if (state == WAITING && STATE.compareAndSet(this, WAITING, RUNNING)) {
             drain(scratch);
         } else {
             offer(scratch);
         }
+    }
+
+    /** The sink can take bytes again (transport thread): resume on a dispatcher thread. */
+    @Override
+    public final void writable() {
+        broker.dispatcher().execute(this);
+    }
+
+    /** The peer left, reset or misbehaved (transport thread). */
+    @Override
+    public final void gone() {
+        close(CloseReason.CLIENT_GONE);
     }
 
     private void drain(DeliveryScratch scratch) {
@@ -116,12 +110,13 @@ abstract class Subscriber implements Runnable {
             } finally {
                 scratch.clearGather(gatherSlots());
             }
-            if (result == GONE) {
+            if (result == CUT_OFF) {
+                close(CloseReason.CUT_OFF);
                 return;
             }
             if (result == BLOCKED) {
                 if (moveFromRunning(WAITING)) {
-                    broker.watcherOf(this).wantWritable(key);
+                    sink.requestWritable();
                 }
                 return;
             }
@@ -157,17 +152,6 @@ abstract class Subscriber implements Runnable {
         }
     }
 
-    /**
-     * Writes what is available without blocking.
-     *
-     * @return {@link #DONE}, {@link #BLOCKED} (socket full, bytes pending), {@link #YIELD} (turn budget used,
-     *         more to write) or {@link #GONE} (closed, e.g. cut off)
-     */
-    abstract int writeAvailable(DeliveryScratch scratch) throws IOException;
-
-    /** How many slots of the scratch gather array {@link #writeAvailable} may fill. */
-    abstract int gatherSlots();
-
     /** While WAITING: whether the next event it needs has left the log, so it can never catch up. */
     abstract boolean overtaken();
 
@@ -195,29 +179,16 @@ abstract class Subscriber implements Runnable {
         return state == CLOSED;
     }
 
-    /** Ends the stream: closes the socket, leaves the topics. Idempotent; any thread. */
+    /** Ends the stream: leaves the topics, closes the sink. Idempotent; any thread. */
     final void close(CloseReason reason) {
         if ((int) STATE.getAndSet(this, CLOSED) == CLOSED) {
             return;
         }
         detach();
-        broker.subscriberClosed(this, key, reason);
-    }
-
-    /** When this subscriber last wrote, in broker ticks (opaque read, for the heartbeat timer). */
-    final long lastWriteTick() {
-        return (long) LAST_WRITE_TICK.getOpaque(this);
-    }
-
-    /** Marks one write: the heartbeat timer measures idleness from here. */
-    final void wrote() {
-        LAST_WRITE_TICK.setOpaque(this, broker.tick());   // read only by the heartbeat timer: no fence needed
-        if (heartbeatDue) {
-            heartbeatDue = false;
-        }
+        broker.subscriberClosed(this, reason);
     }
 
     enum CloseReason {
-        CLIENT_GONE, CUT_OFF, TOPIC_DELETED, SHUTDOWN, PROTOCOL, MAX_AGE
+        CLIENT_GONE, CUT_OFF, TOPIC_DELETED, SHUTDOWN, MAX_AGE
     }
 }

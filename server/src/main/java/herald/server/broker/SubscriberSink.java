@@ -10,14 +10,25 @@ import java.nio.ByteBuffer;
  * shut. The broker never blocks on a sink and never buffers for it: the bytes it offers stay in log memory
  * until the sink has taken them.
  *
- * <p><b>Assumptions.</b> {@link #write} is called by one thread at a time (the dispatcher thread running the
- * subscriber), never after {@link #close}. {@link #start} is called once, before the first write.
+ * <p><b>Assumptions.</b> {@link #write} and {@link #requestWritable} are called by one thread at a time (the
+ * dispatcher thread running the subscriber). {@link #start} is called once, before the first write; the events
+ * may come as soon as it was called. {@link #close} may come from another thread while a write is in progress,
+ * or just before the writer's next write (the subscriber closed it: its topic was deleted, it was cut off, the
+ * peer left); such a write throws {@link IOException} or takes nothing, as a closed channel does.
+ * {@link #requestWritable} may be called again before its {@link Events#writable()} came (a stopping broker
+ * resumes a waiting subscriber to drain it), and a {@link Events#writable()} may find the subscriber no longer
+ * waiting: both are harmless.
  * <b>Guarantees</b> asked of an implementation: {@link #write} never blocks; it takes a prefix of the offered
  * bytes (advancing the buffers' positions as {@link java.nio.channels.GatheringByteChannel#write} does) and
- * keeps no reference to them after it returns, unless it copied them; after a short write, one
- * {@link #requestWritable} leads to exactly one {@link Events#writable()} once more can be taken (or to
- * {@link Events#gone()}); {@link Events#gone()} is called at most once, when the peer left, reset or misbehaved.
- * {@link #close} is idempotent and may be called from any thread.
+ * keeps no reference to them after it returns, unless it copied them; after a short write,
+ * {@link #requestWritable} leads to one {@link Events#writable()} once more can be taken (requests made before
+ * it came share it), or to {@link Events#gone()}; {@link Events#gone()} is called at most once, when the peer
+ * left, reset or misbehaved. {@link #close} is idempotent and may be called from any thread.
+ *
+ * <p>Implementer notes: {@link ChannelSink} is the plain socket. A TLS sink wraps into its own buffer and takes
+ * nothing while that buffer is unsent; an HTTP/2 sink takes at most its stream's flow-control window and calls
+ * {@link Events#writable()} on WINDOW_UPDATE. Both hand themselves to
+ * {@link Broker#attach(Subscription, SubscriberSink)}.
  */
 public interface SubscriberSink {
 

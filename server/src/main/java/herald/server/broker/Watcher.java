@@ -11,9 +11,9 @@ import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
- * Watches subscriber sockets with one {@link Selector} on one platform thread: readable means the client
- * closed (FIN), reset (RST) or sent bytes it should not have; writable means a subscriber whose socket was
- * full can continue. A client that leaves is noticed at once, so a reconnect storm never piles up dead
+ * Watches subscriber sockets ({@link ChannelSink}s) with one {@link Selector} on one platform thread: readable
+ * means the client closed (FIN), reset (RST) or sent bytes it should not have; writable means a subscriber whose
+ * socket was full can continue. A client that leaves is noticed at once, so a reconnect storm never piles up dead
  * sockets waiting for the next write.
  */
 final class Watcher implements AutoCloseable {
@@ -22,16 +22,14 @@ final class Watcher implements AutoCloseable {
     private static final int MAX_JUNK_BYTES = 64 << 10;
 
     private final Selector selector;
-    private final Dispatcher dispatcher;
     private final Supervisor supervisor;
     private final Thread thread;
-    private final ByteBuffer sink = ByteBuffer.allocateDirect(4_096);
+    private final ByteBuffer junk = ByteBuffer.allocateDirect(4_096);
     private final Consumer<SelectionKey> onReady = this::ready;
     private volatile boolean running = true;
 
-    Watcher(String name, Dispatcher dispatcher, Supervisor supervisor) throws IOException {
+    Watcher(String name, Supervisor supervisor) throws IOException {
         this.selector = Selector.open();
-        this.dispatcher = dispatcher;
         this.supervisor = supervisor;
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
@@ -39,14 +37,14 @@ final class Watcher implements AutoCloseable {
         thread.start();
     }
 
-    /** Starts watching {@code channel} (already non-blocking) for {@code subscriber}. */
-    SelectionKey register(SocketChannel channel, Subscriber subscriber) throws IOException {
-        SelectionKey key = channel.register(selector, SelectionKey.OP_READ, subscriber);
+    /** Starts watching {@code channel} (already non-blocking) for {@code sink}. */
+    SelectionKey register(SocketChannel channel, ChannelSink sink) throws IOException {
+        SelectionKey key = channel.register(selector, SelectionKey.OP_READ, sink);
         selector.wakeup();                 // so that the new socket is in the poll set now, not at the next wakeup
         return key;
     }
 
-    /** The subscriber's socket is full: queue it on a dispatcher once it drains. */
+    /** The subscriber's socket is full: tell it once the socket drains. */
     void wantWritable(SelectionKey key) {
         if (key != null && key.isValid()) {
             try {
@@ -84,38 +82,35 @@ final class Watcher implements AutoCloseable {
     }
 
     private void ready(SelectionKey key) {
-        Subscriber subscriber = (Subscriber) key.attachment();
+        ChannelSink sink = (ChannelSink) key.attachment();
         if (!key.isValid()) {
             return;
         }
         int ready = key.readyOps();
-        if ((ready & SelectionKey.OP_READ) != 0 && !drainInput(subscriber)) {
+        if ((ready & SelectionKey.OP_READ) != 0 && !drainInput(sink)) {
             return;
         }
         if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
             key.interestOpsAnd(~SelectionKey.OP_WRITE);
-            dispatcher.execute(subscriber);
+            sink.events.writable();
         }
     }
 
-    /** Reads what the client sent; false when the subscriber was closed because of it. */
-    private boolean drainInput(Subscriber subscriber) {
+    /** Reads what the client sent; false when the peer is gone because of it (closed, reset, too much junk). */
+    private boolean drainInput(ChannelSink sink) {
         try {
-            int read = subscriber.channel.read(sink.clear());
-            if (read < 0) {
-                subscriber.close(Subscriber.CloseReason.CLIENT_GONE);
-                return false;
+            int read = sink.channel.read(junk.clear());
+            if (read >= 0) {
+                sink.junkBytes += read;
+                if (sink.junkBytes <= MAX_JUNK_BYTES) {
+                    return true;
+                }
             }
-            subscriber.junkBytes += read;
-            if (subscriber.junkBytes > MAX_JUNK_BYTES) {
-                subscriber.close(Subscriber.CloseReason.PROTOCOL);
-                return false;
-            }
-            return true;
         } catch (IOException e) {
-            subscriber.close(Subscriber.CloseReason.CLIENT_GONE);
-            return false;
+            // reset: gone as well
         }
+        sink.events.gone();
+        return false;
     }
 
     @Override

@@ -1,0 +1,59 @@
+package herald.server.broker;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A subscriber's stream on a plain socket (HTTP/1.1, no TLS): non-blocking gathering writes to the channel
+ * straight from log memory. Its {@link Watcher} selects on the socket: readable means the client closed (FIN),
+ * reset (RST) or sent bytes it should not have ({@link Events#gone()}); writable after a short write means the
+ * subscriber can go on ({@link Events#writable()}). It is the selection key's attachment.
+ *
+ * <p>Threads: {@link #write} and {@link #requestWritable} on the dispatcher thread running the subscriber; the
+ * events and {@link #junkBytes} on the watcher's thread; {@link #close} on any.
+ */
+final class ChannelSink implements SubscriberSink {
+    private static final System.Logger LOG = System.getLogger(ChannelSink.class.getName());
+
+    final SocketChannel channel;
+    private final Watcher watcher;
+    Events events;                          // set by start, before the watcher can see this sink
+    private SelectionKey key;               // set by start; closing the channel cancels it even if unseen
+    int junkBytes;                          // bytes the client sent after its request; watcher thread only
+
+    ChannelSink(SocketChannel channel, Watcher watcher) {
+        this.channel = channel;
+        this.watcher = watcher;
+    }
+
+    @Override
+    public void start(Events events) throws IOException {
+        this.events = events;
+        channel.configureBlocking(false);
+        key = watcher.register(channel, this);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        // one buffer: write(2), not writev(2)
+        return length == 1 ? channel.write(srcs[offset]) : channel.write(srcs, offset, length);
+    }
+
+    @Override
+    public void requestWritable() {
+        watcher.wantWritable(key);
+    }
+
+    @Override
+    public void close() {
+        watcher.cancel(key);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing subscriber socket", e);
+        }
+    }
+}
