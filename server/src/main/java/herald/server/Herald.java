@@ -94,7 +94,7 @@ public final class Herald implements AutoCloseable {
                 fanOut.retry().toMillis(), fanOut.dispatchThreads(), fanOut.watchers(), config.topics().maxTopics(),
                 config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
-                STOP_WAIT), metrics, ids, supervisor, limiter::release);
+                STOP_WAIT), metrics, ids, supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
                 builtIns);
         Timeouts t = config.timeouts();

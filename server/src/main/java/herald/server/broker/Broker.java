@@ -71,7 +71,6 @@ public final class Broker implements AutoCloseable {
     private final Settings settings;
     private final Metrics metrics;
     private final EventIds ids;
-    private final Runnable connectionClosed;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();   // live ones and tombstones
     private final TopicCounts counts;
     private final MemoryBudget retained;
@@ -92,21 +91,18 @@ public final class Broker implements AutoCloseable {
     private volatile boolean dispatcherStopped;   // close() let go of the dispatcher: late streams close at once
 
     /**
-     * @param connectionClosed called once for every subscriber that ends, to release its connection slot
      */
-    public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, Runnable connectionClosed)
-            throws IOException {
-        this(settings, metrics, ids, supervisor, connectionClosed, settings.dispatchThreads());
+    public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor) throws IOException {
+        this(settings, metrics, ids, supervisor, settings.dispatchThreads());
     }
 
     /** With {@code dispatchThreads} 0, tasks wait in the queue until a test runs them ({@link Dispatcher#poll}). */
-    Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, Runnable connectionClosed,
-           int dispatchThreads) throws IOException {
+    Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, int dispatchThreads)
+            throws IOException {
         this.settings = settings;
         this.metrics = metrics;
         this.ids = ids;
         this.supervisor = supervisor;
-        this.connectionClosed = connectionClosed;
         this.counts = new TopicCounts(settings.maxTopics(), settings.maxUnpublishedTopics());
         this.retained = new MemoryBudget("maxRetainedBytes", settings.maxRetainedBytes());
         retained.reclaimWith(this::dropIdleHistory);
@@ -385,10 +381,11 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Hands a connection whose response head and preamble were written to the fan-out: from here the
-     * channel is non-blocking and belongs to the broker, which closes it. The calling thread may end.
+     * channel is non-blocking and belongs to the broker, which closes it and then runs {@code onClose} (the
+     * connection's permit is released there). The calling thread may end.
      */
-    public void attach(Subscription subscription, SocketChannel channel) {
-        attach(subscription, new ChannelSink(channel, watcherOf(channel)));
+    public void attach(Subscription subscription, SocketChannel channel, Runnable onClose) {
+        attach(subscription, new ChannelSink(channel, watcherOf(channel), onClose));
     }
 
     /**
@@ -479,7 +476,6 @@ public final class Broker implements AutoCloseable {
             case CLIENT_GONE -> metrics.clientsGone.increment();
             default -> { }
         }
-        connectionClosed.run();
     }
 
     private void runTimer() {

@@ -20,13 +20,16 @@ final class ChannelSink implements SubscriberSink {
 
     final SocketChannel channel;
     private final Watcher watcher;
+    private final Runnable onClose;
     Events events;                          // set by start, before the watcher can see this sink
     private SelectionKey key;               // set by start; closing the channel cancels it even if unseen
     int junkBytes;                          // bytes the client sent after its request; watcher thread only
 
-    ChannelSink(SocketChannel channel, Watcher watcher) {
+    /** @param onClose runs once the socket is closed: releases the connection's permit */
+    ChannelSink(SocketChannel channel, Watcher watcher, Runnable onClose) {
         this.channel = channel;
         this.watcher = watcher;
+        this.onClose = onClose;
     }
 
     @Override
@@ -54,6 +57,8 @@ final class ChannelSink implements SubscriberSink {
             channel.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing subscriber socket", e);
+        } finally {
+            onClose.run();                  // once: the subscriber closes its sink once
         }
     }
 }

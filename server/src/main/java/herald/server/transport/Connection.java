@@ -393,7 +393,7 @@ public final class Connection implements Runnable, Exchange {
 
     /**
      * Gives the channel to the broker: no deadline applies any more, this thread will not close it, and the
-     * broker releases the connection's slot when it ends the stream.
+     * broker releases the connection's permit when it ends the stream.
      */
     @Override
     public void attach(Broker broker, Subscription subscription) throws IOException {
@@ -402,7 +402,7 @@ public final class Connection implements Runnable, Exchange {
         guard.endPhase();
         watchdog.release(guard);
         releaseBuffers();
-        broker.attach(subscription, channel);
+        broker.attach(subscription, channel, permit::release);
     }
 
     /**

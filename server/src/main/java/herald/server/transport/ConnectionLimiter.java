@@ -35,8 +35,8 @@ public final class ConnectionLimiter {
         }
     }
 
-    /** Gives a slot back; once per permit (through {@link Permit#release()}), or by a stream the broker ends. */
-    public void release() {
+    /** Gives a slot back: only through {@link Permit#release()}, once per permit. */
+    private void release() {
         open.decrementAndGet();
     }
 

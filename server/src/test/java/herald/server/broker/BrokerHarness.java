@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -28,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class BrokerHarness implements AutoCloseable {
     final Metrics metrics = new Metrics();
     final EventIds ids = new EventIds(1_700_000_000_000L);
-    final AtomicInteger connectionsClosed = new AtomicInteger();
     final Broker broker;
     final List<String> topics;
     private final DeliveryScratch scratch = new DeliveryScratch(metrics);
@@ -39,8 +37,7 @@ final class BrokerHarness implements AutoCloseable {
         this.topics = topics;
         Broker.Settings settings = new Broker.Settings(retention, Duration.ofHours(1), -1, 1, 1, 100, 100, 8,
                 Duration.ZERO, 1_000, 1L << 30, Duration.ZERO);
-        this.broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }),
-                connectionsClosed::incrementAndGet, 0);
+        this.broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }), 0);
     }
 
     /** Publishes {@code count} events, to the stream's topics in turn, each with {@code padding} extra data bytes. */
