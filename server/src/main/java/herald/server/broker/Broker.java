@@ -1,24 +1,15 @@
 package herald.server.broker;
 
 import herald.server.Retention;
-import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.log.EventLog;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Topics, their logs and their subscribers: publish, subscribe with exact resume, delete, heartbeats.
@@ -33,17 +24,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * closed, {@code herald_slow_consumer_cutoffs_total} counted). Its client reconnects with its last id and
  * gets the gap signal, then what is retained.
  *
- * <p>Memory: a topic nobody published to costs a few hundred bytes and counts against its own limit
- * ({@link TopicCounts}); the history of all topics together is bounded by one {@link MemoryBudget}. When a
- * publish needs a segment that does not fit, the history of the topics that have been idle longest (no
- * subscribers, oldest last publish) is dropped first; if that frees nothing, the publish gets 503. A deleted
- * topic keeps only a tombstone.
+ * <p>Jobs: the topics, their limits and the memory budget are {@link TopicRegistry}'s; where a resuming stream
+ * starts is {@link ResumeResolver}'s; heartbeats, stream age and forgetting unused topics are
+ * {@link StreamSweeper}'s; writing is {@link Dispatcher}'s and the subscribers'. This class is the entry point
+ * and owns the order of a stop.
  *
  * <p>Stopping ({@link #close}): publishes and subscribes are refused (503) from then on; the publishes already
  * in progress finish; then every stream is written everything up to the last accepted event, and ends.
  */
 public final class Broker implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Broker.class.getName());
 
     /**
      * What the broker is told: a plain carrier of values the server's configuration has checked already.
@@ -71,27 +60,15 @@ public final class Broker implements AutoCloseable {
     private final Settings settings;
     private final Metrics metrics;
     private final EventIds ids;
-    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();   // live ones and tombstones
-    private final TopicCounts counts;
-    private final MemoryBudget retained;
-    private final ReentrantLock reclaiming = new ReentrantLock();
-    private long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);   // guarded by reclaiming
+    private final TopicRegistry topics;
+    private final ResumeResolver resumes;
+    private final StreamSweeper sweeper;
     private final LongAdder publishing = new LongAdder();          // publishes in progress, for a clean stop
-    private final Supervisor supervisor;
-    private final AtomicLong retiredHighWater = new AtomicLong();   // highest sequence of ended incarnations
     private final Dispatcher dispatcher;
     private final Watcher[] watchers;
-    private final AtomicInteger nextWatcher = new AtomicInteger();
-    private final Thread timer;
-    private final long tickMillis;
-    private final long heartbeatTicks;
-    private final long maxAgeTicks;               // 0: streams never age out
-    private volatile long tick;
     private volatile boolean closed;
     private volatile boolean dispatcherStopped;   // close() let go of the dispatcher: late streams close at once
 
-    /**
-     */
     public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor) throws IOException {
         this(settings, metrics, ids, supervisor, settings.dispatchThreads());
     }
@@ -102,27 +79,18 @@ public final class Broker implements AutoCloseable {
         this.settings = settings;
         this.metrics = metrics;
         this.ids = ids;
-        this.supervisor = supervisor;
-        this.counts = new TopicCounts(settings.maxTopics(), settings.maxUnpublishedTopics());
-        this.retained = new MemoryBudget("maxRetainedBytes", settings.maxRetainedBytes());
-        retained.reclaimWith(this::dropIdleHistory);
-        metrics.countRetainedBytesWith(retained::used);
         int queue = (int) Math.min(1 << 22, Math.max(1 << 16, 2L * settings.maxSubscribers() + settings.maxTopics()
                 + settings.maxUnpublishedTopics()));
         this.dispatcher = new Dispatcher(dispatchThreads, queue, metrics, supervisor);
+        this.topics = new TopicRegistry(settings.maxTopics(), settings.maxUnpublishedTopics(),
+                settings.maxRetainedBytes(), settings.retention(), ids.prefix(), dispatcher, metrics);
+        this.resumes = new ResumeResolver(ids, metrics, settings.retryMillis());
         this.watchers = new Watcher[settings.watchers()];
         for (int i = 0; i < watchers.length; i++) {
             watchers[i] = new Watcher("herald-watch-" + i, supervisor);
         }
-        long heartbeatMillis = settings.heartbeat().toMillis();
-        long ageMillis = settings.maxStreamAge().toMillis();
-        long finest = Math.min(heartbeatMillis, ageMillis > 0 ? ageMillis : Long.MAX_VALUE);
-        this.tickMillis = Math.max(10, Math.min(1_000, finest / 4));
-        this.heartbeatTicks = Math.max(1, heartbeatMillis / tickMillis);
-        this.maxAgeTicks = ageMillis > 0 ? Math.max(1, ageMillis / tickMillis) : 0;
-        this.timer = Thread.ofPlatform().daemon().name("herald-timer")
-                .uncaughtExceptionHandler(supervisor.uncaughtHandler()).unstarted(this::runTimer);
-        timer.start();
+        this.sweeper = new StreamSweeper(topics, settings.heartbeat(), settings.maxStreamAge(), supervisor);
+        sweeper.start();
     }
 
     public EventIds ids() {
@@ -147,7 +115,7 @@ public final class Broker implements AutoCloseable {
                 throw stopping();
             }
             while (true) {
-                Topic topic = topicForPublish(topicName);
+                Topic topic = topics.forPublish(topicName);
                 EventLog log = topic.logForAppend();
                 if (log == null) {
                     continue;                       // deleted or retired meanwhile: the next incarnation takes it
@@ -159,7 +127,7 @@ public final class Broker implements AutoCloseable {
                 if (seq == EventLog.FULL) {
                     metrics.retainedFull.increment();
                     throw BrokerException.retainedFull("retained history of all topics is full: "
-                            + retained.name() + "=" + retained.limit());
+                            + topics.retained().name() + "=" + topics.retained().limit());
                 }
                 metrics.eventsPublished.increment();
                 metrics.bytesPublished.add(length);
@@ -175,72 +143,9 @@ public final class Broker implements AutoCloseable {
         return BrokerException.stopping();
     }
 
-    private Topic topicForPublish(String name) {
-        Topic topic = topics.get(name);
-        if (topic != null && topic.isLive()) {
-            return topic;
-        }
-        return topics.compute(name, (key, existing) -> {
-            if (existing != null && existing.isLive()) {
-                return existing;
-            }
-            counts.checkRoomForPublished();         // before anything changes: a refused publish leaves nothing
-            if (existing != null && existing.isDeleted()) {
-                counts.deleted.decrementAndGet();  // the tombstone gives way to the next incarnation
-            }
-            counts.addForPublish();
-            return newTopic(key);
-        });
-    }
-
-    private Topic newTopic(String name) {
-        return new Topic(name, retiredHighWater.get() + 1, dispatcher, settings.retention(), ids.prefix(), counts,
-                retained, retiredHighWater);
-    }
-
-    /**
-     * Frees history for a segment that did not fit the budget: retires the topics idle longest (no subscribers,
-     * oldest last publish) until about {@code bytes}, at least 1/32 of the budget, is free. Called by a publish
-     * with no lock held. Returns whether anything was freed.
-     */
-    private boolean dropIdleHistory(long bytes) {
-        reclaiming.lock();
-        try {
-            List<Topic> idle = new ArrayList<>();
-            for (Topic topic : topics.values()) {
-                if (topic.holdsIdleHistory()) {
-                    idle.add(topic);
-                }
-            }
-            idle.sort(Comparator.comparingLong(Topic::lastPublishNanos));
-            long before = retained.used();
-            long goal = Math.max(bytes, retained.limit() / 32);
-            boolean freed = false;
-            for (Topic topic : idle) {
-                if (topic.retireIdle() >= 0) {
-                    topics.remove(topic.name, topic);
-                    metrics.historyDropped.increment();
-                    freed = true;
-                    if (before - retained.used() >= goal) {
-                        break;
-                    }
-                }
-            }
-            long now = System.nanoTime();
-            if (freed && now - lastDropLogNanos >= TimeUnit.SECONDS.toNanos(10)) {   // at most one line per 10 s
-                lastDropLogNanos = now;
-                LOG.log(Level.WARNING, "retained history reached " + retained.name() + "=" + retained.limit()
-                        + "; dropping the history of idle topics (herald_history_dropped_total counts them)");
-            }
-            return freed;
-        } finally {
-            reclaiming.unlock();
-        }
-    }
-
     /** Bytes of history (segments and index pages) all topics hold now. */
     public long retainedBytes() {
-        return retained.used();
+        return topics.retained().used();
     }
 
     // ---- subscribe --------------------------------------------------------------------------------------
@@ -257,51 +162,13 @@ public final class Broker implements AutoCloseable {
         return resolve(topicNames, false) != null;
     }
 
-    /**
-     * The topics a subscription names, in its order, or null when one was deleted and not published to since.
-     * With {@code create}, unknown or forgotten topics get a new incarnation; without, nothing changes (their
-     * entries stay null) but the topic limit is checked as creating them would.
-     */
+    /** The topics of a subscription (see {@link TopicRegistry#resolve}), after the list and the state are checked. */
     private Topic[] resolve(List<String> topicNames, boolean create) {
         checkTopicList(topicNames);
         if (closed) {
             throw stopping();
         }
-        Topic[] resolved = new Topic[topicNames.size()];
-        int wouldAdd = 0;
-        for (int i = 0; i < resolved.length; i++) {
-            String name = topicNames.get(i);
-            Topic topic;
-            if (create) {
-                topic = topics.compute(name, (key, existing) -> {
-                    if (!replaceable(existing)) {
-                        return existing;
-                    }
-                    counts.addUnpublished();        // 503 over maxUnpublishedTopics: nothing is created
-                    return newTopic(key);
-                });
-            } else {
-                topic = topics.get(name);
-                if (replaceable(topic)) {
-                    if (!counts.roomForUnpublished(wouldAdd)) {
-                        throw BrokerException.topicLimit("topic limit reached for topics nobody published to: "
-                                + "maxUnpublishedTopics=" + counts.maxUnpublishedTopics());
-                    }
-                    wouldAdd++;
-                    topic = null;
-                }
-            }
-            if (topic != null && topic.isDeleted()) {
-                return null;
-            }
-            resolved[i] = topic;
-        }
-        return resolved;
-    }
-
-    /** Whether a subscribe makes a new incarnation in place of {@code topic}: unknown, or forgotten. */
-    private static boolean replaceable(Topic topic) {
-        return topic == null || !topic.isLive() && !topic.isDeleted();
+        return topics.resolve(topicNames, create);
     }
 
     private void checkTopicList(List<String> topicNames) {
@@ -330,53 +197,7 @@ public final class Broker implements AutoCloseable {
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
         Topic[] resolved = resolve(topicNames, true);
-        if (resolved == null) {
-            return null;
-        }
-        int count = resolved.length;
-        long[] cursors = new long[count];
-        List<Subscription.Gap> gaps = new ArrayList<>(0);
-        long[] asked = lastEventId == null || lastEventId.isEmpty() ? null : ids.parse(lastEventId, count);
-        if (lastEventId != null && !lastEventId.isEmpty()) {
-            metrics.resumes.increment();
-        }
-        for (int i = 0; i < count; i++) {
-            Topic topic = resolved[i];
-            long head = topic.headSeq();
-            if (asked == null) {
-                cursors[i] = head;
-                if (lastEventId != null && !lastEventId.isEmpty()) {
-                    cursors[i] = resumeAfterGap(topic);
-                    gaps.add(new Subscription.Gap(topic.name, Subscription.Reason.UNKNOWN, ids.format(cursors[i])));
-                }
-                continue;
-            }
-            long after = asked[i];
-            EventLog log = topic.log();
-            Subscription.Reason lost = null;
-            if (after > head) {
-                lost = Subscription.Reason.UNKNOWN;
-            } else if (after < head && (after < topic.baseSeq - 1 || log == null || log.isOvertaken(after))) {
-                lost = Subscription.Reason.EVICTED;
-            }
-            if (lost == null) {
-                cursors[i] = after;
-            } else {
-                cursors[i] = resumeAfterGap(topic);
-                gaps.add(new Subscription.Gap(topic.name, lost, ids.format(cursors[i])));
-            }
-        }
-        if (!gaps.isEmpty()) {
-            metrics.gaps.add(gaps.size());
-        }
-        String position = ids.format(cursors);
-        return new Subscription(resolved, cursors, gaps, position, settings.retryMillis());
-    }
-
-    /** The position just before the oldest retained event. */
-    private static long resumeAfterGap(Topic topic) {
-        EventLog log = topic.log();
-        return log == null ? topic.baseSeq - 1 : log.tailSeq() - 1;
+        return resolved == null ? null : resumes.resolve(resolved, lastEventId);
     }
 
     /**
@@ -450,13 +271,13 @@ public final class Broker implements AutoCloseable {
 
     /** Topics that take subscribers and events now (tombstones of deleted topics not counted). */
     public int topicCount() {
-        return counts.live();
+        return topics.liveCount();
     }
 
     // ---- machinery used by subscribers ------------------------------------------------------------------
 
     long tick() {
-        return tick;
+        return sweeper.tick();
     }
 
     Dispatcher dispatcher() {
@@ -478,65 +299,6 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private void runTimer() {
-        long sweepEvery = Math.max(1, 10_000 / tickMillis);
-        while (!closed) {
-            try {
-                Thread.sleep(tickMillis);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = ++tick;
-            try {
-                sweepStreams(now);
-                if (now % sweepEvery == 0) {
-                    forgetUnusedTopics();
-                }
-            } catch (OutOfMemoryError e) {
-                supervisor.outOfMemory("herald-timer", e);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "broker timer round failed; continuing", e);
-            }
-        }
-    }
-
-    /** Ends streams past their maximum age, and marks idle ones for a heartbeat. */
-    private void sweepStreams(long now) {
-        for (Topic topic : topics.values()) {
-            topic.forEachShard(shard -> {
-                boolean due = false;
-                for (Subscriber subscriber : shard.members) {
-                    if (maxAgeTicks > 0 && now - subscriber.attachedTick >= maxAgeTicks) {
-                        subscriber.close(Subscriber.CloseReason.MAX_AGE);   // its client reconnects and resumes
-                        continue;
-                    }
-                    if (now - subscriber.lastWriteTick() >= heartbeatTicks && !subscriber.heartbeatDue) {
-                        subscriber.heartbeatDue = true;
-                        due = true;
-                    }
-                }
-                if (due) {
-                    shard.signal();
-                }
-            });
-        }
-    }
-
-    /** Forgets topics nobody uses, and the oldest tombstones while there are more than {@code maxTopics}. */
-    private void forgetUnusedTopics() {
-        int extraTombstones = counts.deleted.get() - settings.maxTopics();
-        for (Topic topic : topics.values()) {
-            if (topic.isDeleted()) {
-                if (extraTombstones > 0 && topics.remove(topic.name, topic)) {
-                    counts.deleted.decrementAndGet();
-                    extraTombstones--;
-                }
-            } else if (topic.retireIfUnused()) {
-                topics.remove(topic.name, topic);
-            }
-        }
-    }
-
     /**
      * Stops: publishes and subscribes are refused from now on (503); publishes in progress finish; every stream
      * is then written what was published up to here and ends (its client reconnects after {@code retry}), for
@@ -551,7 +313,7 @@ public final class Broker implements AutoCloseable {
         while (publishing.sum() > 0) {              // each saw closed == false before this; let it finish
             Thread.onSpinWait();
         }
-        for (Topic topic : topics.values()) {
+        for (Topic topic : topics.all()) {
             for (Subscriber subscriber : topic.subscribers()) {
                 subscriber.endAfterDrain();
             }
@@ -565,8 +327,8 @@ public final class Broker implements AutoCloseable {
                 break;
             }
         }
-        timer.interrupt();
-        for (Topic topic : topics.values()) {
+        sweeper.stop();
+        for (Topic topic : topics.all()) {
             for (Subscriber subscriber : topic.subscribers()) {
                 subscriber.close(Subscriber.CloseReason.SHUTDOWN);   // still writing at the deadline
             }

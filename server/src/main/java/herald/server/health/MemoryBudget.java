@@ -16,12 +16,12 @@ public final class MemoryBudget {
     private final long limit;
     private final AtomicLong used = new AtomicLong();
 
-    /** @param name the option that sets the limit, for messages ({@code maxInflightBodyBytes}) */
     /** A budget that never refuses (for a log used on its own: tests, benchmarks). */
     public static MemoryBudget unbounded() {
         return new MemoryBudget("unbounded", Long.MAX_VALUE);
     }
 
+    /** @param name the option that sets the limit, for messages ({@code maxInflightBodyBytes}) */
     public MemoryBudget(String name, long limit) {
         if (limit < 1) {
             throw new IllegalArgumentException(name + " must be positive: " + name + "=" + limit);
