@@ -105,7 +105,7 @@ final class Jwks {
             case "oct" -> {
                 requireAlg(alg, Alg.HS256, where);
                 byte[] k = bytes(jwk, "k", where);
-                return KeyFiles.hs256(k, source);
+                return KeyFiles.hs256(kid, k, source);
             }
             default -> {
                 if (alg != null) {

@@ -54,11 +54,15 @@ final class KeyFiles {
     }
 
     static VerificationKey hs256(byte[] secret, String source) {
+        return hs256(null, secret, source);
+    }
+
+    static VerificationKey hs256(String kid, byte[] secret, String source) {
         if (secret.length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException(source + ": HS256 secret has " + secret.length
                     + " bytes, needs at least " + MIN_SECRET_BYTES + " (RFC 7518 section 3.2)");
         }
-        return new VerificationKey(null, Alg.HS256, new SecretKeySpec(secret, "HmacSHA256"), source);
+        return new VerificationKey(kid, Alg.HS256, new SecretKeySpec(secret, "HmacSHA256"), source);
     }
 
     /** An SPKI PEM file ({@code -----BEGIN PUBLIC KEY-----}): RSA → RS256, EC P-256 → ES256. */
@@ -144,9 +148,8 @@ final class KeyFiles {
     /** Names an SPKI key Herald does not take, for the error message. */
     private static String keyTypeName(X509EncodedKeySpec spec) {
         for (String algorithm : new String[] {"Ed25519", "Ed448", "X25519", "X448", "DSA", "RSASSA-PSS"}) {
-            PublicKey key = tryDecode(algorithm, spec);
-            if (key != null) {
-                return key.getAlgorithm();
+            if (tryDecode(algorithm, spec) != null) {
+                return algorithm;
             }
         }
         return "(unrecognised SPKI)";

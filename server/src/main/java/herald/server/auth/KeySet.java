@@ -16,7 +16,7 @@ final class KeySet {
         Map<String, VerificationKey> map = new HashMap<>();
         for (VerificationKey key : keys) {
             if (key.kid() != null && map.putIfAbsent(key.kid(), key) != null) {
-                throw new IllegalArgumentException("two keys with kid=" + key.kid() + " in " + key.source());
+                throw new IllegalArgumentException(key.source() + ": an earlier key has the same kid");
             }
         }
         this.byKid = Map.copyOf(map);
