@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  *   GET|HEAD /topics/{topic}       subscribe              POST /topics/{topic}    publish
  *   GET|HEAD /events?topic=a&amp;…    subscribe to several   DELETE /topics/{topic}  delete
  *   GET|HEAD /health  /metrics  /  health, Prometheus, dashboard
+ *   GET|HEAD /herald.js            the browser client (DESIGN.md section 7)
  *   OPTIONS  any of them, and *    Allow; CORS preflight
  * </pre>
  *
@@ -62,6 +63,7 @@ public final class Router implements RequestHandler {
     private final TopicRoutes topics;
     private final List<StreamRoute> streams;
     private final byte[] dashboard;
+    private final Assets assets;
     private final Supplier<Herald.Health> health;
 
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
@@ -71,6 +73,7 @@ public final class Router implements RequestHandler {
         this.topics = new TopicRoutes(broker, metrics, access, hook);
         this.streams = List.copyOf(streams);
         this.dashboard = Dashboard.html();
+        this.assets = new Assets();
         this.health = health;
     }
 
@@ -142,7 +145,13 @@ public final class Router implements RequestHandler {
                     .header(ResponseHead.CONTENT_TYPE_HTML)
                     .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
                     .send(dashboard));
-            default -> throw HttpException.of(404, "no such route");
+            default -> {
+                Assets.Asset asset = assets.find(path);
+                if (asset == null) {
+                    throw HttpException.of(404, "no such route");
+                }
+                readOnly(exchange, method, origin != null, () -> Assets.serve(exchange, head, asset));
+            }
         }
     }
 
@@ -184,7 +193,7 @@ public final class Router implements RequestHandler {
             return ALLOW_TOPIC;
         }
         return switch (path) {
-            case "/events", "/health", "/metrics", "/" -> ALLOW_READ;
+            case "/events", "/health", "/metrics", "/", "/herald.js" -> ALLOW_READ;
             default -> null;
         };
     }
