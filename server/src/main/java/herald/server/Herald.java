@@ -92,7 +92,7 @@ public final class Herald implements AutoCloseable {
                 config.maxUnpublishedTopics(), config.maxTopicsPerSubscription(), config.maxStreamAge(),
                 config.maxConnections(), config.maxRetainedBytes(), STOP_WAIT), metrics, ids, supervisor,
                 limiter::release);
-        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, this::health);
+        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, this::health, false);
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
                 config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
         HttpLimits limits = config.limits();

@@ -13,7 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Static files served from the jar: {@code /herald.js} (DESIGN.md section 7). Each is read once, at start, with
+ * Static files served from the jar: {@code /herald.js} (DESIGN.md section 7) and, when enabled, the
+ * {@link Examples} pages. Each is read once, at start, with
  * a strong {@code ETag} (a hash of its bytes) and {@code Cache-Control: no-cache}: a browser revalidates on
  * every use and gets {@code 304 Not Modified} for an unchanged file.
  */
@@ -23,11 +24,19 @@ final class Assets {
     }
 
     static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+    static final String HTML = "text/html; charset=utf-8";
 
     private final Map<String, Asset> byPath = new HashMap<>();
 
-    Assets() {
+    /** {@code examples}: also the pages of {@link Examples} under {@code /examples/}. */
+    Assets(boolean examples) {
         add("/herald.js", "herald.js", JAVASCRIPT);
+        if (examples) {
+            add("/examples/", "examples/index.html", HTML);
+            for (String page : new String[] {"bell.html", "metrics.html", "chat.html"}) {
+                add("/examples/" + page, "examples/" + page, HTML);
+            }
+        }
     }
 
     private void add(String path, String resource, String type) {

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  *   GET|HEAD /events?topic=a&amp;…    subscribe to several   DELETE /topics/{topic}  delete
  *   GET|HEAD /health  /metrics  /  health, Prometheus, dashboard
  *   GET|HEAD /herald.js            the browser client (DESIGN.md section 7)
+ *   GET|HEAD /examples/…           pages using it, when examples are on; POST /examples/chat their demo stream
  *   OPTIONS  any of them, and *    Allow; CORS preflight
  * </pre>
  *
@@ -66,14 +67,15 @@ public final class Router implements RequestHandler {
     private final Assets assets;
     private final Supplier<Herald.Health> health;
 
+    /** {@code examples}: serve {@code /examples/} ({@link Examples}), with their stream route and hook. */
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
-                  SubscribeHook hook, Supplier<Herald.Health> health) {
+                  SubscribeHook hook, Supplier<Herald.Health> health, boolean examples) {
         this.broker = broker;
         this.metrics = metrics;
-        this.topics = new TopicRoutes(broker, metrics, access, hook);
-        this.streams = List.copyOf(streams);
+        this.topics = new TopicRoutes(broker, metrics, access, examples ? Examples.hook(hook) : hook);
+        this.streams = List.copyOf(examples ? Examples.routes(streams) : streams);
         this.dashboard = Dashboard.html();
-        this.assets = new Assets();
+        this.assets = new Assets(examples);
         this.health = health;
     }
 
