@@ -82,7 +82,7 @@ public final class Herald implements AutoCloseable {
     }
 
     private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook,
-                   Consumer<Throwable> onFatal) throws IOException {
+                   Consumer<Throwable> onFatal, boolean examples) throws IOException {
         this.config = config;
         this.supervisor = new Supervisor(onFatal);
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
@@ -92,7 +92,7 @@ public final class Herald implements AutoCloseable {
                 config.maxUnpublishedTopics(), config.maxTopicsPerSubscription(), config.maxStreamAge(),
                 config.maxConnections(), config.maxRetainedBytes(), STOP_WAIT), metrics, ids, supervisor,
                 limiter::release);
-        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, this::health, false);
+        Router router = new Router(broker, metrics, config.publishAccess(), streams, hook, this::health, examples);
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(config.headTimeout().toMillis(),
                 config.idleTimeout().toMillis(), config.bodyTimeout().toMillis(), config.writeTimeout().toMillis());
         HttpLimits limits = config.limits();
@@ -286,6 +286,7 @@ public final class Herald implements AutoCloseable {
         private int maxTopicsPerSubscription = defaults.maxTopicsPerSubscription();
         private PublishAccess publishAccess = defaults.publishAccess();
         private Duration maxStreamAge = defaults.maxStreamAge();
+        private boolean examples;
 
         private Builder() {
         }
@@ -445,11 +446,17 @@ public final class Herald implements AutoCloseable {
             return this;
         }
 
+        /** Serves the browser examples under {@code /examples/}, their chat stream included; off by default. */
+        public Builder examples(boolean examples) {
+            this.examples = examples;
+            return this;
+        }
+
         /** Starts the server: bound and accepting when this returns. */
         public Herald start() {
             HeraldConfig config = build();
             try {
-                return new Herald(config, streams, hook, onFatal);
+                return new Herald(config, streams, hook, onFatal, examples);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start herald on " + config.host() + ":" + config.port(), e);
             }

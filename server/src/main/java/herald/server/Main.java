@@ -96,6 +96,7 @@ public final class Main {
                 + "(default 0: never)", (s, v) -> s.builder.maxStreamAge(duration(v)));
         add("--open-publish", null, "let any client publish and delete, not only loopback ones",
                 (s, v) -> s.builder.publishAccess(bool(v) ? PublishAccess.ANY : PublishAccess.LOOPBACK));
+        add("--examples", null, "serve the browser examples under /examples/", (s, v) -> s.builder.examples(bool(v)));
     }
 
     private Main() {
