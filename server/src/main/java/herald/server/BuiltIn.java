@@ -16,7 +16,9 @@ public enum BuiltIn {
     /** {@code GET /metrics}, Prometheus text. */
     METRICS,
     /** {@code GET /health}. */
-    HEALTH;
+    HEALTH,
+    /** The browser client, {@code GET /herald.js}. */
+    CLIENT;
 
     /** Every built-in route: what the standalone server serves. */
     public static Set<BuiltIn> all() {

@@ -96,7 +96,7 @@ public final class Herald implements AutoCloseable {
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
                 STOP_WAIT), metrics, ids, supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
-                builtIns);
+                builtIns, config.access().examples());
         Timeouts t = config.timeouts();
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
                 t.body().toMillis(), t.write().toMillis());
@@ -447,6 +447,11 @@ public final class Herald implements AutoCloseable {
         public Builder onSubscribe(SubscribeHook hook) {
             this.hook = hook;
             return this;
+        }
+
+        /** Serves the browser examples under {@code /examples/}, their chat stream included; off by default. */
+        public Builder examples(boolean examples) {
+            return edit(c -> c.withAccess(c.access().withExamples(examples)));
         }
 
         /** Starts the server: bound and accepting when this returns. */

@@ -162,7 +162,9 @@ public final class Main {
                     c -> c.fanOut().maxStreamAge(), (c, v) -> c.withFanOut(c.fanOut().withMaxStreamAge(v))),
             option("--open-publish", null, "let any client publish and delete, not only loopback ones", SWITCH,
                     c -> c.access().publish() == PublishAccess.ANY,
-                    (c, v) -> c.withAccess(c.access().withPublish(v ? PublishAccess.ANY : PublishAccess.LOOPBACK))));
+                    (c, v) -> c.withAccess(c.access().withPublish(v ? PublishAccess.ANY : PublishAccess.LOOPBACK))),
+            option("--examples", null, "serve the browser examples under /examples/", SWITCH,
+                    c -> c.access().examples(), (c, v) -> c.withAccess(c.access().withExamples(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 

@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  *   GET|HEAD /topics/{topic}       subscribe              POST /topics/{topic}    publish
  *   GET|HEAD /events?topic=a&amp;…    subscribe to several   DELETE /topics/{topic}  delete
  *   GET|HEAD /health  /metrics  /  health, Prometheus, dashboard
+ *   GET|HEAD /herald.js            the browser client (DESIGN.md section 7)
+ *   GET|HEAD /examples/…           pages using it, when examples are on; POST /examples/chat their demo stream
  *   OPTIONS  any of them, and *    Allow; CORS preflight
  * </pre>
  *
@@ -63,16 +65,19 @@ public final class Router implements RequestHandler {
     private final TopicRoutes topics;
     private final List<StreamRoute> streams;
     private final byte[] dashboard;
+    private final Assets assets;
     private final Supplier<Herald.Health> health;
     private final Set<BuiltIn> builtIns;
 
+    /** {@code examples}: serve {@code /examples/} ({@link Examples}), with their stream route and hook. */
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
-                  SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns) {
+                  SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns, boolean examples) {
         this.broker = broker;
         this.metrics = metrics;
-        this.topics = new TopicRoutes(broker, metrics, access, hook);
-        this.streams = List.copyOf(streams);
+        this.topics = new TopicRoutes(broker, metrics, access, examples ? Examples.hook(hook) : hook);
+        this.streams = List.copyOf(examples ? Examples.routes(streams) : streams);
         this.dashboard = Dashboard.html();
+        this.assets = new Assets(examples);
         this.health = health;
         this.builtIns = Set.copyOf(builtIns);
     }
@@ -87,10 +92,11 @@ public final class Router implements RequestHandler {
                 case "/" -> BuiltIn.DASHBOARD;
                 case "/metrics" -> BuiltIn.METRICS;
                 case "/health" -> BuiltIn.HEALTH;
+                case "/herald.js" -> BuiltIn.CLIENT;
                 default -> null;
             };
         }
-        return group != null && builtIns.contains(group);
+        return group != null ? builtIns.contains(group) : assets.find(path) != null;   // examples, when on
     }
 
     @Override
@@ -164,7 +170,13 @@ public final class Router implements RequestHandler {
                     .header(ResponseHead.CONTENT_TYPE_HTML)
                     .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
                     .send(dashboard));
-            default -> throw HttpException.of(404, "no such route");
+            default -> {
+                Assets.Asset asset = assets.find(path);
+                if (asset == null) {
+                    throw HttpException.of(404, "no such route");
+                }
+                readOnly(exchange, method, origin != null, () -> Assets.serve(exchange, head, asset));
+            }
         }
     }
 
@@ -206,7 +218,7 @@ public final class Router implements RequestHandler {
             return ALLOW_TOPIC;
         }
         return switch (path) {
-            case "/events", "/health", "/metrics", "/" -> ALLOW_READ;
+            case "/events", "/health", "/metrics", "/", "/herald.js" -> ALLOW_READ;
             default -> null;
         };
     }
