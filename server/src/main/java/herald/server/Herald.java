@@ -1,6 +1,7 @@
 package herald.server;
 
-// Longer than ~300 lines on purpose: the embedding API's entry point and its Builder, whose setters (one per configuration field, for convenience) are most of it.
+// Longer than ~300 lines on purpose: the embedding API's entry point and its Builder, whose setters (one per
+// configuration field, for convenience) are most of it.
 
 import herald.protocol.http1.HttpLimits;
 import herald.server.broker.Broker;

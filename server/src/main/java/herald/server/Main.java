@@ -1,6 +1,7 @@
 package herald.server;
 
-// Longer than ~300 lines on purpose: most of it is the option table, one declaration per option, which is the point of having one.
+// Longer than ~300 lines on purpose: most of it is the option table, one declaration per option, which is the point
+// of having one.
 
 import herald.server.health.Supervisor;
 

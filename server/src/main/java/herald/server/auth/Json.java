@@ -1,6 +1,7 @@
 package herald.server.auth;
 
-// Longer than ~300 lines on purpose: one recursive-descent parser with its bounds; split, the grammar would be scattered over files.
+// Longer than ~300 lines on purpose: one recursive-descent parser with its bounds; split, the grammar would be
+// scattered over files.
 
 import java.util.ArrayList;
 import java.util.Collections;

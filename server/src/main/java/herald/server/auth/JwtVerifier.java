@@ -1,6 +1,7 @@
 package herald.server.auth;
 
-// Longer than ~300 lines on purpose: every rejection rule of a token in one place, in the order they are checked, so that a review reads them together.
+// Longer than ~300 lines on purpose: every rejection rule of a token in one place, in the order they are checked, so
+// that a review reads them together.
 
 import herald.server.auth.InvalidTokenException.Reason;
 

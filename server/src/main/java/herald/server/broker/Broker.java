@@ -1,6 +1,7 @@
 package herald.server.broker;
 
-// Longer than ~300 lines on purpose: the broker's entry points and the order of a stop, with the threading contract in its javadoc; its jobs are in TopicRegistry, ResumeResolver and StreamSweeper.
+// Longer than ~300 lines on purpose: the broker's entry points and the order of a stop, with the threading contract
+// in its javadoc; its jobs are in TopicRegistry, ResumeResolver and StreamSweeper.
 
 import herald.server.Retention;
 import herald.server.health.Supervisor;

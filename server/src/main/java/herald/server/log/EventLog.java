@@ -1,6 +1,7 @@
 package herald.server.log;
 
-// Longer than ~300 lines on purpose: one lock-free structure with its memory-order argument in one place; more than half of it is that javadoc.
+// Longer than ~300 lines on purpose: one lock-free structure with its memory-order argument in one place; more than
+// half of it is that javadoc.
 
 import herald.protocol.sse.SseEncoder;
 import herald.server.Retention;

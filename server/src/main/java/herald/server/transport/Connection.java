@@ -1,6 +1,7 @@
 package herald.server.transport;
 
-// Longer than ~300 lines on purpose: the request loop, pipelined answers, body reading and the staged close share the read buffer, the watchdog guard and the permit; split, they would pass all of them around.
+// Longer than ~300 lines on purpose: the request loop, pipelined answers, body reading and the staged close share
+// the read buffer, the watchdog guard and the permit; split, they would pass all of them around.
 
 import herald.protocol.http1.BodyDecoder;
 import herald.protocol.http1.HttpException;
