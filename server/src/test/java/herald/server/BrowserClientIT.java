@@ -187,6 +187,32 @@ class BrowserClientIT {
     }
 
     @Test
+    void shouldTellTheTopicOfEachEventOnAStreamOfSeveralTopics() throws Exception {
+        String tab = null;
+        try (Herald herald = TestServer.start(b -> b.retry(RETRY))) {
+            tab = browser.open(pages.url("browser-client.html", "m1", herald.port(),
+                    "mode=multi&topic=news&topic=sport"));
+            pages.await("m1", r -> r.kind().equals("loaded"), START);
+            pages.await("m1", r -> r.kind().equals("open"), START);
+            assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("news") == 2), pages.context());
+            herald.publish("news", "hello");
+            herald.publish("sport", "update", "goal");
+            List<Event> events = pages.events("m1", 2, WAIT);
+            assertEquals(List.of("message@news", "update@sport"), events.stream().map(Event::type).toList(),
+                    "HeraldSource's event.topic: " + pages.context());
+            assertEquals(List.of("hello", "goal"), events.stream().map(Event::data).toList());
+            pages.await("m1", r -> r.kind().equals("plain") && r.a().equals("sport:update"), WAIT);
+            List<String> plain = pages.of("m1").stream().filter(r -> r.kind().equals("plain")).map(Report::a)
+                    .toList();
+            assertEquals(List.of("news", "sport:update"), plain, "EventSource with dispatch=topic");
+        } finally {
+            if (tab != null) {
+                browser.close(tab);
+            }
+        }
+    }
+
+    @Test
     void shouldGiveEachTabItsOwnEventSourceWithoutBroadcastChannel() throws Exception {
         String topic = "own";
         List<String> names = List.of("b1", "b2", "b3");

@@ -220,7 +220,8 @@ public final class Broker implements AutoCloseable {
     public void attach(Subscription subscription, SubscriberSink sink) {
         Subscriber subscriber = subscription.topics.length == 1
                 ? new TopicSubscriber(sink, this, subscription.topics[0], subscription.cursors[0])
-                : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors, ids.prefix());
+                : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors, ids.prefix(),
+                        subscription.typedByTopic());
         metrics.subscribers.increment();
         metrics.subscriptions.increment();
         try {

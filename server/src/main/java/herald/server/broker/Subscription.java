@@ -16,6 +16,7 @@ public final class Subscription {
     private final List<Gap> gaps;
     private final String position;
     private final long retryMillis;
+    private boolean typedByTopic;
 
     Subscription(Topic[] topics, long[] cursors, List<Gap> gaps, String position, long retryMillis) {
         this.topics = topics;
@@ -23,6 +24,20 @@ public final class Subscription {
         this.gaps = gaps;
         this.position = position;
         this.retryMillis = retryMillis;
+    }
+
+    /**
+     * Dispatches this stream's events (of several topics) as type {@code <topic>} for an event without a type
+     * and {@code <topic>:<type>} for one with, so that a plain {@code EventSource} can tell the topics apart
+     * with {@code addEventListener}. Off by default (types as published). No effect on a stream of one topic.
+     */
+    public Subscription typedByTopic(boolean on) {
+        this.typedByTopic = on;
+        return this;
+    }
+
+    boolean typedByTopic() {
+        return typedByTopic && topics.length > 1;
     }
 
     /**

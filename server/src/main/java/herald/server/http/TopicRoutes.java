@@ -59,6 +59,7 @@ final class TopicRoutes {
         if (lastEventId == null) {
             lastEventId = head.queryParams().first("lastEventId");
         }
+        boolean typedByTopic = typedByTopic(head.queryParams().first("dispatch"));
         if ("HEAD".equals(head.method())) {             // what GET would answer, without a stream
             if (!broker.canSubscribe(topics)) {
                 exchange.response().begin(204).sendWithoutBody();
@@ -75,12 +76,27 @@ final class TopicRoutes {
             exchange.response().begin(204).sendWithoutBody();   // deleted: EventSource stops reconnecting
             return;
         }
+        subscription.typedByTopic(typedByTopic);
         byte[] first = subscription.preamble();
         if (hook != null) {
             first = runHook(exchange, head, topics, lastEventId, first);
         }
         streamHead(exchange, 200).sendStreamHead(first);
         exchange.attach(broker, subscription);
+    }
+
+    /**
+     * {@code dispatch=topic}: a stream of several topics dispatches each event as type {@code <topic>} or
+     * {@code <topic>:<type>}; {@code dispatch=event} (the default): as published.
+     */
+    private static boolean typedByTopic(String dispatch) {
+        if (dispatch == null || "event".equals(dispatch)) {
+            return false;
+        }
+        if ("topic".equals(dispatch)) {
+            return true;
+        }
+        throw HttpException.badRequest("dispatch must be 'event' or 'topic'");
     }
 
     private static Response streamHead(Exchange exchange, int status) {

@@ -302,7 +302,34 @@ function isNewer(id, last) {
 }
 
 /**
- * The `EventSource` interface over one connection per browser profile and URL. The tabs that open a
+ * The topic an event of `url`'s stream came from, or null when it cannot be told: the topic of a
+ * `/topics/{topic}` stream; on `/events?topic=a&topic=b` the topic whose position in the id
+ * (`<epoch>-<seqA>_<seqB>`) moved since `previous` (the stream's starting position arrives first, so the first
+ * event is told too).
+ * @param {string} url
+ * @param {string} id
+ * @param {string} previous
+ * @returns {string|null}
+ */
+function topicOf(url, id, previous) {
+    const u = new URL(url, location.href);
+    const i = u.pathname.indexOf("/topics/");
+    if (i >= 0) {
+        return decodeURIComponent(u.pathname.slice(i + "/topics/".length));
+    }
+    const topics = u.searchParams.getAll("topic");
+    const a = /^(.*)-(\d+(?:_\d+)*)$/.exec(id), b = /^(.*)-(\d+(?:_\d+)*)$/.exec(previous);
+    if (!a || !b || a[1] !== b[1]) {
+        return null;
+    }
+    const x = a[2].split("_"), y = b[2].split("_");
+    const moved = x.findIndex((v, k) => v !== y[k]);
+    return x.length === topics.length && moved >= 0 ? topics[moved] : null;
+}
+
+/**
+ * The `EventSource` interface over one connection per browser profile and URL. Each event it dispatches has
+ * `event.topic` too: the topic it came from (see `topicOf`), also on a stream of several topics. The tabs that open a
  * HeraldSource on the same URL elect a leader with Web Locks (`navigator.locks`, lock name `herald:` + URL):
  * the leader reads the stream with {@link streamFetch}'s reader and relays every event, of any type and with
  * its `lastEventId`, to the other tabs over a `BroadcastChannel` of the same name, so a type listened to only
@@ -534,14 +561,18 @@ export class HeraldSource extends EventTarget {
     }
 
     #deliver(m) {
+        let topic = null;
         if (m.hasId) {
             if (!isNewer(m.id, this.#lastId)) {
                 return;                                      // seen before a handover
             }
+            topic = topicOf(this.#url, m.id, this.#lastId);
             this.#lastId = m.id;
         }
         if (this.#state !== CLOSED) {
-            this.dispatchEvent(new MessageEvent(m.type, {data: m.data, lastEventId: m.id, origin: this.#origin}));
+            const event = new MessageEvent(m.type, {data: m.data, lastEventId: m.id, origin: this.#origin});
+            event.topic = topic;
+            this.dispatchEvent(event);
         }
     }
 }
