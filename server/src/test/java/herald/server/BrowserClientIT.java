@@ -197,14 +197,16 @@ class BrowserClientIT {
             assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("news") == 2), pages.context());
             herald.publish("news", "hello");
             herald.publish("sport", "update", "goal");
+            // between topics, events come in the order the stream finds them: compare as sets
             List<Event> events = pages.events("m1", 2, WAIT);
-            assertEquals(List.of("message@news", "update@sport"), events.stream().map(Event::type).toList(),
+            assertEquals(java.util.Set.of("message@news hello", "update@sport goal"), events.stream()
+                    .map(e -> e.type() + " " + e.data()).collect(java.util.stream.Collectors.toSet()),
                     "HeraldSource's event.topic: " + pages.context());
-            assertEquals(List.of("hello", "goal"), events.stream().map(Event::data).toList());
-            pages.await("m1", r -> r.kind().equals("plain") && r.a().equals("sport:update"), WAIT);
-            List<String> plain = pages.of("m1").stream().filter(r -> r.kind().equals("plain")).map(Report::a)
-                    .toList();
-            assertEquals(List.of("news", "sport:update"), plain, "EventSource with dispatch=topic");
+            assertTrue(TestServer.eventually(WAIT, () -> pages.of("m1").stream()
+                    .filter(r -> r.kind().equals("plain")).count() == 2), pages.context());
+            assertEquals(java.util.Set.of("news hello", "sport:update goal"), pages.of("m1").stream()
+                    .filter(r -> r.kind().equals("plain")).map(r -> r.a() + " " + r.c())
+                    .collect(java.util.stream.Collectors.toSet()), "EventSource with dispatch=topic");
         } finally {
             if (tab != null) {
                 browser.close(tab);

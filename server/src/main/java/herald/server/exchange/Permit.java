@@ -1,19 +1,32 @@
 package herald.server.exchange;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A slot a connection holds against a limit (the connection limit; per-address limits hang off it too), for
  * one {@link Client}. It travels with the connection: when the connection becomes a broker stream, the stream
- * holds it; whoever ends the connection releases it, exactly once.
+ * holds it; whoever ends the connection releases it, exactly once. It is also the {@link Runnable} that
+ * releases it, so handing it on allocates nothing (one is kept per idle stream).
  *
  * <p>Thread-safe: {@link #release()} may be called from any thread, any number of times; the first call gives
  * the slot back.
  */
-public final class Permit {
+public final class Permit implements Runnable {
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(Permit.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Client client;
     private final Runnable onRelease;
-    private final AtomicBoolean released = new AtomicBoolean();
+    @SuppressWarnings("unused")                  // through RELEASED
+    private volatile boolean released;
 
     /** @param onRelease gives the slot back; run once */
     public Permit(Client client, Runnable onRelease) {
@@ -27,12 +40,18 @@ public final class Permit {
 
     /** Gives the slot back; later calls do nothing. */
     public void release() {
-        if (released.compareAndSet(false, true)) {
+        if (RELEASED.compareAndSet(this, false, true)) {
             onRelease.run();
         }
     }
 
+    /** {@link #release()}. */
+    @Override
+    public void run() {
+        release();
+    }
+
     public boolean isReleased() {
-        return released.get();
+        return released;
     }
 }

@@ -405,7 +405,7 @@ public final class Connection implements Runnable, Exchange {
         guard.endPhase();
         watchdog.release(guard);
         releaseBuffers();
-        broker.attach(subscription, channel, permit::release);
+        broker.attach(subscription, channel, permit);   // the permit is its own release action
     }
 
     /**
