@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-client limits over real sockets, clients told apart by their loopback source address. */
 class AbuseLimitsIT {
-    private static final String SUBSCRIBE = "GET /topics/limits HTTP/1.1\r\nHost: h\r\nAccept: text/event-stream\r\n\r\n";
+    private static final String SUBSCRIBE =
+            "GET /topics/limits HTTP/1.1\r\nHost: h\r\nAccept: text/event-stream\r\n\r\n";
 
     /** A subscriber from {@code local} whose head has arrived; its status is the first line's. */
     private static Socket subscribeFrom(String local, int port, List<Socket> held, int expectedStatus)

@@ -204,7 +204,8 @@ class AttackIT {
         for (int round = 0; System.nanoTime() < end && round < 1_000; round++) {
             for (int i = 0; i < PROBE_ADDRESSES; i++) {
                 attempts.incrementAndGet();
-                try (Socket socket = subscribe("127.0.0." + (100 + i), port)) {
+                try {
+                    subscribe("127.0.0." + (100 + i), port).close();
                     connected.incrementAndGet();
                 } catch (IOException e) {
                     System.out.println("AttackIT: a normal connect failed: " + e.getMessage());

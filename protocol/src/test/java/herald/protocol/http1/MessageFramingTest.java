@@ -93,8 +93,8 @@ final class MessageFramingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Content-Length: 5\r\ncontent-length: 5\r\n", "Content-Length: 5\r\nContent-Length: 005\r\n",
-        "Content-Length: 5\r\nContent-Length: 6\r\n", "Content-Length: 0\r\nContent-Length: 0\r\n"})
+    @ValueSource(strings = {"Content-Length: 5\r\ncontent-length: 5\r\n",
+        "Content-Length: 5\r\nContent-Length: 005\r\n", "Content-Length: 5\r\nContent-Length: 6\r\n", "Content-Length: 0\r\nContent-Length: 0\r\n"})
     void shouldRejectTwoContentLengthFieldLinesEvenIdenticalWith400(String fields) {
         assertEquals("more than one Content-Length field line", assertPostStatus(400, fields).getMessage());
     }
