@@ -18,6 +18,9 @@ import herald.server.transport.BufferPool;
 import herald.server.transport.Connection;
 import herald.server.transport.ConnectionLimiter;
 import herald.server.transport.DateHeader;
+import herald.server.transport.ForwardedClients;
+import herald.server.transport.Networks;
+import herald.server.transport.PeerLimits;
 import herald.server.transport.Listener;
 import herald.server.transport.Watchdog;
 
@@ -99,17 +102,22 @@ public final class Herald implements AutoCloseable {
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
                 STOP_WAIT), metrics, ids, supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
-                builtIns, config.access().examples());
+                builtIns, config.access().examples(), config.abuse().publishRate());
+        AbuseLimits abuse = config.abuse();
+        ForwardedClients proxies = new ForwardedClients(Networks.of(abuse.trustedProxies()));
+        PeerLimits peers = new PeerLimits(abuse.maxConnectionsPerIp(), abuse.connectRatePerIp(), proxies,
+                System.nanoTime());
         Timeouts t = config.timeouts();
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
                 t.body().toMillis(), t.write().toMillis());
         HttpLimits limits = config.limits();
         Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, metrics,
                 new DateHeader(), new BufferPool(limits, 512),
-                new MemoryBudget("maxInflightBodyBytes", config.memory().maxInflightBodyBytes()), supervisor);
+                new MemoryBudget("maxInflightBodyBytes", config.memory().maxInflightBodyBytes()), supervisor,
+                proxies);
         try {
             this.listener = new Listener(new InetSocketAddress(config.listen().host(), config.listen().port()),
-                    config.listen().backlog(), limiter, metrics, supervisor,
+                    config.listen().backlog(), limiter, peers, metrics, supervisor,
                     (channel, permit) -> new Connection(channel, permit, shared));
         } catch (IOException e) {
             broker.close();
@@ -395,6 +403,12 @@ public final class Herald implements AutoCloseable {
         /** Request bodies being read at once, all connections together, in bytes. */
         public Builder maxInflightBodyBytes(long maxInflightBodyBytes) {
             return edit(c -> c.withMemory(c.memory().withMaxInflightBodyBytes(maxInflightBodyBytes)));
+        }
+
+        /** Limits per client: connections and connect rate per address, publish rate, trusted proxies. */
+        public Builder abuseLimits(AbuseLimits abuse) {
+            Objects.requireNonNull(abuse);
+            return edit(c -> c.withAbuse(abuse));
         }
 
         public Builder access(Access access) {

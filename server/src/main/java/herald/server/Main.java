@@ -4,6 +4,7 @@ package herald.server;
 // of having one.
 
 import herald.server.health.Supervisor;
+import herald.server.transport.Networks;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,6 +52,9 @@ public final class Main {
     private static final Kind<Integer> INT_SIZE = new Kind<>(Main::intSize, v -> formatSize((long) v));
     private static final Kind<Duration> DURATION = new Kind<>(Main::duration, Main::formatDuration);
     private static final Kind<Boolean> SWITCH = new Kind<>(Main::bool, v -> v ? "on" : "off");
+    private static final Kind<List<String>> NETWORKS = new Kind<>(
+            v -> "none".equalsIgnoreCase(v) ? List.of() : Networks.parse(v).texts(),
+            v -> v.isEmpty() ? "none" : String.join(",", v));
 
     /**
      * One option, declared once.
@@ -167,7 +171,19 @@ public final class Main {
                     c -> c.access().publish() == PublishAccess.ANY,
                     (c, v) -> c.withAccess(c.access().withPublish(v ? PublishAccess.ANY : PublishAccess.LOOPBACK))),
             option("--examples", null, "serve the browser examples under /examples/", SWITCH,
-                    c -> c.access().examples(), (c, v) -> c.withAccess(c.access().withExamples(v))));
+                    c -> c.access().examples(), (c, v) -> c.withAccess(c.access().withExamples(v))),
+            option("--max-connections-per-ip", "N", "connections at once from one address; more get 429; "
+                    + "trusted proxies are exempt; 0: off", INT,
+                    c -> c.abuse().maxConnectionsPerIp(), (c, v) -> c.withAbuse(c.abuse().withMaxConnectionsPerIp(v))),
+            option("--connect-rate-per-ip", "N", "new connections per second from one address, a burst of as many; "
+                    + "more get 429; trusted proxies are exempt; 0: off", INT,
+                    c -> c.abuse().connectRatePerIp(), (c, v) -> c.withAbuse(c.abuse().withConnectRatePerIp(v))),
+            option("--publish-rate", "N", "publishes and deletes per second per token subject, or per client "
+                    + "address, a burst of as many; more get 429; 0: off", INT,
+                    c -> c.abuse().publishRate(), (c, v) -> c.withAbuse(c.abuse().withPublishRate(v))),
+            option("--trusted-proxies", "CIDR,...", "proxies whose X-Forwarded-For or Forwarded names the client; "
+                    + "from any other peer both are ignored", NETWORKS,
+                    c -> c.abuse().trustedProxies(), (c, v) -> c.withAbuse(c.abuse().withTrustedProxies(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 

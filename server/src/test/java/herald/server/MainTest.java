@@ -35,6 +35,25 @@ class MainTest {
     }
 
     @Test
+    void shouldReadTheAbuseLimitsWithTheirContractDefaults() {
+        AbuseLimits defaults = parse(Map.of()).abuse();
+        assertEquals(256, defaults.maxConnectionsPerIp());
+        assertEquals(50, defaults.connectRatePerIp());
+        assertEquals(0, defaults.publishRate(), "off");
+        assertEquals(java.util.List.of(), defaults.trustedProxies());
+        AbuseLimits set = parse(Map.of("HERALD_PUBLISH_RATE", "20"), "--max-connections-per-ip", "8",
+                "--connect-rate-per-ip=0", "--trusted-proxies", "10.0.0.0/8, ::1").abuse();
+        assertEquals(new AbuseLimits(8, 0, 20, java.util.List.of("10.0.0.0/8", "::1")), set);
+        assertEquals(java.util.List.of(), parse(Map.of(), "--trusted-proxies", "none").abuse().trustedProxies());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--trusted-proxies", "10.0.0.0/8,proxy.example"));
+        assertEquals("--trusted-proxies: not an IP network (CIDR, e.g. 10.0.0.0/8): proxy.example: "
+                + "10.0.0.0/8,proxy.example", bad.getMessage());
+        bad = assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--publish-rate", "-1"));
+        assertEquals("--publish-rate: publishRate must be 0 (off) or positive: publishRate=-1", bad.getMessage());
+    }
+
+    @Test
     void shouldReadFlagsInBothFormsAndLetFlagsWinOverEnvironment() {
         HeraldConfig config = parse(Map.of("HERALD_PORT", "9000", "HERALD_HEARTBEAT", "5s"),
                 "--port=9100", "--retention-events", "100", "--max-body-bytes", "64KiB", "--idle-timeout", "500ms",

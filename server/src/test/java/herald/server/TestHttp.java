@@ -35,6 +35,25 @@ final class TestHttp {
         return socket;
     }
 
+    /** A connection from a chosen loopback address ({@code 127.0.0.2}, …): per-address limits tell them apart. */
+    static Socket connectFrom(String localAddress, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        return socket;
+    }
+
+    /** Like {@link #exchange}, from {@code localAddress}. */
+    static Response exchangeFrom(String localAddress, int port, String raw) throws IOException {
+        try (Socket socket = connectFrom(localAddress, port)) {
+            socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return read(socket.getInputStream(), raw.startsWith("HEAD "));
+        }
+    }
+
     /** Sends raw request bytes on a new connection and reads one response. */
     static Response exchange(int port, String raw) throws IOException {
         try (Socket socket = connect(port)) {

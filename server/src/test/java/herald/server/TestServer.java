@@ -12,8 +12,13 @@ final class TestServer {
         return start(b -> b);
     }
 
+    /**
+     * Starts a server configured by {@code configure}, with the per-client limits off unless it sets them: the
+     * tests' clients all come from one address.
+     */
     static Herald start(UnaryOperator<Herald.Builder> configure) {
-        Herald.Builder builder = Herald.builder().host("127.0.0.1").port(0).retry(Duration.ofMillis(500));
+        Herald.Builder builder = Herald.builder().host("127.0.0.1").port(0).retry(Duration.ofMillis(500))
+                .abuseLimits(AbuseLimits.off());
         return configure.apply(builder).start();
     }
 

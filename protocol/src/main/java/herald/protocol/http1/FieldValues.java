@@ -31,40 +31,34 @@ final class FieldValues {
     }
 
     /**
-     * The value of {@code b[from..to)} as a Content-Length; a list of identical values is that value (RFC 9112
-     * §6.3), so {@code 5, 5} is 5.
+     * The value of {@code b[from..to)} as a Content-Length: one decimal number. A list, even of identical values
+     * ({@code 5, 5}), is refused: RFC 9110 §8.6 lets a recipient either reject it or collapse it, and, like nginx,
+     * Herald rejects it, so that no proxy in front can frame the message differently from Herald.
      *
-     * @throws HttpException 400 when empty, not digits (signs, spaces inside, hex), an empty list element, values
-     *                       that differ, or a value beyond {@code Long.MAX_VALUE}
+     * @throws HttpException 400 when empty, not digits (signs, spaces inside, hex), a list, or a value beyond
+     *                       {@code Long.MAX_VALUE}
      */
     static long contentLength(byte[] b, int from, int to) {
-        long result = -1;
         int i = from;
-        while (true) {
-            if (i == to || !AsciiTable.is(b[i], AsciiTable.DIGIT)) {
-                throw HttpException.badRequest("Content-Length is not a list of decimal numbers");
-            }
-            long value = 0;
-            do {
-                int digit = b[i++] - '0';
-                if (value > (Long.MAX_VALUE - digit) / 10) {
-                    throw HttpException.badRequest("Content-Length overflows a long");
-                }
-                value = value * 10 + digit;
-            } while (i < to && AsciiTable.is(b[i], AsciiTable.DIGIT));
-            if (result >= 0 && value != result) {
-                throw HttpException.badRequest("Content-Length values differ");
-            }
-            result = value;
-            i = skipWhitespace(b, i, to);
-            if (i == to) {
-                return result;
-            }
-            if (b[i] != ',') {
-                throw HttpException.badRequest("Content-Length is not a list of decimal numbers");
-            }
-            i = skipWhitespace(b, i + 1, to);
+        if (i == to || !AsciiTable.is(b[i], AsciiTable.DIGIT)) {
+            throw HttpException.badRequest("Content-Length is not a decimal number");
         }
+        long value = 0;
+        do {
+            int digit = b[i++] - '0';
+            if (value > (Long.MAX_VALUE - digit) / 10) {
+                throw HttpException.badRequest("Content-Length overflows a long");
+            }
+            value = value * 10 + digit;
+        } while (i < to && AsciiTable.is(b[i], AsciiTable.DIGIT));
+        if (i == to) {
+            return value;
+        }
+        int next = skipWhitespace(b, i, to);
+        if (next < to && b[next] == ',') {
+            throw HttpException.badRequest("Content-Length is a list; send one value (RFC 9110 section 8.6)");
+        }
+        throw HttpException.badRequest("Content-Length is not a decimal number");
     }
 
     /**

@@ -13,7 +13,9 @@ import java.util.Arrays;
  * <p>Precedence at the end of the head: Host (400: missing in HTTP/1.1, repeated, or not
  * {@code uri-host [ ":" port ]}), then framing ({@link TransferCodings}: 400, then 501), then 413 for a
  * Content-Length above {@code maxBodyBytes}, then 417 for an expectation other than {@code 100-continue}. A
- * malformed Content-Length, Connection or Transfer-Encoding value is a 400 at its own line.
+ * malformed Content-Length, Connection or Transfer-Encoding value is a 400 at its own line, and so is a second
+ * Content-Length field line or a list as its value, even of identical values ({@code 5, 5}): nginx refuses both,
+ * and a recipient may (RFC 9110 §8.6, RFC 9112 §6.3), so no proxy in front can frame a request otherwise.
  */
 final class HeaderParser {
     private static final byte[] HOST = lower("host");
@@ -132,11 +134,10 @@ final class HeaderParser {
             case 14 -> {
                 if (AsciiTable.equalsLowerCase(b, start, CONTENT_LENGTH)) {
                     int from = FieldLines.valueStart(b, colon, cr);
-                    long value = FieldValues.contentLength(b, from, FieldLines.valueEnd(b, from, cr));
-                    if (contentLength >= 0 && value != contentLength) {
-                        throw HttpException.badRequest("Content-Length values differ");
+                    if (contentLength >= 0) {       // even an identical one: RFC 9110 §8.6 lets us refuse it
+                        throw HttpException.badRequest("more than one Content-Length field line");
                     }
-                    contentLength = value;
+                    contentLength = FieldValues.contentLength(b, from, FieldLines.valueEnd(b, from, cr));
                 }
             }
             case 17 -> {

@@ -27,7 +27,7 @@ final class EverySplitPointTest {
                 "GET /a/./b/../c%2Fd/caf%C3%A9?q=1&q=2 HTTP/1.1\r\nHost: [::1]:80\r\nX:  \t v \t \r\nY:\r\n\r\n",
                 "BREW /pot HTTP/1.2\r\nHost: h\r\nConnection: close\r\nX-Obs: caf\u00e9\r\n\r\n",
                 "POST /topics/a?event=tick HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world",
-                "POST /topics/a HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\nExpect: 100-continue\r\n\r\nabc",
+                "POST /topics/a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc",
                 """
                 POST /topics/a HTTP/1.1\r
                 Host: h\r

@@ -38,7 +38,7 @@ final class MutatedRequestFuzzTest {
                     + "a;" + MARKER + "=\"" + MARKER + "\"\r\n" + MARKER + "\r\n0\r\n" + MARKER + ": 1\r\n\r\n",
             "GET http://" + MARKER + ":8080/a/../b%2F" + MARKER + " HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
             "OPTIONS * HTTP/1.0\r\nConnection: keep-alive, " + MARKER + "\r\nExpect: 100-continue\r\n\r\n",
-            "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\n\r\nokGET /c"
+            "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nokGET /c"
                     + " HTTP/1.1\r\nHost: [::1]\r\n\r\n");
 
     @Test

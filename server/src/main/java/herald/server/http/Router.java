@@ -69,12 +69,16 @@ public final class Router implements RequestHandler {
     private final Supplier<Herald.Health> health;
     private final Set<BuiltIn> builtIns;
 
-    /** {@code examples}: serve {@code /examples/} ({@link Examples}), with their stream route and hook. */
+    /**
+     * {@code examples}: serve {@code /examples/} ({@link Examples}), with their stream route and hook;
+     * {@code publishRate}: publishes and deletes per second per principal or address, 0 for no limit.
+     */
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
-                  SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns, boolean examples) {
+                  SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns, boolean examples,
+                  int publishRate) {
         this.broker = broker;
         this.metrics = metrics;
-        this.topics = new TopicRoutes(broker, metrics, access, examples ? Examples.hook(hook) : hook);
+        this.topics = new TopicRoutes(broker, metrics, access, examples ? Examples.hook(hook) : hook, publishRate);
         this.streams = List.copyOf(examples ? Examples.routes(streams) : streams);
         this.dashboard = Dashboard.html();
         this.assets = new Assets(examples);

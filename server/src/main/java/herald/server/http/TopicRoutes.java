@@ -14,6 +14,8 @@ import herald.server.broker.EventTypes;
 import herald.server.broker.Subscription;
 import herald.server.broker.TopicNames;
 import herald.server.metrics.Metrics;
+import herald.server.transport.RateLimiter;
+import herald.server.exchange.Client;
 import herald.server.exchange.Exchange;
 import herald.server.exchange.Response;
 
@@ -35,12 +37,16 @@ final class TopicRoutes {
     private final Metrics metrics;
     private final PublishAccess access;
     private final SubscribeHook hook;
+    private final int publishRate;
+    private final RateLimiter<Object> publishes;        // per principal (String) or address; null: no limit
 
-    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook) {
+    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook, int publishRate) {
         this.broker = broker;
         this.metrics = metrics;
         this.access = access;
         this.hook = hook;
+        this.publishRate = publishRate;
+        this.publishes = publishRate > 0 ? new RateLimiter<>(publishRate, System.nanoTime()) : null;
     }
 
     // ---- GET / HEAD: subscribe ----------------------------------------------------------------------------
@@ -170,6 +176,7 @@ final class TopicRoutes {
 
     void publish(Exchange exchange, RequestHead head, String topic) throws IOException {
         checkWriteAccess(exchange, head, topic);
+        checkPublishRate(exchange);
         QueryParams params = head.queryParams();
         byte[] eventType = null;
         long retry = -1;
@@ -230,6 +237,7 @@ final class TopicRoutes {
 
     void delete(Exchange exchange, RequestHead head, String topic) throws IOException {
         checkWriteAccess(exchange, head, topic);
+        checkPublishRate(exchange);
         if (!head.queryParams().isEmpty()) {
             throw HttpException.badRequest("delete takes no query parameters");
         }
@@ -237,6 +245,24 @@ final class TopicRoutes {
             throw HttpException.of(404, "unknown topic");
         }
         exchange.response().begin(204).sendWithoutBody();
+    }
+
+    /**
+     * {@code --publish-rate}: a token per publish or delete, from the bucket of the client's principal, or of its
+     * address (the forwarded one behind trusted proxies) when it has none. Taken after the access checks, so a
+     * refused request costs nobody a token, and before the body is read, so a refused one is not read at all.
+     * Deletes count because a delete and publish loop churns topics as much as publishes do.
+     */
+    private void checkPublishRate(Exchange exchange) {
+        if (publishes == null) {
+            return;
+        }
+        Client client = exchange.client();
+        Object key = client.principal() != null ? client.principal() : client.address();
+        if (!publishes.tryTake(key, System.nanoTime())) {
+            metrics.recordRejection(Metrics.Rejection.PUBLISH_RATE);
+            throw HttpException.retryLater(429, "too many publishes: publishRate=" + publishRate + " per second", 1);
+        }
     }
 
     /**

@@ -30,6 +30,46 @@ public final class Metrics {
     public final LongAdder historyDropped = new LongAdder();
     private volatile java.util.function.LongSupplier retainedBytes = () -> 0;
     private final AtomicLongArray errorsByStatus = new AtomicLongArray(200);   // 400..599
+    private final LongAdder[] rejected = newAdders(Rejection.values().length);
+
+    /** Why a request or connection was refused by an abuse limit: the {@code reason} label of its counter. */
+    public enum Rejection {
+        /** {@code --max-connections}: 503 at accept. */
+        MAX_CONNECTIONS("max_connections"),
+        /** {@code --max-connections-per-ip}: 429 at accept. */
+        MAX_CONNECTIONS_PER_IP("max_connections_per_ip"),
+        /** {@code --connect-rate-per-ip}: 429 at accept. */
+        CONNECT_RATE("connect_rate"),
+        /** {@code --publish-rate}: 429 to a publish or delete. */
+        PUBLISH_RATE("publish_rate");
+
+        private final String label;
+
+        Rejection(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** Counts one refusal in {@code herald_rejected_requests_total{reason}}. */
+    public void recordRejection(Rejection reason) {
+        rejected[reason.ordinal()].increment();
+    }
+
+    public long rejections(Rejection reason) {
+        return rejected[reason.ordinal()].sum();
+    }
+
+    private static LongAdder[] newAdders(int n) {
+        LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
 
     public void recordError(int status) {
         if (status >= 400 && status < 600) {
@@ -56,7 +96,8 @@ public final class Metrics {
         gauge(out, "herald_connections", "HTTP connections open now, subscribers included",
                 connectionsOpen());
         counter(out, "herald_connections_accepted_total", "Connections accepted", connectionsAccepted.sum());
-        counter(out, "herald_connections_rejected_total", "Connections refused over the connection limit",
+        counter(out, "herald_connections_rejected_total",
+                "Connections refused at accept (over a connection limit or the connect rate)",
                 connectionsRejected.sum());
         counter(out, "herald_requests_total", "HTTP requests parsed", requests.sum());
         gauge(out, "herald_subscribers", "Topic subscribers (SSE streams) open now", subscribers.sum());
@@ -84,6 +125,12 @@ public final class Metrics {
                 retainedFull.sum());
         counter(out, "herald_history_dropped_total",
                 "Idle topics whose history was dropped to make room under maxRetainedBytes", historyDropped.sum());
+        out.append("# HELP herald_rejected_requests_total Connections and requests refused by an abuse limit\n");
+        out.append("# TYPE herald_rejected_requests_total counter\n");
+        for (Rejection reason : Rejection.values()) {            // every reason, 0 too: alerts need the series
+            out.append("herald_rejected_requests_total{reason=\"").append(reason.label()).append("\"} ")
+                    .append(rejected[reason.ordinal()].sum()).append('\n');
+        }
         out.append("# HELP herald_http_errors_total Requests answered with an error status\n");
         out.append("# TYPE herald_http_errors_total counter\n");
         for (int i = 0; i < 200; i++) {

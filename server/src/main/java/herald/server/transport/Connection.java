@@ -76,11 +76,13 @@ public final class Connection implements Runnable, Exchange {
     private boolean handedOver;
     private boolean serverCloses;                 // the server ends the connection while the client may still send
     private long bodyBytesReserved;               // of the in-flight body budget, for the current request
+    private final ForwardedClients proxies;
+    private Client requestClient;                 // the current request's client, resolved on first use
 
     /** What every connection of a server shares. */
     public record Shared(RequestHandler handler, HttpLimits limits, Timeouts timeouts, Watchdog watchdog,
                          Metrics metrics, DateHeader date, BufferPool pool,
-                         MemoryBudget bodies, Supervisor supervisor) {
+                         MemoryBudget bodies, Supervisor supervisor, ForwardedClients proxies) {
     }
 
     public Connection(SocketChannel channel, Permit permit, Shared shared) {
@@ -94,6 +96,7 @@ public final class Connection implements Runnable, Exchange {
         this.metrics = shared.metrics();
         this.bodies = shared.bodies();
         this.supervisor = shared.supervisor();
+        this.proxies = shared.proxies();
         BufferPool pool = shared.pool();
         DateHeader date = shared.date();
         this.pool = pool;
@@ -114,6 +117,7 @@ public final class Connection implements Runnable, Exchange {
                     return;
                 }
                 first = false;
+                requestClient = null;
                 metrics.requests.increment();
                 bodyConsumed = !head.hasBody();
                 continueSent = false;
@@ -223,9 +227,19 @@ public final class Connection implements Runnable, Exchange {
         return head;
     }
 
+    /**
+     * The peer (the permit's client), or, when the peer is a trusted proxy, the client its forwarding fields
+     * name in this request's head ({@link ForwardedClients}). The permit keeps the peer: connection limits are
+     * the peer's.
+     */
     @Override
     public Client client() {
-        return permit.client();
+        Client client = requestClient;
+        if (client == null) {
+            client = proxies.resolve(permit.client(), head);
+            requestClient = client;
+        }
+        return client;
     }
 
     @Override

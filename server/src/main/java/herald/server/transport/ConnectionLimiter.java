@@ -24,13 +24,24 @@ public final class ConnectionLimiter {
      * connection), or null when {@code max} connections are open.
      */
     public Permit tryAcquire(Client client) {
+        return tryAcquire(client, null);
+    }
+
+    /**
+     * Like {@link #tryAcquire(Client)}; the permit's release also runs {@code alsoOnRelease} (another limit's
+     * count of the connection), when not null.
+     */
+    public Permit tryAcquire(Client client, Runnable alsoOnRelease) {
         while (true) {
             int n = open.get();
             if (n >= max) {
                 return null;
             }
             if (open.compareAndSet(n, n + 1)) {
-                return new Permit(client, this::release);
+                return new Permit(client, alsoOnRelease == null ? this::release : () -> {
+                    release();
+                    alsoOnRelease.run();
+                });
             }
         }
     }

@@ -4,9 +4,11 @@ import herald.server.exchange.Client;
 import herald.server.exchange.Permit;
 import herald.server.health.Supervisor;
 import herald.server.metrics.Metrics;
+import herald.server.metrics.Metrics.Rejection;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -18,20 +20,35 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Accepts connections on one platform thread and starts a virtual thread for each. Over
- * {@code maxConnections} a connection gets a {@code 503} with {@code Retry-After} and is closed. An error
+ * {@code maxConnections} a connection gets a {@code 503} with {@code Retry-After} and is closed; over its
+ * address's connect rate or connections at once ({@link PeerLimits}), a {@code 429} with {@code Retry-After}.
+ * The refusal is written without blocking (a fresh socket has room for it), what the client already sent is
+ * drained without blocking so that the close is a FIN rather than a reset that could destroy the answer, and
+ * each is counted in {@code herald_rejected_requests_total{reason}}. An error
  * (such as running out of file descriptors) never ends the accept loop: it is logged at most once a second
  * and accepting resumes after a short pause.
  */
 public final class Listener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
-    private static final String OVER_CAPACITY_REASON = "over capacity: maxConnections reached\n";
-    private static final byte[] OVER_CAPACITY = ("HTTP/1.1 503 Service Unavailable\r\n"
-            + "Retry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
-            + OVER_CAPACITY_REASON.length() + "\r\nConnection: close\r\n\r\n" + OVER_CAPACITY_REASON)
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OVER_CAPACITY = refusal("503 Service Unavailable", 5,
+            "over capacity: maxConnections reached");
+    private static final byte[] OVER_PER_IP = refusal("429 Too Many Requests", 5,
+            "too many connections from this address: maxConnectionsPerIp reached");
+    private static final byte[] OVER_CONNECT_RATE = refusal("429 Too Many Requests", 1,
+            "too many new connections from this address: connectRatePerIp reached");
+    private static final int DRAIN_BYTES = 4_096;
+
+    private static byte[] refusal(String status, int retryAfterSeconds, String reason) {
+        String body = reason + "\n";
+        return ("HTTP/1.1 " + status + "\r\nRetry-After: " + retryAfterSeconds
+                + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
 
     private final ServerSocketChannel server;
     private final ConnectionLimiter limiter;
+    private final PeerLimits peers;
+    private final ByteBuffer drain = ByteBuffer.allocate(DRAIN_BYTES);    // the accept thread's only
     private final Metrics metrics;
     private final Supervisor supervisor;
     private final ConnectionFactory connections;
@@ -41,9 +58,10 @@ public final class Listener implements AutoCloseable {
     private volatile boolean closing;
     private long lastErrorLogMillis;
 
-    public Listener(InetSocketAddress address, int backlog, ConnectionLimiter limiter, Metrics metrics,
-                    Supervisor supervisor, ConnectionFactory connections) throws IOException {
+    public Listener(InetSocketAddress address, int backlog, ConnectionLimiter limiter, PeerLimits peers,
+                    Metrics metrics, Supervisor supervisor, ConnectionFactory connections) throws IOException {
         this.limiter = limiter;
+        this.peers = peers;
         this.supervisor = supervisor;
         this.metrics = metrics;
         this.connections = connections;
@@ -103,9 +121,19 @@ public final class Listener implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        Permit permit = limiter.tryAcquire(client);
+        InetAddress peer = client.address();
+        boolean counted = peers.counts(peer);
+        Rejection refused = peers.admit(peer, counted, System.nanoTime());
+        if (refused != null) {
+            refuse(channel, refused);
+            return;
+        }
+        Permit permit = counted ? limiter.tryAcquire(client, () -> peers.release(peer)) : limiter.tryAcquire(client);
         if (permit == null) {
-            refuse(channel);
+            if (counted) {
+                peers.release(peer);
+            }
+            refuse(channel, Rejection.MAX_CONNECTIONS);
             return;
         }
         boolean started = false;
@@ -123,12 +151,22 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private void refuse(SocketChannel channel) {
+    private void refuse(SocketChannel channel, Rejection reason) {
         metrics.connectionsRejected.increment();
-        metrics.recordError(503);
+        metrics.recordRejection(reason);
+        metrics.recordError(reason == Rejection.MAX_CONNECTIONS ? 503 : 429);
+        byte[] answer = switch (reason) {
+            case MAX_CONNECTIONS -> OVER_CAPACITY;
+            case MAX_CONNECTIONS_PER_IP -> OVER_PER_IP;
+            case CONNECT_RATE -> OVER_CONNECT_RATE;
+            case PUBLISH_RATE -> throw new IllegalArgumentException("not an accept-time refusal: " + reason);
+        };
         try {
             channel.configureBlocking(false);
-            channel.write(ByteBuffer.wrap(OVER_CAPACITY));   // best effort: a fresh socket has room for it
+            channel.read(drain.clear());            // unread bytes at close would send a reset instead of a FIN
+            channel.write(ByteBuffer.wrap(answer));   // best effort: a fresh socket has room for it
+            channel.shutdownOutput();
+            channel.read(drain.clear());
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "refusing connection", e);
         }

@@ -22,10 +22,11 @@ class ListenerSupervisionTest {
         Supervisor supervisor = new Supervisor(failure -> { });
         Metrics metrics = new Metrics();
         ConnectionLimiter limiter = new ConnectionLimiter(10, metrics);
+        PeerLimits peers = new PeerLimits(10, 0, new ForwardedClients(Networks.NONE), System.nanoTime());
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch served = new CountDownLatch(1);
         try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                limiter, metrics, supervisor, (channel, permit) -> {
+                limiter, peers, metrics, supervisor, (channel, permit) -> {
                     if (calls.incrementAndGet() == 1) {
                         throw new OutOfMemoryError("Java heap space");
                     }
@@ -42,6 +43,7 @@ class ListenerSupervisionTest {
                 assertEquals(-1, first.getInputStream().read(), "the failed connection is closed");
             }
             assertTrue(waitFor(() -> limiter.open() == 0), "no slot lost: open=" + limiter.open());
+            assertTrue(waitFor(() -> peers.addressesCounted() == 0), "no address count lost");
         }
     }
 
@@ -51,7 +53,8 @@ class ListenerSupervisionTest {
         Supervisor supervisor = new Supervisor(failure -> fatal.countDown());
         Metrics metrics = new Metrics();
         try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                new ConnectionLimiter(10, metrics), metrics, supervisor, (channel, permit) -> {
+                new ConnectionLimiter(10, metrics), new PeerLimits(0, 0, new ForwardedClients(Networks.NONE), 0L),
+                metrics, supervisor, (channel, permit) -> {
                     throw new InternalError("broken");
                 });
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {

@@ -1,0 +1,155 @@
+package herald.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The per-client limits over real sockets, clients told apart by their loopback source address. */
+class AbuseLimitsIT {
+    private static final String SUBSCRIBE =
+            "GET /topics/limits HTTP/1.1\r\nHost: h\r\nAccept: text/event-stream\r\n\r\n";
+
+    /** A subscriber from {@code local} whose head has arrived; its status is the first line's. */
+    private static Socket subscribeFrom(String local, int port, List<Socket> held, int expectedStatus)
+            throws IOException {
+        Socket socket = TestHttp.connectFrom(local, port);
+        held.add(socket);
+        TestHttp.write(socket, SUBSCRIBE);
+        String head = TestHttp.readHead(socket.getInputStream());
+        assertTrue(head != null && head.startsWith("HTTP/1.1 " + expectedStatus + " "), local + ": " + head);
+        return socket;
+    }
+
+    private static String rejected(Herald herald, String reason) {
+        for (String line : herald.metricsText().split("\n")) {
+            if (line.startsWith("herald_rejected_requests_total{reason=\"" + reason + "\"} ")) {
+                return line.substring(line.lastIndexOf(' ') + 1);
+            }
+        }
+        return null;
+    }
+
+    private static void closeAll(List<Socket> sockets) {
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswer429WithRetryAfterOverMaxConnectionsPerIpWhileOtherAddressesConnect() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.abuseLimits(AbuseLimits.off().withMaxConnectionsPerIp(3)))) {
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    subscribeFrom("127.0.0.2", herald.port(), held, 200);
+                }
+                TestHttp.Response refused = TestHttp.exchangeFrom("127.0.0.2", herald.port(),
+                        TestHttp.raw("GET", "/health", null));
+                assertEquals(429, refused.status());
+                assertEquals("5", refused.header("Retry-After"));
+                assertEquals("too many connections from this address: maxConnectionsPerIp reached\n", refused.body());
+                subscribeFrom("127.0.0.3", herald.port(), held, 200);
+                assertEquals(200, TestHttp.exchangeFrom("127.0.0.4", herald.port(),
+                        TestHttp.raw("GET", "/health", null)).status());
+                assertEquals("1", rejected(herald, "max_connections_per_ip"));
+                assertEquals("0", rejected(herald, "connect_rate"));
+                held.removeFirst().close();
+                assertTrue(TestServer.eventually(Duration.ofSeconds(5), () -> {
+                    try {
+                        return TestHttp.exchangeFrom("127.0.0.2", herald.port(),
+                                TestHttp.raw("GET", "/health", null)).status() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }), "the address's slot comes back when its stream ends");
+            } finally {
+                closeAll(held);
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswer429OverTheConnectRatePerIpAndCountMaxConnectionsRefusalsToo() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.maxConnections(4)
+                .abuseLimits(AbuseLimits.off().withConnectRatePerIp(5)))) {
+            int ok = 0;
+            TestHttp.Response last = null;
+            for (int i = 0; i < 6; i++) {               // well within a second: the burst is 5
+                last = TestHttp.exchangeFrom("127.0.0.2", herald.port(), TestHttp.raw("GET", "/health", null));
+                ok += last.status() == 200 ? 1 : 0;
+            }
+            assertEquals(5, ok);
+            assertEquals(429, last.status());
+            assertEquals("1", last.header("Retry-After"));
+            assertEquals(200, TestHttp.exchangeFrom("127.0.0.3", herald.port(),
+                    TestHttp.raw("GET", "/health", null)).status(), "another address has its own bucket");
+            assertEquals("1", rejected(herald, "connect_rate"));
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    subscribeFrom("127.0.0." + (10 + i), herald.port(), held, 200);
+                }
+                TestHttp.Response full = TestHttp.exchangeFrom("127.0.0.20", herald.port(),
+                        TestHttp.raw("GET", "/health", null));
+                assertEquals(503, full.status());
+                assertEquals("1", rejected(herald, "max_connections"));
+            } finally {
+                closeAll(held);
+            }
+        }
+    }
+
+    @Test
+    void shouldLimitPublishesPerForwardedClientBehindATrustedProxyAndPerPeerOtherwise() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.access(Access.DEFAULTS.withPublish(PublishAccess.ANY))
+                .abuseLimits(AbuseLimits.off().withPublishRate(2).withMaxConnectionsPerIp(2)
+                        .withTrustedProxies(List.of("127.0.0.1/32"))))) {
+            int port = herald.port();
+            String[] statuses = new String[3];
+            for (int i = 0; i < 3; i++) {
+                statuses[i] = String.valueOf(TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST",
+                        "/topics/limits", "x", "X-Forwarded-For: 6.6.6.6, 203.0.113.1")).status());
+            }
+            assertEquals("202 202 429", String.join(" ", statuses), "per forwarded client: 2 a second");
+            TestHttp.Response refused = TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST",
+                    "/topics/limits", "x", "X-Forwarded-For: 203.0.113.1"));
+            assertEquals(429, refused.status());
+            assertEquals("1", refused.header("Retry-After"));
+            assertEquals(202, TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST", "/topics/limits", "x",
+                    "X-Forwarded-For: 203.0.113.2")).status(), "another client behind the same proxy");
+            assertEquals(202, TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST", "/topics/limits", "x",
+                    "Forwarded: for=\"[2001:db8::7]:4711\"")).status());
+            for (int i = 0; i < 2; i++) {               // an untrusted peer: its own address is the key
+                assertEquals(202, TestHttp.exchangeFrom("127.0.0.2", port, TestHttp.raw("POST", "/topics/limits",
+                        "x", "X-Forwarded-For: 203.0.113." + (50 + i))).status());
+            }
+            assertEquals(429, TestHttp.exchangeFrom("127.0.0.2", port, TestHttp.raw("DELETE", "/topics/limits",
+                    null, "X-Forwarded-For: 203.0.113.99")).status(), "deletes take tokens too");
+            assertEquals("3", rejected(herald, "publish_rate"));
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    subscribeFrom("127.0.0.1", port, held, 200);   // the trusted proxy: no per-address limit
+                }
+                subscribeFrom("127.0.0.5", port, held, 200);
+                subscribeFrom("127.0.0.5", port, held, 200);
+                Socket over = TestHttp.connectFrom("127.0.0.5", port);
+                held.add(over);
+                assertTrue(TestHttp.readHead(over.getInputStream()).startsWith("HTTP/1.1 429 "));
+            } finally {
+                closeAll(held);
+            }
+        }
+    }
+}
