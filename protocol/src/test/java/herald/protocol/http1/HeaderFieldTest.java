@@ -32,6 +32,8 @@ final class HeaderFieldTest {
         assertEquals("42", head.header("last-event-id"));
         assertEquals("42", head.header("LAST-EVENT-ID"));
         assertTrue(head.containsHeader("lAsT-eVeNt-Id"));
+        assertFalse(head.containsHeader("Last-Event"));
+        assertFalse(head.containsHeader("Last-Event-IDs"));
         assertNull(head.header("Last-Event"));
         assertNull(head.header("Last-Event-IDs"));
         assertNull(head.header("Last_Event-ID"));

@@ -63,7 +63,7 @@ final class MessageFramingTest {
     @ValueSource(strings = {"a b", "a/b", "user@h", "h:80:80", "h:8o", "[::1", "::1", "[::1]x", "[:::1]", "[1::2::3]",
         "[12345::1]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[::1.2.3.256]", "[::1.2.3]", "[::01.2.3.4]",
         "[1:2:3:4:5:6:7:1.2.3.4]", "%zz", "%4", "h?", "h#", "[vz.1]", "[v1.]", "h\u00e9", "\"h\"", "[::1]:80a",
-        "[]", "[1:]", "[:1]"})
+        "[]", "[1:]", "[:1]", "%4z", "a%4z", "[::1.2.3.4x]", "[::1.2.3.4.]", "[::1.2.3.4:1]"})
     void shouldRejectInvalidHostWith400(String host) {
         assertStatus(400, "Host is not a valid uri-host", "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     }
@@ -97,6 +97,16 @@ final class MessageFramingTest {
     void shouldRejectDifferingContentLengthsWith400() {
         assertPostStatus(400, "Content-Length values differ", "Content-Length: 5, 6\r\n");
         assertPostStatus(400, "Content-Length values differ", "Content-Length: 5\r\nContent-Length: 6\r\n");
+    }
+
+    /** A first value of 0 is a value like any other: taking the later one would smuggle a body (RFC 9112 §6.3). */
+    @Test
+    void shouldRejectContentLengthZeroThenAnotherWith400() {
+        assertPostStatus(400, "Content-Length values differ", "Content-Length: 0\r\nContent-Length: 5\r\n");
+        assertPostStatus(400, "Content-Length values differ", "Content-Length: 0, 5\r\n");
+        assertPostStatus(400, "Content-Length values differ", "Content-Length: 5\r\nContent-Length: 0\r\n");
+        assertPostStatus(400, "Content-Length values differ", "Content-Length: 5, 0\r\n");
+        assertEquals(0, post("Content-Length: 0, 0\r\nContent-Length: 0\r\n").contentLength());
     }
 
     @ParameterizedTest
@@ -158,6 +168,14 @@ final class MessageFramingTest {
         "br, chunked", "gzip;q=1, chunked"})
     void shouldAnswer501ForTransferCodingOtherThanChunked(String value) {
         assertPostStatus(501, "transfer coding other than chunked", "Transfer-Encoding: " + value + "\r\n");
+    }
+
+    /** A quoted parameter value is skipped to its closing DQUOTE, so the list goes on to chunked. */
+    @Test
+    void shouldAnswer501ForUnknownCodingWithQuotedParameterBeforeChunked() {
+        assertPostStatus(501, "transfer coding other than chunked", "Transfer-Encoding: gzip;q=\"1\", chunked\r\n");
+        assertPostStatus(501, "transfer coding other than chunked",
+                "Transfer-Encoding: gzip;q=\"a\\\"b,c\", chunked\r\n");
     }
 
     @Test

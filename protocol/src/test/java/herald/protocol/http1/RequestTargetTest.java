@@ -253,10 +253,21 @@ final class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://[::1]:8080/", "http://[2001:db8::7]/", "http://192.0.2.1/", "http://h:/",
-        "http://%41bc/", "http://[v1.fe:80]/", "https://a-b.c_d~e!$&'()*+,;=/"})
-    void shouldAcceptValidAbsoluteFormAuthorities(String target) {
-        get(target);
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "http://[::1]:8080/           | [::1]:8080         | /",
+        "http://[2001:db8::7]/x       | [2001:db8::7]      | /x",
+        "http://192.0.2.1/a/b         | 192.0.2.1          | /a/b",
+        "http://h:/                   | h:                 | /",
+        "http://%41bc/                | %41bc              | /",
+        "http://[v1.fe:80]/           | [v1.fe:80]         | /",
+        "http://[::1.2.3.4]/          | [::1.2.3.4]        | /",
+        "https://a-b.c_d~e!$&'()*+,;=/ | a-b.c_d~e!$&'()*+,;= | /"})
+    void shouldAcceptValidAbsoluteFormAuthorities(String target, String authority, String path) {
+        RequestHead head = get(target);
+        assertEquals(authority, head.authority());
+        assertEquals(path, head.path());
+        assertEquals(target, head.target());
+        assertNull(head.rawQuery());
     }
 
     static Stream<Arguments> invalidAbsoluteForms() {
