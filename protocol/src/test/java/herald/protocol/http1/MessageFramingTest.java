@@ -49,7 +49,9 @@ final class MessageFramingTest {
     @ValueSource(strings = {"herald.example.com", "herald.example.com:8080", "localhost:", "127.0.0.1:80", "[::1]",
         "[::1]:8443", "[2001:db8:85a3::8a2e:370:7334]", "[::ffff:192.0.2.128]", "[1:2:3:4:5:6:7:8]",
         "xn--bcher-kva.example",
-        "a_b~c", "%41", "[v7.abc:def]", "1.2.3.4.5", "999.1.1.1"})
+        "a_b~c", "%41", "[v7.abc:def]", "1.2.3.4.5", "999.1.1.1", "[::255.255.255.255]", "[::0.0.0.0]",
+        "[1:2:3:4:5:6:1.2.3.4]", "[ffff::]", "[1:2:3:4:5:6:7::]", "[::1:2:3:4:5:6:7]", "[1::]", "[V1.x]",
+        "[vF.a]", "[v12.a:b]", "h:", "h:0", "a%4Fz", "[::199.249.10.100]"})
     void shouldAcceptValidHost(String host) {
         assertEquals(host, parse("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").authority());
     }
@@ -63,7 +65,9 @@ final class MessageFramingTest {
     @ValueSource(strings = {"a b", "a/b", "user@h", "h:80:80", "h:8o", "[::1", "::1", "[::1]x", "[:::1]", "[1::2::3]",
         "[12345::1]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[::1.2.3.256]", "[::1.2.3]", "[::01.2.3.4]",
         "[1:2:3:4:5:6:7:1.2.3.4]", "%zz", "%4", "h?", "h#", "[vz.1]", "[v1.]", "h\u00e9", "\"h\"", "[::1]:80a",
-        "[]", "[1:]", "[:1]", "%4z", "a%4z", "[::1.2.3.4x]", "[::1.2.3.4.]", "[::1.2.3.4:1]"})
+        "[]", "[1:]", "[:1]", "%4z", "a%4z", "[::1.2.3.4x]", "[::1.2.3.4.]", "[::1.2.3.4:1]", "[::256.1.1.1]", "[::1.2.3]", "[::01.2.3.4]",
+        "[::1.2.3.1000]", "[::1.2.3.4.5]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[12345::]", "[1:2:3:4:5:6:7:1.2.3.4]",
+        "[1:2:3:4:5:6:7:8::]", "[v.a]", "[vx.a]", "[v1.%41]", "[v1.a/b]", "%", "a%"})
     void shouldRejectInvalidHostWith400(String host) {
         assertStatus(400, "Host is not a valid uri-host", "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     }
@@ -176,6 +180,16 @@ final class MessageFramingTest {
         assertPostStatus(501, "transfer coding other than chunked", "Transfer-Encoding: gzip;q=\"1\", chunked\r\n");
         assertPostStatus(501, "transfer coding other than chunked",
                 "Transfer-Encoding: gzip;q=\"a\\\"b,c\", chunked\r\n");
+        assertPostStatus(501, "transfer coding other than chunked", "Transfer-Encoding: gzip;q=\"\", chunked\r\n");
+        assertPostStatus(501, "transfer coding other than chunked",
+                "Transfer-Encoding: gzip;q=\"1\";r=\"\\\\\", chunked\r\n");
+        assertPostStatus(400, "Transfer-Encoding is not a list of tokens", "Transfer-Encoding: gzip;q=\"1\"x\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip;q=\"\\", "gzip;q=\"a", "gzip;q=\"a\\\"", "gzip;q=\""})
+    void shouldRejectUnterminatedQuotedParameterWith400(String value) {
+        assertPostStatus(400, "malformed quoted-string", "Transfer-Encoding: " + value + "\r\n");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static herald.protocol.http1.Requests.parse;
 import static herald.protocol.http1.Requests.repeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -356,5 +357,22 @@ final class RequestParserTest {
         assertNotNull(large.parse(ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\nCookie: " + "c".repeat(5_000)
                 + "\r\n\r\n"))));
         assertTrue(large.grown());
+    }
+
+    @Test
+    void shouldBeEqualByContent() {
+        RequestHead a = parse("GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+        RequestHead same = parse("GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertEquals(a, a);
+        assertEquals(a, same);
+        assertEquals(a.hashCode(), same.hashCode());
+        assertFalse(a.equals(null));
+        assertFalse(a.equals("GET /a?x=1"));
+        for (String other : List.of("GET /b?x=1 HTTP/1.1\r\nHost: h\r\n\r\n", "GET /a?x=1 HTTP/1.0\r\nHost: h\r\n\r\n",
+                "GET /a?x=1 HTTP/1.1\r\nHost: i\r\n\r\n", "POST /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")) {
+            RequestHead b = parse(other);
+            assertFalse(a.equals(b), other);
+            assertNotEquals(a.hashCode(), b.hashCode(), other);
+        }
     }
 }
