@@ -111,6 +111,9 @@ final class BodyDecoderTest {
         BodyDecoder body = BodyDecoder.of(postWithLength(1), HttpLimits.DEFAULTS);
         assertThrows(IllegalStateException.class, () -> body.trailer("X"));
         assertThrows(IllegalStateException.class, body::trailerCount);
+        assertThrows(IllegalStateException.class, () -> body.trailers("X"));
+        assertThrows(IllegalStateException.class, () -> body.trailerName(0));
+        assertThrows(IllegalStateException.class, () -> body.trailerValue(0));
     }
 
     @Test

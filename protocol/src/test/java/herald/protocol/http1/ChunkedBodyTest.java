@@ -91,6 +91,8 @@ final class ChunkedBodyTest {
         assertEquals("abc", decodeOk("3;name\r\nabc\r\n0\r\n\r\n").body());
         assertEquals("abc", decodeOk("3;a=b;c=\"d;e\\\"f\"\r\nabc\r\n0;last\r\n\r\n").body());
         assertEquals("abc", decodeOk("3 ; a = b\t;\tc\r\nabc\r\n0\r\n\r\n").body());
+        assertEquals("abc", decodeOk("3 ;a=b\r\nabc\r\n0\r\n\r\n").body());              // BWS before ";"
+        assertEquals("abc", decodeOk("3;a=b ;c=d\r\nabc\r\n0 \t;e\r\n\r\n").body());
         assertEquals("abc", decodeOk("3;a=\"\"\r\nabc\r\n0\r\n\r\n").body());
         assertEquals("abc", decodeOk("3;a=\"caf\u00e9 \t\"\r\nabc\r\n0\r\n\r\n").body());
     }

@@ -27,13 +27,13 @@ final class HeadLimitsTest {
     @Test
     void shouldAnswer414WhenRequestLineExceedsLimit() {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxRequestLineBytes(64);
-        assertStatus(414, requestLineOfLength(65) + HOST, limits);
+        assertStatus(414, "request line exceeds maxRequestLineBytes=64", requestLineOfLength(65) + HOST, limits);
     }
 
     @Test
     void shouldAnswer414ForDefaultLimitOf8KiB() {
         assertEquals(HttpMethod.GET, parse(requestLineOfLength(8_192) + HOST).method());
-        assertStatus(414, requestLineOfLength(8_193) + HOST);
+        assertStatus(414, "request line exceeds maxRequestLineBytes=8192", requestLineOfLength(8_193) + HOST);
     }
 
     @Test
@@ -41,13 +41,13 @@ final class HeadLimitsTest {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxRequestLineBytes(64);
         String prefix = "GET /" + repeat('a', 100);
         assertNeedsMore(prefix.substring(0, 63), limits);
-        assertStatus(414, prefix.substring(0, 64), limits);        // 64 bytes and no LF: the line cannot fit
+        assertStatus(414, "request line exceeds maxRequestLineBytes=64", prefix.substring(0, 64), limits);        // 64 bytes and no LF: the line cannot fit
     }
 
     @Test
     void shouldAnswer414ForUnfinishedLineEvenWithInvalidBytesBeforeLimit() {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxRequestLineBytes(64);
-        assertStatus(414, "GET /\0" + repeat('a', 100), limits);
+        assertStatus(414, "request line exceeds maxRequestLineBytes=64", "GET /\0" + repeat('a', 100), limits);
     }
 
     @Test
@@ -62,13 +62,13 @@ final class HeadLimitsTest {
     @Test
     void shouldRejectHeaderSectionOverLimitWith431() {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxHeaderBytes(64);
-        assertStatus(431, "GET / HTTP/1.1\r\n" + headerSectionOfLength(65) + "\r\n", limits);
+        assertStatus(431, "header section exceeds maxHeaderBytes=64", "GET / HTTP/1.1\r\n" + headerSectionOfLength(65) + "\r\n", limits);
     }
 
     @Test
     void shouldRejectHeaderSectionOverDefaultLimitOf16KiBWith431() {
         assertEquals(2, parse("GET / HTTP/1.1\r\n" + headerSectionOfLength(16_384) + "\r\n").headerCount());
-        assertStatus(431, "GET / HTTP/1.1\r\n" + headerSectionOfLength(16_385) + "\r\n");
+        assertStatus(431, "header section exceeds maxHeaderBytes=16384", "GET / HTTP/1.1\r\n" + headerSectionOfLength(16_385) + "\r\n");
     }
 
     @Test
@@ -77,7 +77,7 @@ final class HeadLimitsTest {
         String head = "GET / HTTP/1.1\r\nHost: h\r\nX: " + repeat('v', 100);
         int limitEnd = "GET / HTTP/1.1\r\n".length() + 64;
         assertNeedsMore(head.substring(0, limitEnd - 1), limits);
-        assertStatus(431, head.substring(0, limitEnd), limits);
+        assertStatus(431, "header section exceeds maxHeaderBytes=64", head.substring(0, limitEnd), limits);
     }
 
     @Test
@@ -85,7 +85,7 @@ final class HeadLimitsTest {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxHeaderBytes(64);
         String head = "GET / HTTP/1.1\r\n" + headerSectionOfLength(64);
         assertNeedsMore(head, limits);
-        assertStatus(431, head + "X", limits);
+        assertStatus(431, "header section exceeds maxHeaderBytes=64", head + "X", limits);
     }
 
     @Test
@@ -103,14 +103,14 @@ final class HeadLimitsTest {
     @Test
     void shouldRejectHeaderCountOverLimitWith431() {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxHeaderCount(5);
-        HttpException e = assertStatus(431, "GET / HTTP/1.1\r\nHost: h\r\n" + "X: y\r\n".repeat(5) + "\r\n", limits);
+        HttpException e = assertStatus(431, "header section exceeds maxHeaderCount=5", "GET / HTTP/1.1\r\nHost: h\r\n" + "X: y\r\n".repeat(5) + "\r\n", limits);
         assertTrue(e.getMessage().contains("maxHeaderCount=5"), e.getMessage());
     }
 
     @Test
     void shouldRejectOverDefaultHeaderCountOf100With431() {
         assertEquals(100, parse("GET / HTTP/1.1\r\nHost: h\r\n" + "X: y\r\n".repeat(99) + "\r\n").headerCount());
-        assertStatus(431, "GET / HTTP/1.1\r\nHost: h\r\n" + "X: y\r\n".repeat(100) + "\r\n");
+        assertStatus(431, "header section exceeds maxHeaderCount=100", "GET / HTTP/1.1\r\nHost: h\r\n" + "X: y\r\n".repeat(100) + "\r\n");
     }
 
     @Test
@@ -139,7 +139,7 @@ final class HeadLimitsTest {
         String fields = "Host: h\r\nX: \u00e9  \u00e9  \r\n";                  // 9 + 11 bytes
         assertEquals(20, fields.length());
         assertEquals("\u00e9  \u00e9", parse("GET / HTTP/1.1\r\n" + fields + "\r\n", limits).header("X"));
-        assertStatus(431, "GET / HTTP/1.1\r\nHost: h\r\nX: \u00e9  \u00e9   \r\n\r\n", limits);
+        assertStatus(431, "header section exceeds maxHeaderBytes=20", "GET / HTTP/1.1\r\nHost: h\r\nX: \u00e9  \u00e9   \r\n\r\n", limits);
     }
 
     /** {@code GET /aaa… HTTP/1.1\r\n} of exactly {@code length} bytes. */

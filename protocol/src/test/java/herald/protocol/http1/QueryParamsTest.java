@@ -2,6 +2,7 @@ package herald.protocol.http1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +22,8 @@ final class QueryParamsTest {
         assertSame(QueryParams.EMPTY, QueryParams.parse(""));
         assertSame(QueryParams.EMPTY, QueryParams.parse("&&&"));
         assertTrue(QueryParams.EMPTY.isEmpty());
+        assertFalse(QueryParams.parse("a").isEmpty());
+        assertFalse(QueryParams.parse("&a=1&").isEmpty());
         assertEquals(0, QueryParams.EMPTY.size());
     }
 
@@ -96,6 +99,10 @@ final class QueryParamsTest {
         assertEquals(QueryParams.parse("a=1&b=2"), QueryParams.parse("a=1&&b=%32"));
         assertEquals(QueryParams.parse("a=1&b=2").hashCode(), QueryParams.parse("a=1&&b=%32").hashCode());
         assertFalse(QueryParams.parse("a=1&b=2").equals(QueryParams.parse("b=2&a=1")));
+        assertNotEquals(QueryParams.parse("a=1&b=2").hashCode(), QueryParams.parse("b=2&a=1").hashCode());
+        assertNotEquals(QueryParams.parse("a=1").hashCode(), QueryParams.parse("a=2").hashCode());
+        assertNotEquals(QueryParams.parse("a=1").hashCode(), QueryParams.parse("b=1").hashCode());
+        assertNotEquals(QueryParams.EMPTY.hashCode(), QueryParams.parse("a=1").hashCode());
     }
 
     @Test

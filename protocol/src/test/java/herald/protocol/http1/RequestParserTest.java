@@ -6,6 +6,7 @@ import static herald.protocol.http1.Requests.parse;
 import static herald.protocol.http1.Requests.repeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,8 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The request line, line endings, the head's size limits, and the incremental contract of {@link RequestParser}. */
@@ -62,27 +66,34 @@ final class RequestParserTest {
 
     @Test
     void shouldAnswer501ForConnect() {
-        assertStatus(501, "CONNECT herald.example.com:443 HTTP/1.1\r\nHost: herald.example.com:443\r\n\r\n");
+        assertStatus(501, "CONNECT is not supported", "CONNECT herald.example.com:443 HTTP/1.1\r\nHost: herald.example.com:443\r\n\r\n");
+    }
+
+    static Stream<Arguments> malformedRequestLines() {
+        String method = "request line does not start with a method token and one SP";
+        String target = "request-target contains a character outside its syntax";
+        String form = "request-target is not origin-form, absolute-form or asterisk-form";
+        String version = "HTTP-version is not HTTP/DIGIT.DIGIT";
+        return Stream.of(
+                Arguments.of("GE(T / HTTP/1.1\r\n", method),      // "(" is not a tchar
+                Arguments.of(" / HTTP/1.1\r\n", method),          // empty method
+                Arguments.of("GET  / HTTP/1.1\r\n", form),        // two SP after the method: an empty target
+                Arguments.of("GET /  HTTP/1.1\r\n", version),     // two SP before the version
+                Arguments.of("GET\t/ HTTP/1.1\r\n", method),      // HTAB is not SP
+                Arguments.of("GET /\tHTTP/1.1\r\n", target),
+                Arguments.of("GET / HTTP/1.1 \r\n", version),     // trailing SP
+                Arguments.of(" GET / HTTP/1.1\r\n", method),      // leading SP
+                Arguments.of("GET /\r\n", target),                // HTTP/0.9 style, no version
+                Arguments.of("GET\r\n", method),
+                Arguments.of("GET \r\n", form),
+                Arguments.of("GET / \r\n", version),
+                Arguments.of("\u00c9T / HTTP/1.1\r\n", method));  // obs-text in the method
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "GE(T / HTTP/1.1\r\n",      // "(" is not a tchar
-        " / HTTP/1.1\r\n",          // empty method
-        "GET  / HTTP/1.1\r\n",      // two SP after the method
-        "GET /  HTTP/1.1\r\n",      // two SP before the version
-        "GET\t/ HTTP/1.1\r\n",      // HTAB is not SP
-        "GET /\tHTTP/1.1\r\n",
-        "GET / HTTP/1.1 \r\n",      // trailing SP
-        " GET / HTTP/1.1\r\n",      // leading SP
-        "GET /\r\n",                // HTTP/0.9 style, no version
-        "GET\r\n",
-        "GET \r\n",
-        "GET / \r\n",
-        "\u00c9T / HTTP/1.1\r\n",   // obs-text in the method
-    })
-    void shouldRejectMalformedRequestLineWith400(String line) {
-        assertStatus(400, line + HOST);
+    @MethodSource("malformedRequestLines")
+    void shouldRejectMalformedRequestLineWith400(String line, String reason) {
+        assertStatus(400, reason, line + HOST);
     }
 
     @Test
@@ -106,56 +117,56 @@ final class RequestParserTest {
 
     @Test
     void shouldAnswer505ForHttp2() {
-        assertStatus(505, "GET / HTTP/2.0\r\n" + HOST);
+        assertStatus(505, "only HTTP/1.x is supported", "GET / HTTP/2.0\r\n" + HOST);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/0.9", "HTTP/3.0", "HTTP/9.9", "HTTP/0.0", "HTTP/2.1"})
     void shouldAnswer505ForMajorVersionOtherThan1(String version) {
-        assertStatus(505, "GET / " + version + "\r\n" + HOST);
+        assertStatus(505, "only HTTP/1.x is supported", "GET / " + version + "\r\n" + HOST);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/1.10", "http/1.1", "HTTP/1", "HTTP/1.", "HTTP/a.1", "HTTP/1.a", "HTTP/1,1",
         "HTTP 1.1", "HTTPS/1.1", "HTTP/11", "HTTP/1.1x", "HTTP/2", "Http/1.1", "HTTP/-1.1", "HTTP/"})
     void shouldRejectMalformedVersionWith400(String version) {
-        assertStatus(400, "GET / " + version + "\r\n" + HOST);
+        assertStatus(400, "HTTP-version is not HTTP/DIGIT.DIGIT", "GET / " + version + "\r\n" + HOST);
     }
 
     @Test
     void shouldRejectBareLfAfterRequestLineWith400() {
-        assertStatus(400, "GET / HTTP/1.1\nHost: h\r\n\r\n");
+        assertStatus(400, "request line ends in a bare LF", "GET / HTTP/1.1\nHost: h\r\n\r\n");
     }
 
     @Test
     void shouldRejectBareLfAfterFieldLineWith400() {
-        assertStatus(400, "GET / HTTP/1.1\r\nHost: h\nX: y\r\n\r\n");
+        assertStatus(400, "field line ends in a bare LF", "GET / HTTP/1.1\r\nHost: h\nX: y\r\n\r\n");
     }
 
     @Test
     void shouldRejectBareLfAsEmptyLineWith400() {
-        assertStatus(400, "GET / HTTP/1.1\r\nHost: h\r\n\n");
+        assertStatus(400, "field line ends in a bare LF", "GET / HTTP/1.1\r\nHost: h\r\n\n");
     }
 
     @Test
     void shouldRejectBareCrInRequestLineWith400() {
-        assertStatus(400, "GET /\r HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertStatus(400, "request-target contains a character outside its syntax", "GET /\r HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
     @Test
     void shouldRejectBareCrAsLineEndWith400() {
-        assertStatus(400, "GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n");
+        assertStatus(400, "field value contains a bare CR", "GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n");
     }
 
     @Test
     void shouldRejectBareCrAtStartOfLineWith400() {
-        assertStatus(400, "GET / HTTP/1.1\r\nHost: h\r\n\rX: y\r\n\r\n");
-        assertStatus(400, "\rGET / HTTP/1.1\r\n" + HOST);
+        assertStatus(400, "bare CR", "GET / HTTP/1.1\r\nHost: h\r\n\rX: y\r\n\r\n");
+        assertStatus(400, "bare CR", "\rGET / HTTP/1.1\r\n" + HOST);
     }
 
     @Test
     void shouldRejectBareLfBeforeRequestLineWith400() {
-        assertStatus(400, "\nGET / HTTP/1.1\r\n" + HOST);
+        assertStatus(400, "request line ends in a bare LF", "\nGET / HTTP/1.1\r\n" + HOST);
     }
 
     @Test
@@ -167,7 +178,7 @@ final class RequestParserTest {
 
     @Test
     void shouldRejectNineEmptyLinesBeforeRequestLineWith400() {
-        assertStatus(400, "\r\n".repeat(RequestParser.MAX_LEADING_EMPTY_LINES + 1) + "GET / HTTP/1.1\r\n" + HOST);
+        assertStatus(400, "too many empty lines before the request line: max=8", "\r\n".repeat(RequestParser.MAX_LEADING_EMPTY_LINES + 1) + "GET / HTTP/1.1\r\n" + HOST);
     }
 
     @Test
@@ -346,5 +357,22 @@ final class RequestParserTest {
         assertNotNull(large.parse(ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\nCookie: " + "c".repeat(5_000)
                 + "\r\n\r\n"))));
         assertTrue(large.grown());
+    }
+
+    @Test
+    void shouldBeEqualByContent() {
+        RequestHead a = parse("GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+        RequestHead same = parse("GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertEquals(a, a);
+        assertEquals(a, same);
+        assertEquals(a.hashCode(), same.hashCode());
+        assertFalse(a.equals(null));
+        assertFalse(a.equals("GET /a?x=1"));
+        for (String other : List.of("GET /b?x=1 HTTP/1.1\r\nHost: h\r\n\r\n", "GET /a?x=1 HTTP/1.0\r\nHost: h\r\n\r\n",
+                "GET /a?x=1 HTTP/1.1\r\nHost: i\r\n\r\n", "POST /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")) {
+            RequestHead b = parse(other);
+            assertFalse(a.equals(b), other);
+            assertNotEquals(a.hashCode(), b.hashCode(), other);
+        }
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Request-target forms (RFC 9112 §3.2), path decoding and normalization, the raw query. */
@@ -18,8 +21,8 @@ final class RequestTargetTest {
         return parse("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
-    private static void assertTargetStatus(int status, String target) {
-        assertStatus(status, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
+    private static void assertTargetStatus(int status, String reason, String target) {
+        assertStatus(status, reason, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
     @Test
@@ -104,7 +107,7 @@ final class RequestTargetTest {
     @ValueSource(strings = {"/..", "/../", "/a/../..", "/a/../../b", "/./..", "/%2e%2e", "/%2E%2E/x", "/.%2e",
         "/a/b/../../..", "/a%2F..%2F..", "/..%2Fetc"})
     void shouldRejectDotDotEscapingRoot(String raw) {
-        assertTargetStatus(400, raw);
+        assertTargetStatus(400, "request path escapes the root with a dot-dot segment", raw);
     }
 
     @Test
@@ -127,22 +130,28 @@ final class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/%zz", "/%4", "/a%", "/a%g0", "/%0g", "/%%41", "/a?x=%zz", "/a?x=%4", "/a?x=%"})
+    @ValueSource(strings = {"/%zz", "/a%g0", "/%0g", "/%%41", "/a?x=%zz"})
     void shouldRejectBadPercentEncodingWith400(String raw) {
-        assertTargetStatus(400, raw);
+        assertTargetStatus(400, "malformed percent-encoding in request-target", raw);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/%4", "/a%", "/a?x=%4", "/a?x=%"})
+    void shouldRejectTruncatedPercentEncodingWith400(String raw) {
+        assertTargetStatus(400, "truncated percent-encoding in request-target", raw);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/%00", "/a%0Ab", "/a%0d%0a", "/%1f", "/%7F", "/%09"})
     void shouldRejectEncodedControlCharacterInPathWith400(String raw) {
-        assertTargetStatus(400, raw);
+        assertTargetStatus(400, "request path encodes a control character", raw);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/%C3", "/%C3%28", "/%80", "/%C0%AF", "/%E0%80%AF", "/%ED%A0%80", "/%F4%90%80%80",
         "/%FF", "/%F0%9F%98"})
     void shouldRejectInvalidUtf8InPathWith400(String raw) {
-        assertTargetStatus(400, raw);
+        assertTargetStatus(400, "request path is not valid UTF-8 after percent-decoding", raw);
     }
 
     @Test
@@ -160,17 +169,27 @@ final class RequestTargetTest {
 
     @Test
     void shouldRejectFragmentWith400() {
-        assertTargetStatus(400, "/a#frag");
-        assertTargetStatus(400, "/a?b#frag");
-        assertTargetStatus(400, "http://h/a#frag");
+        assertTargetStatus(400, "request-target has a fragment", "/a#frag");
+        assertTargetStatus(400, "request-target has a fragment", "/a?b#frag");
+        assertTargetStatus(400, "request-target has a fragment", "http://h/a#frag");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/a b", "/a\"b", "/a<b", "/a>b", "/a\\b", "/a^b", "/a`b", "/a{b", "/a|b", "/a}b",
-        "/a[b", "/a]b", "/a\u00e9", "/a?b=\u00ff", "/a\u007fb", "/a\u0001b", "/a?\"", "a/b", "%2F", "-",
-        "?a", "@host"})
+    @ValueSource(strings = {"/a\"b", "/a<b", "/a>b", "/a\\b", "/a^b", "/a`b", "/a{b", "/a|b", "/a}b",
+        "/a[b", "/a]b", "/a\u00e9", "/a?b=\u00ff", "/a\u007fb", "/a\u0001b", "/a?\""})
     void shouldRejectCharacterOutsideTargetSyntaxWith400(String raw) {
-        assertTargetStatus(400, raw);
+        assertTargetStatus(400, "request-target contains a character outside its syntax", raw);
+    }
+
+    @Test
+    void shouldRejectSpaceInTargetAsMalformedVersionWith400() {
+        assertTargetStatus(400, "HTTP-version is not HTTP/DIGIT.DIGIT", "/a b");      // "/a" then version "b HTTP/1.1"
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/b", "%2F", "-", "?a", "@host"})
+    void shouldRejectTargetOfNoFormWith400(String raw) {
+        assertTargetStatus(400, "request-target is not origin-form, absolute-form or asterisk-form", raw);
     }
 
     @Test
@@ -185,19 +204,19 @@ final class RequestTargetTest {
     @ParameterizedTest
     @ValueSource(strings = {"GET", "POST", "HEAD", "DELETE", "BREW"})
     void shouldRejectAsteriskFormWithOtherMethodsWith400(String method) {
-        assertStatus(400, method + " * HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertStatus(400, "asterisk-form request-target is only allowed with OPTIONS", method + " * HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
     @Test
     void shouldRejectAsteriskFollowedByMoreWith400() {
-        assertStatus(400, "OPTIONS *x HTTP/1.1\r\nHost: h\r\n\r\n");
-        assertStatus(400, "OPTIONS */ HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertStatus(400, "request-target contains a character outside its syntax", "OPTIONS *x HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertStatus(400, "request-target contains a character outside its syntax", "OPTIONS */ HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
     @Test
     void shouldRejectAuthorityFormWithoutConnectWith400() {
-        assertTargetStatus(400, "herald.example.com:443");
-        assertStatus(400, "OPTIONS herald.example.com:443 HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertTargetStatus(400, "request-target is not origin-form, absolute-form or asterisk-form", "herald.example.com:443");
+        assertStatus(400, "request-target is not origin-form, absolute-form or asterisk-form", "OPTIONS herald.example.com:443 HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
     @Test
@@ -234,22 +253,47 @@ final class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://[::1]:8080/", "http://[2001:db8::7]/", "http://192.0.2.1/", "http://h:/",
-        "http://%41bc/", "http://[v1.fe:80]/", "https://a-b.c_d~e!$&'()*+,;=/"})
-    void shouldAcceptValidAbsoluteFormAuthorities(String target) {
-        get(target);
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "http://[::1]:8080/           | [::1]:8080         | /",
+        "http://[2001:db8::7]/x       | [2001:db8::7]      | /x",
+        "http://192.0.2.1/a/b         | 192.0.2.1          | /a/b",
+        "http://h:/                   | h:                 | /",
+        "http://%41bc/                | %41bc              | /",
+        "http://[v1.fe:80]/           | [v1.fe:80]         | /",
+        "http://[::1.2.3.4]/          | [::1.2.3.4]        | /",
+        "https://a-b.c_d~e!$&'()*+,;=/ | a-b.c_d~e!$&'()*+,;= | /"})
+    void shouldAcceptValidAbsoluteFormAuthorities(String target, String authority, String path) {
+        RequestHead head = get(target);
+        assertEquals(authority, head.authority());
+        assertEquals(path, head.path());
+        assertEquals(target, head.target());
+        assertNull(head.rawQuery());
+    }
+
+    static Stream<Arguments> invalidAbsoluteForms() {
+        String scheme = "absolute-form request-target scheme is not http or https";
+        String form = "request-target is not origin-form, absolute-form or asterisk-form";
+        String host = "request-target authority is not a valid host";
+        String userinfo = "request-target authority has userinfo";
+        return Stream.of(
+                Arguments.of("ftp://h/", scheme), Arguments.of("ws://h/", scheme), Arguments.of("httpx://h/", scheme),
+                Arguments.of("http:/h/", form), Arguments.of("http:h/", form), Arguments.of("1http://h/", form),
+                Arguments.of("http:///a", host), Arguments.of("http://:80/", host), Arguments.of("http://[::1/", host),
+                Arguments.of("http://[1::2::3]/", host), Arguments.of("http://h:8a/", host),
+                Arguments.of("http://%zz/", host), Arguments.of("http://[]/", host), Arguments.of("http://h]/", host),
+                Arguments.of("http://user@h/", userinfo), Arguments.of("http://user:pw@h/", userinfo),
+                Arguments.of("http://h h/", "HTTP-version is not HTTP/DIGIT.DIGIT"),   // the SP ends the target
+                Arguments.of("http://h\"/", "request-target contains a character outside its syntax"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://h/", "ws://h/", "httpx://h/", "http:/h/", "http:h/", "http:///a",
-        "http://:80/", "http://user@h/", "http://user:pw@h/", "http://[::1/", "http://[1::2::3]/", "http://h:8a/",
-        "http://h h/", "http://%zz/", "http://[]/", "http://h]/", "1http://h/", "http://h\"/"})
-    void shouldRejectInvalidAbsoluteFormWith400(String target) {
-        assertTargetStatus(400, target);
+    @MethodSource("invalidAbsoluteForms")
+    void shouldRejectInvalidAbsoluteFormWith400(String target, String reason) {
+        assertTargetStatus(400, reason, target);
     }
 
     @Test
     void shouldRejectEmptyTargetWith400() {
-        assertStatus(400, "GET  HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertStatus(400, "request-target is not origin-form, absolute-form or asterisk-form", "GET  HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 }

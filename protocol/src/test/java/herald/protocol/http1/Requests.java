@@ -72,16 +72,53 @@ final class Requests {
         return assertThrows(HttpException.class, () -> new RequestParser(limits).parse(ByteBuffer.wrap(bytes(raw))));
     }
 
-    /** Asserts the status and that the message carries no client bytes beyond what the caller names. */
-    static HttpException assertStatus(int status, String raw) {
-        return assertStatus(status, raw, HttpLimits.DEFAULTS);
+    /**
+     * Asserts the status, that the reason contains {@code reason} (so a request rejected for another reason
+     * fails), and that the message carries no client bytes beyond what the caller names: one printable ASCII
+     * line, and neither the request-target nor any field value of the request (8 characters or more, shorter
+     * ones are common words) unless the expected reason itself contains it.
+     */
+    static HttpException assertStatus(int status, String reason, String raw) {
+        return assertStatus(status, reason, raw, HttpLimits.DEFAULTS);
     }
 
-    static HttpException assertStatus(int status, String raw, HttpLimits limits) {
+    static HttpException assertStatus(int status, String reason, String raw, HttpLimits limits) {
         HttpException e = reject(raw, limits);
-        assertEquals(status, e.status(), e.getMessage());
-        assertNotNull(e.getMessage());
+        String message = e.getMessage();
+        assertEquals(status, e.status(), message);
+        assertNotNull(message);
+        assertTrue(message.contains(reason), () -> "expected a reason containing \"" + reason + "\", got \""
+                + message + "\"");
+        assertEchoesNoClientBytes(message, reason, raw);
         return e;
+    }
+
+    /** The message is one printable ASCII line holding no target or field value of {@code raw} not in {@code named}. */
+    static void assertEchoesNoClientBytes(String message, String named, String raw) {
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            assertTrue(c >= 0x20 && c < 0x7F, "message has a non-printable or non-ASCII character at " + i);
+        }
+        for (String echoed : clientValues(raw)) {
+            if (echoed.length() >= 8 && !named.contains(echoed)) {
+                assertFalse(message.contains(echoed), () -> "message echoes client bytes: " + message);
+            }
+        }
+    }
+
+    /** The request-target and the field values of {@code raw}, as far as they can be told apart. */
+    private static List<String> clientValues(String raw) {
+        List<String> values = new ArrayList<>();
+        String[] lines = raw.split("\r?\n|\r", -1);
+        String[] requestLine = lines[0].split(" ", -1);
+        if (requestLine.length > 1) {
+            values.add(requestLine[1]);
+        }
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            values.add(colon < 0 ? lines[i].strip() : lines[i].substring(colon + 1).strip());
+        }
+        return values;
     }
 
     /** Asserts the parser needs more bytes (returns null, consuming everything) for this prefix. */

@@ -17,6 +17,7 @@ class SseParserSplitTest {
                 Arguments.of("simple", bytes("data: hello\n\n")),
                 Arguments.of("BOM and CRLF", bytes("\uFEFFdata: x\r\n\r\ndata: y\r\n\r\n")),
                 Arguments.of("CR only", bytes("\uFEFFevent: e\rdata: a\rdata: b\r\rid: 7\r\r")),
+                Arguments.of("CRLF inside events", bytes("data: a\r\ndata: b\r\nid: 3\r\n\r\nevent: e\r\ndata: c\r\n\r\n")),
                 Arguments.of("mixed line ends", bytes("data: a\r\n\r\ndata: b\r\r\ndata: c\n\r\ndata: d\n\r\r\n")),
                 Arguments.of("all fields", bytes(": comment\nretry: 1500\nid: 42\nevent: update\ndata: é€😀\n",
                         "data:  two spaces\n\ndata: second\r\n\r\nid\n\n:\n")),

@@ -133,6 +133,21 @@ class SseStreamParserTest {
         assertEquals(List.of(event("a\nb")), events.events());
     }
 
+    /** The same rule on the paths without an array: a direct and a read-only buffer. */
+    @ParameterizedTest
+    @ValueSource(strings = {"direct", "read-only"})
+    void shouldTreatCrAtBufferEndFollowedByLfAsOneLineEndWithoutArray(String kind) {
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events);
+        for (String read : List.of("data: a\r", "\ndata: b\r\n\r\n")) {
+            byte[] bytes = utf8(read);
+            parser.parse(kind.equals("direct")
+                    ? ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()
+                    : ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+        }
+        assertEquals(List.of(event("a\nb")), events.events());
+    }
+
     @Test
     void shouldTreatCrAtBufferEndFollowedByCrAsTwoLineEnds() {
         SseEventCollector events = new SseEventCollector();

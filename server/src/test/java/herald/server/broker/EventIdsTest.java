@@ -20,6 +20,7 @@ class EventIdsTest {
     void shouldParseWhatItFormats() {
         assertArrayEquals(new long[] {42}, ids.parse(ids.format(42), 1));
         assertArrayEquals(new long[] {1, 0, 7}, ids.parse(ids.format(new long[] {1, 0, 7}), 3));
+        assertArrayEquals(new long[] {1, 2}, ids.parse(ids.epoch() + "-1_2", 2));
         assertArrayEquals(new long[] {Long.MAX_VALUE - 8}, ids.parse(ids.epoch() + "-" + (Long.MAX_VALUE - 8), 1));
     }
 
@@ -35,6 +36,11 @@ class EventIdsTest {
         assertNull(ids.parse(ids.epoch() + "-+5", 1));
         assertNull(ids.parse(ids.epoch() + "-99999999999999999999", 1), "overflow");
         assertNull(ids.parse(ids.epoch() + "5", 1));
+        assertNull(ids.parse(ids.epoch() + "_5", 1), "position separator after the epoch");
+        assertNull(ids.parse(ids.epoch() + "x5", 1), "no separator after the epoch");
+        assertNull(ids.parse(ids.epoch() + "-1-2", 2), "epoch separator between positions");
+        assertNull(ids.parse(ids.epoch() + "-1x2", 2), "no separator between positions");
+        assertNull(ids.parse(ids.epoch() + "-12", 2), "one position for two topics");
         assertNull(ids.parse("", 1));
         assertNull(ids.parse(null, 1));
     }

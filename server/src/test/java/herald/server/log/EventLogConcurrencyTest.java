@@ -58,15 +58,22 @@ class EventLogConcurrencyTest {
         }
     }
 
-    private static List<Thread> startProducers(EventLog log, int perProducer, CountDownLatch start) {
+    /** Producers whose exceptions land in {@code failure}: a thread that dies silently would hide the fault. */
+    private static List<Thread> startProducers(EventLog log, int perProducer, CountDownLatch start,
+                                               AtomicReference<String> failure) {
         List<Thread> producers = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
             int producer = p;
             producers.add(Thread.ofPlatform().start(() -> {
-                awaitQuietly(start);
-                for (int n = 0; n < perProducer; n++) {
-                    byte[] data = ("p" + producer + ":" + n + ":" + "x".repeat(n % 50)).getBytes(StandardCharsets.US_ASCII);
-                    log.append(null, data, 0, data.length, -1);
+                try {
+                    awaitQuietly(start);
+                    for (int n = 0; n < perProducer; n++) {
+                        byte[] data = ("p" + producer + ":" + n + ":" + "x".repeat(n % 50))
+                                .getBytes(StandardCharsets.US_ASCII);
+                        log.append(null, data, 0, data.length, -1);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, "producer " + producer + " threw " + t);
                 }
             }));
         }
@@ -78,33 +85,16 @@ class EventLogConcurrencyTest {
         int perProducer = 50_000;
         EventLog log = new EventLog(new Retention(1 << 18, 256L << 20, 64 << 10), PREFIX, 1);
         CountDownLatch start = new CountDownLatch(1);
-        List<Thread> producers = startProducers(log, perProducer, start);
         AtomicReference<String> failure = new AtomicReference<>();
+        List<Thread> producers = startProducers(log, perProducer, start, failure);
         List<Thread> readers = new ArrayList<>();
         long total = (long) PRODUCERS * perProducer;
         for (int r = 0; r < 2; r++) {
             readers.add(Thread.ofPlatform().start(() -> {
-                Checker checker = new Checker(0);
-                SseStreamParser parser = new SseStreamParser(checker);
-                Run run = new Run();
-                long cursor = 0;
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (checker.events < total && System.nanoTime() < deadline) {
-                    int status = log.read(cursor, run, 64 << 10, Integer.MAX_VALUE);
-                    if (status == EventLog.RUN) {
-                        parser.parse(run.positionView(run.newView()));
-                        cursor = run.lastSeq();
-                    } else if (status == EventLog.OVERTAKEN) {
-                        failure.compareAndSet(null, "overtaken with ample retention at " + cursor);
-                        return;
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                }
-                if (checker.failure != null) {
-                    failure.compareAndSet(null, checker.failure);
-                } else if (checker.events != total) {
-                    failure.compareAndSet(null, "read " + checker.events + " of " + total);
+                try {
+                    read(log, total, failure);
+                } catch (Throwable t) {                   // a torn event makes the checker throw: that is a failure
+                    failure.compareAndSet(null, "reader threw " + t);
                 }
             }));
         }
@@ -119,12 +109,39 @@ class EventLogConcurrencyTest {
         assertEquals(total, log.headSeq());
     }
 
+    /** One reader: every event from sequence 1 to {@code total}, checked; the first problem goes to failure. */
+    private static void read(EventLog log, long total, AtomicReference<String> failure) {
+        Checker checker = new Checker(0);
+        SseStreamParser parser = new SseStreamParser(checker);
+        Run run = new Run();
+        long cursor = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (checker.events < total && System.nanoTime() < deadline) {
+            int status = log.read(cursor, run, 64 << 10, Integer.MAX_VALUE);
+            if (status == EventLog.RUN) {
+                parser.parse(run.positionView(run.newView()));
+                cursor = run.lastSeq();
+            } else if (status == EventLog.OVERTAKEN) {
+                failure.compareAndSet(null, "overtaken with ample retention at " + cursor);
+                return;
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        if (checker.failure != null) {
+            failure.compareAndSet(null, checker.failure);
+        } else if (checker.events != total) {
+            failure.compareAndSet(null, "read " + checker.events + " of " + total);
+        }
+    }
+
     @Test
     void shouldNeverHandALappedReaderATornEvent() throws Exception {
         int perProducer = 50_000;
         EventLog log = new EventLog(new Retention(64, 64 << 10, 4_096), PREFIX, 1);
         CountDownLatch start = new CountDownLatch(1);
-        List<Thread> producers = startProducers(log, perProducer, start);
+        AtomicReference<String> failure = new AtomicReference<>();
+        List<Thread> producers = startProducers(log, perProducer, start, failure);
         start.countDown();
         long overtaken = 0;
         long events = 0;
@@ -149,6 +166,7 @@ class EventLogConcurrencyTest {
         for (Thread t : producers) {
             t.join();
         }
+        assertNull(failure.get());
         assertTrue(events > 0);
         System.out.println("lapped reader: " + events + " whole events read, overtaken " + overtaken + " times");
         assertEquals((long) PRODUCERS * perProducer, log.headSeq());
