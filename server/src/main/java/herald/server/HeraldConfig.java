@@ -20,10 +20,11 @@ import java.util.function.UnaryOperator;
  * @param topics    how many topics are known at once ({@link Topics})
  * @param memory    the memory budgets ({@link MemoryBudgets}); {@code maxInflightBodyBytes} must be at least
  *                  {@code limits.maxBodyBytes()}, or no largest body could ever be read
- * @param access    who may publish and delete ({@link Access})
+ * @param access    who may publish and delete, CORS ({@link Access})
+ * @param auth      JWT keys and token rules ({@link Auth}); none by default
  */
 public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, Retention retention, FanOut fanOut,
-                           Topics topics, MemoryBudgets memory, Access access) {
+                           Topics topics, MemoryBudgets memory, Access access, Auth auth) {
 
     /**
      * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
@@ -40,6 +41,7 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(auth, "auth");
         if (memory.maxInflightBodyBytes() < limits.maxBodyBytes()) {
             throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
                     + "maxInflightBodyBytes=" + memory.maxInflightBodyBytes() + " maxBodyBytes=" + limits.maxBodyBytes());
@@ -49,39 +51,44 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
     /** The defaults of the "just run it" case; some derive from this machine and JVM (see each group). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(Listen.defaults(), HttpLimits.DEFAULTS, Timeouts.DEFAULTS, Retention.DEFAULTS,
-                FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS);
+                FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS,
+                Auth.DEFAULTS);
     }
 
     public HeraldConfig withListen(Listen value) {
-        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access);
+        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, auth);
     }
 
     public HeraldConfig withLimits(HttpLimits value) {
-        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access);
+        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, auth);
     }
 
     public HeraldConfig withTimeouts(Timeouts value) {
-        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access);
+        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, auth);
     }
 
     public HeraldConfig withRetention(Retention value) {
-        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access);
+        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, auth);
     }
 
     public HeraldConfig withFanOut(FanOut value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access);
+        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, auth);
     }
 
     public HeraldConfig withTopics(Topics value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, auth);
     }
 
     public HeraldConfig withMemory(MemoryBudgets value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, auth);
     }
 
     public HeraldConfig withAccess(Access value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, auth);
+    }
+
+    public HeraldConfig withAuth(Auth value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value);
     }
 
     /**

@@ -218,6 +218,7 @@ public final class Broker implements AutoCloseable {
         Subscriber subscriber = subscription.topics.length == 1
                 ? new TopicSubscriber(sink, this, subscription.topics[0], subscription.cursors[0])
                 : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors, ids.prefix());
+        subscriber.expiresAtMillis = subscription.expiresAtMillis;
         metrics.subscribers.increment();
         metrics.subscriptions.increment();
         try {
@@ -295,6 +296,7 @@ public final class Broker implements AutoCloseable {
         switch (reason) {
             case CUT_OFF -> metrics.slowConsumerCutoffs.increment();
             case CLIENT_GONE -> metrics.clientsGone.increment();
+            case EXPIRED -> metrics.streamsExpired.increment();
             default -> { }
         }
     }

@@ -16,6 +16,7 @@ public final class Subscription {
     private final List<Gap> gaps;
     private final String position;
     private final long retryMillis;
+    long expiresAtMillis;                   // 0: never; set before attach, by the request's thread
 
     Subscription(Topic[] topics, long[] cursors, List<Gap> gaps, String position, long retryMillis) {
         this.topics = topics;
@@ -23,6 +24,15 @@ public final class Subscription {
         this.gaps = gaps;
         this.position = position;
         this.retryMillis = retryMillis;
+    }
+
+    /**
+     * Ends the stream at {@code epochMillis} (the token's {@code exp}), within a tick of the broker's timer
+     * (at most a second): the client reconnects after its {@code retry}, with a fresh token. Call before
+     * {@link Broker#attach}.
+     */
+    public void expireAt(long epochMillis) {
+        this.expiresAtMillis = Math.max(1, epochMillis);
     }
 
     /**

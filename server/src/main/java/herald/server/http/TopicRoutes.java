@@ -5,6 +5,7 @@ import herald.protocol.http1.QueryParams;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
 import herald.protocol.sse.SseEncoder;
+import herald.server.Authorizer;
 import herald.server.HeraldConfig;
 import herald.server.PublishAccess;
 import herald.server.Refusal;
@@ -35,12 +36,14 @@ final class TopicRoutes {
     private final Metrics metrics;
     private final PublishAccess access;
     private final SubscribeHook hook;
+    private final Guard guard;
 
-    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook) {
+    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook, Guard guard) {
         this.broker = broker;
         this.metrics = metrics;
         this.access = access;
         this.hook = hook;
+        this.guard = guard;
     }
 
     // ---- GET / HEAD: subscribe ----------------------------------------------------------------------------
@@ -55,6 +58,11 @@ final class TopicRoutes {
                 throw HttpException.badRequest(problem);
             }
         }
+        Authorizer.Decision decision = guard.authorize(exchange, head, Authorizer.Action.SUBSCRIBE, topics);
+        if (decision == null) {
+            return;                                     // refused: answered
+        }
+        exchange = Guard.withPrincipal(exchange, decision);
         String lastEventId = head.header("Last-Event-ID");
         if (lastEventId == null) {
             lastEventId = head.queryParams().first("lastEventId");
@@ -74,6 +82,9 @@ final class TopicRoutes {
         if (subscription == null) {
             exchange.response().begin(204).sendWithoutBody();   // deleted: EventSource stops reconnecting
             return;
+        }
+        if (decision.expiresAt() != null) {
+            subscription.expireAt(decision.expiresAt().toEpochMilli());   // the stream ends at the token's exp
         }
         byte[] first = subscription.preamble();
         if (hook != null) {
@@ -152,8 +163,11 @@ final class TopicRoutes {
 
     // ---- POST: publish ----------------------------------------------------------------------------------
 
-    void publish(Exchange exchange, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(exchange, head, topic);
+    void publish(Exchange request, RequestHead head, String topic) throws IOException {
+        Exchange exchange = checkWriteAccess(request, head, topic, Authorizer.Action.PUBLISH);
+        if (exchange == null) {
+            return;                                     // refused: answered
+        }
         QueryParams params = head.queryParams();
         byte[] eventType = null;
         long retry = -1;
@@ -212,8 +226,11 @@ final class TopicRoutes {
 
     // ---- DELETE -----------------------------------------------------------------------------------------
 
-    void delete(Exchange exchange, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(exchange, head, topic);
+    void delete(Exchange request, RequestHead head, String topic) throws IOException {
+        Exchange exchange = checkWriteAccess(request, head, topic, Authorizer.Action.DELETE);
+        if (exchange == null) {
+            return;                                     // refused: answered
+        }
         if (!head.queryParams().isEmpty()) {
             throw HttpException.badRequest("delete takes no query parameters");
         }
@@ -226,22 +243,38 @@ final class TopicRoutes {
     /**
      * Whether this client may publish to or delete {@code topic}. The origin goes before the client's address:
      * a browser on the Herald host is a loopback client, so its page's origin is what tells a cross-site
-     * request from a local tool's.
+     * request from a local tool's; an origin of the {@code --cors-origins} allowlist may write too. With an
+     * {@link Authorizer} (a key configured, or the embedder's), it decides instead of the loopback rule.
+     *
+     * @return the exchange to go on with (with the principal), or null when refused and answered
      */
-    private void checkWriteAccess(Exchange exchange, RequestHead head, String topic) {
+    private Exchange checkWriteAccess(Exchange exchange, RequestHead head, String topic, Authorizer.Action action)
+            throws IOException {
         String problem = TopicNames.problem(topic);
         if (problem != null) {
             throw HttpException.badRequest(problem);
         }
         String origin = head.header("Origin");         // absent: not a browser page (curl, a server)
-        if (origin != null && !Cors.isSameOrigin(origin, head.header("Host"))) {
+        if (origin != null && !Cors.isSameOrigin(origin, head.header("Host")) && !guard.isListed(origin)) {
+            if (guard.hasAllowlist()) {
+                guard.refuseOrigin(exchange);
+                return null;
+            }
             throw HttpException.of(403, "publishing and deleting are allowed from the server's own origin only");
         }
-        if (!access.permits(exchange.client().address())) {
+        Exchange checked = exchange;
+        if (guard.hasAuthorizer()) {
+            Authorizer.Decision decision = guard.authorize(exchange, head, action, List.of(topic));
+            if (decision == null) {
+                return null;
+            }
+            checked = Guard.withPrincipal(exchange, decision);
+        } else if (!access.permits(exchange.client().address())) {
             throw HttpException.of(403, "publishing and deleting are allowed from loopback clients only");
         }
         if (TopicNames.isSystem(topic)) {
             throw HttpException.of(403, "topics under " + TopicNames.SYSTEM_PREFIX + " are Herald's own");
         }
+        return checked;
     }
 }

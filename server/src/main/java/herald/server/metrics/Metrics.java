@@ -30,6 +30,21 @@ public final class Metrics {
     public final LongAdder historyDropped = new LongAdder();
     private volatile java.util.function.LongSupplier retainedBytes = () -> 0;
     private final AtomicLongArray errorsByStatus = new AtomicLongArray(200);   // 400..599
+    /** Requests refused by auth or the CORS allowlist, by reason (a small fixed set of labels). */
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> authRejections =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    public final LongAdder streamsExpired = new LongAdder();
+
+    /** Counts a request refused by auth (401, 403) or by the CORS allowlist; {@code reason} from a fixed set. */
+    public void recordAuthRejection(String reason) {
+        authRejections.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** The count of auth rejections for one reason (0 when none). */
+    public long authRejections(String reason) {
+        LongAdder n = authRejections.get(reason);
+        return n == null ? 0 : n.sum();
+    }
 
     public void recordError(int status) {
         if (status >= 400 && status < 600) {
@@ -84,6 +99,14 @@ public final class Metrics {
                 retainedFull.sum());
         counter(out, "herald_history_dropped_total",
                 "Idle topics whose history was dropped to make room under maxRetainedBytes", historyDropped.sum());
+        counter(out, "herald_streams_expired_total", "Topic streams ended at their token's exp",
+                streamsExpired.sum());
+        out.append("# HELP herald_auth_rejections_total Requests refused by auth (401, 403) or the CORS allowlist\n");
+        out.append("# TYPE herald_auth_rejections_total counter\n");
+        for (String reason : new java.util.TreeSet<>(authRejections.keySet())) {
+            out.append("herald_auth_rejections_total{reason=\"").append(reason).append("\"} ")
+                    .append(authRejections.get(reason).sum()).append('\n');
+        }
         out.append("# HELP herald_http_errors_total Requests answered with an error status\n");
         out.append("# TYPE herald_http_errors_total counter\n");
         for (int i = 0; i < 200; i++) {
