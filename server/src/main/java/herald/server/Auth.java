@@ -47,7 +47,8 @@ public record Auth(Path secretFile, List<Path> publicKeys, Path jwks, String iss
                 throw new IllegalArgumentException("privateTopics index=" + i + ": " + e.getMessage());
             }
         }
-        if (!privateTopics.isEmpty() && !hasKeys()) {
+        boolean keys = secretFile != null || !publicKeys.isEmpty() || jwks != null;  // fields are set after this
+        if (!privateTopics.isEmpty() && !keys) {
             throw new IllegalArgumentException("privateTopics need a key to check tokens with (a secret file, a "
                     + "public key or a JWKS file)");
         }
