@@ -269,6 +269,9 @@ public final class Main {
                   publish:    curl -X POST --data 'hello' http://localhost:%d/topics/demo
                   metrics:    curl http://localhost:%d/metrics
                 """, VERSION, port, port, port, port, port);
+        if (herald.config().auth().hasKeys()) {
+            System.out.println("  auth:       on: topics and publishing need tokens ('token --help' mints one)");
+        }
     }
 
     /**
