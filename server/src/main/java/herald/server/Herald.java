@@ -90,7 +90,7 @@ public final class Herald implements AutoCloseable {
     }
 
     private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook,
-                   Consumer<Throwable> onFatal, Set<BuiltIn> builtIns) throws IOException {
+                   Consumer<Throwable> onFatal, Set<BuiltIn> builtIns, Authorizer authorizer) throws IOException {
         this.config = config;
         this.supervisor = new Supervisor(onFatal);
         this.limiter = new ConnectionLimiter(config.listen().maxConnections(), metrics);
@@ -102,7 +102,8 @@ public final class Herald implements AutoCloseable {
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
                 STOP_WAIT), metrics, ids, supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
-                builtIns, config.access().examples(), config.abuse().publishRate());
+                builtIns, config.access().examples(), config.abuse().publishRate(), authorizer,
+                config.access().corsOrigins());
         AbuseLimits abuse = config.abuse();
         ForwardedClients proxies = new ForwardedClients(Networks.of(abuse.trustedProxies()));
         PeerLimits peers = new PeerLimits(abuse.maxConnectionsPerIp(), abuse.connectRatePerIp(), proxies,
@@ -288,6 +289,7 @@ public final class Herald implements AutoCloseable {
         private SubscribeHook hook;
         private Consumer<Throwable> onFatal = failure -> { };
         private Set<BuiltIn> builtIns = BuiltIn.all();
+        private Authorizer authorizer;
 
         private Builder() {
         }
@@ -471,11 +473,40 @@ public final class Herald implements AutoCloseable {
             return edit(c -> c.withAccess(c.access().withExamples(examples)));
         }
 
-        /** Starts the server: bound and accepting when this returns. */
+        /**
+         * Decides who may subscribe, publish and delete, instead of the built-in JWT rules and the loopback rule
+         * for publishing (see {@link Authorizer}); null (the default) uses {@link Authorizer#jwt} when a key is
+         * configured, else none.
+         */
+        public Builder authorizer(Authorizer authorizer) {
+            this.authorizer = authorizer;
+            return this;
+        }
+
+        /** The JWT keys and token rules ({@link Auth}). */
+        public Builder auth(Auth auth) {
+            Objects.requireNonNull(auth);
+            return edit(c -> c.withAuth(auth));
+        }
+
+        /** The CORS allowlist ({@link Access#corsOrigins()}); empty for the open mode. */
+        public Builder corsOrigins(List<String> origins) {
+            List<String> copy = List.copyOf(origins);
+            return edit(c -> c.withAccess(c.access().withCorsOrigins(copy)));
+        }
+
+        /**
+         * Starts the server: bound and accepting when this returns.
+         *
+         * @throws IllegalArgumentException a configuration that is not valid, or a key file (read now) that
+         *                                  cannot be read or holds no usable key, naming its option and the file
+         */
         public Herald start() {
             HeraldConfig config = build();
+            Authorizer chosen = authorizer != null ? authorizer
+                    : config.auth().hasKeys() ? Authorizer.jwt(config) : null;
             try {
-                return new Herald(config, streams, hook, onFatal, builtIns);
+                return new Herald(config, streams, hook, onFatal, builtIns, chosen);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start herald on " + config.listen().host() + ":"
                         + config.listen().port(), e);

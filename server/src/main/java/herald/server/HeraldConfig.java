@@ -20,12 +20,14 @@ import java.util.function.UnaryOperator;
  * @param topics    how many topics are known at once ({@link Topics})
  * @param memory    the memory budgets ({@link MemoryBudgets}); {@code maxInflightBodyBytes} must be at least
  *                  {@code limits.maxBodyBytes()}, or no largest body could ever be read
- * @param access    who may publish and delete ({@link Access})
+ * @param access    who may publish and delete, CORS ({@link Access})
  * @param abuse     limits per client: connections and connect rate per address, publish rate, trusted proxies
  *                  ({@link AbuseLimits})
+ * @param auth      JWT keys and token rules ({@link Auth}); none by default
  */
 public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, Retention retention, FanOut fanOut,
-                           Topics topics, MemoryBudgets memory, Access access, AbuseLimits abuse) {
+                           Topics topics, MemoryBudgets memory, Access access, AbuseLimits abuse,
+                           Auth auth) {
 
     /**
      * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
@@ -43,6 +45,7 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(abuse, "abuse");
+        Objects.requireNonNull(auth, "auth");
         if (memory.maxInflightBodyBytes() < limits.maxBodyBytes()) {
             throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
                     + "maxInflightBodyBytes=" + memory.maxInflightBodyBytes() + " maxBodyBytes=" + limits.maxBodyBytes());
@@ -53,43 +56,47 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
     public static HeraldConfig defaults() {
         return new HeraldConfig(Listen.defaults(), HttpLimits.DEFAULTS, Timeouts.DEFAULTS, Retention.DEFAULTS,
                 FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS,
-                AbuseLimits.DEFAULTS);
+                AbuseLimits.DEFAULTS, Auth.DEFAULTS);
     }
 
     public HeraldConfig withListen(Listen value) {
-        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, abuse);
+        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth);
     }
 
     public HeraldConfig withLimits(HttpLimits value) {
-        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, abuse);
+        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, abuse, auth);
     }
 
     public HeraldConfig withTimeouts(Timeouts value) {
-        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, abuse);
+        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, abuse, auth);
     }
 
     public HeraldConfig withRetention(Retention value) {
-        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, abuse);
+        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, abuse, auth);
     }
 
     public HeraldConfig withFanOut(FanOut value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, abuse);
+        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, abuse, auth);
     }
 
     public HeraldConfig withTopics(Topics value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, abuse);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, abuse, auth);
     }
 
     public HeraldConfig withMemory(MemoryBudgets value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, abuse);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, abuse, auth);
     }
 
     public HeraldConfig withAccess(Access value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, abuse);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, abuse, auth);
     }
 
     public HeraldConfig withAbuse(AbuseLimits value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value, auth);
+    }
+
+    public HeraldConfig withAuth(Auth value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, value);
     }
 
     /**

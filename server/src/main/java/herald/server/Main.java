@@ -55,6 +55,21 @@ public final class Main {
     private static final Kind<List<String>> NETWORKS = new Kind<>(
             v -> "none".equalsIgnoreCase(v) ? List.of() : Networks.parse(v).texts(),
             v -> v.isEmpty() ? "none" : String.join(",", v));
+    /** A file, or none (an empty value). */
+    private static final Kind<Path> FILE = new Kind<>(v -> v.isEmpty() ? null : Path.of(v),
+            v -> v == null ? "none" : v.toString());
+    /** Files separated by commas; a repeated flag appends. */
+    private static final Kind<List<Path>> FILES = new Kind<>(v -> list(v).stream().map(Path::of).toList(),
+            v -> v.isEmpty() ? "none" : String.join(",", v.stream().map(Path::toString).toList()));
+    /** Text, or none (an empty value). */
+    private static final Kind<String> OPTIONAL_TEXT = new Kind<>(v -> v.isEmpty() ? null : v,
+            v -> v == null ? "none" : v);
+    /** Values separated by commas; a repeated flag appends. */
+    private static final Kind<List<String>> LIST = new Kind<>(Main::list,
+            v -> v.isEmpty() ? "none" : String.join(",", v));
+    /** A name, or {@code off} for none. */
+    private static final Kind<String> NAME_OR_OFF = new Kind<>(v -> v.equalsIgnoreCase("off") ? null : v,
+            v -> v == null ? "off" : v);
 
     /**
      * One option, declared once.
@@ -65,12 +80,19 @@ public final class Main {
      * @param derived   how the default is derived from the machine, or null when it is a constant
      * @param get       reads it from a configuration (for the default)
      * @param set       a configuration with it set; the record it lands in checks it
+     * @param repeated  whether the flag may be given again, each time appending to a comma-separated list
      */
     private record Option<T>(String flag, String valueName, String help, String derived, Kind<T> kind,
-                             Function<HeraldConfig, T> get, BiFunction<HeraldConfig, T, HeraldConfig> set) {
+                             Function<HeraldConfig, T> get, BiFunction<HeraldConfig, T, HeraldConfig> set,
+                             boolean repeated) {
 
         Option<T> derivedFrom(String rule) {
-            return new Option<>(flag, valueName, help, rule, kind, get, set);
+            return new Option<>(flag, valueName, help, rule, kind, get, set, repeated);
+        }
+
+        /** The flag may be repeated: {@code --jwt-public-key a.pem --jwt-public-key b.pem} is {@code a.pem,b.pem}. */
+        Option<T> repeatable() {
+            return new Option<>(flag, valueName, help, derived, kind, get, set, true);
         }
 
         String key() {
@@ -100,7 +122,7 @@ public final class Main {
 
     private static <T> Option<T> option(String flag, String valueName, String help, Kind<T> kind,
                                         Function<HeraldConfig, T> get, BiFunction<HeraldConfig, T, HeraldConfig> set) {
-        return new Option<>(flag, valueName, help, null, kind, get, set);
+        return new Option<>(flag, valueName, help, null, kind, get, set, false);
     }
 
     /** Every option, in the order of {@code --help}. */
@@ -183,7 +205,34 @@ public final class Main {
                     c -> c.abuse().publishRate(), (c, v) -> c.withAbuse(c.abuse().withPublishRate(v))),
             option("--trusted-proxies", "CIDR,...", "proxies whose X-Forwarded-For or Forwarded names the client; "
                     + "from any other peer both are ignored", NETWORKS,
-                    c -> c.abuse().trustedProxies(), (c, v) -> c.withAbuse(c.abuse().withTrustedProxies(v))));
+                    c -> c.abuse().trustedProxies(), (c, v) -> c.withAbuse(c.abuse().withTrustedProxies(v))),
+            option("--cors-origins", "ORIGIN,...", "only these origins may read streams and publish from a browser, "
+                    + "with credentials (cookies); any other origin gets 403; none: any origin reads, without "
+                    + "credentials; '*' alone is that open mode", LIST,
+                    c -> c.access().corsOrigins(), (c, v) -> c.withAccess(c.access().withCorsOrigins(v))),
+            option("--jwt-secret-file", "PATH", "HS256 secret (at least 32 bytes; one trailing newline ignored); "
+                    + "a key turns auth on: publish and delete need a token", FILE,
+                    c -> c.auth().secretFile(), (c, v) -> c.withAuth(c.auth().withSecretFile(v))),
+            option("--jwt-public-key", "PATH", "PEM public key (RSA: RS256, EC P-256: ES256); repeat the flag "
+                    + "or separate paths with commas for several", FILES,
+                    c -> c.auth().publicKeys(), (c, v) -> c.withAuth(c.auth().withPublicKeys(v))).repeatable(),
+            option("--jwks", "PATH", "JWKS file, keys chosen by kid; re-read when it changes", FILE,
+                    c -> c.auth().jwks(), (c, v) -> c.withAuth(c.auth().withJwks(v))),
+            option("--jwt-issuer", "ISS", "required iss of tokens", OPTIONAL_TEXT,
+                    c -> c.auth().issuer(), (c, v) -> c.withAuth(c.auth().withIssuer(v))),
+            option("--jwt-audience", "AUD", "required aud of tokens (a string, or one of a list)", OPTIONAL_TEXT,
+                    c -> c.auth().audience(), (c, v) -> c.withAuth(c.auth().withAudience(v))),
+            option("--jwt-claim", "NAME", "the claim object holding the subscribe and publish topic patterns", TEXT,
+                    c -> c.auth().claim(), (c, v) -> c.withAuth(c.auth().withClaim(v))),
+            option("--token-cookie", "NAME", "cookie that may carry the token (what EventSource can send)", TEXT,
+                    c -> c.auth().tokenCookie(), (c, v) -> c.withAuth(c.auth().withTokenCookie(v))),
+            option("--token-query", "NAME", "query parameter that may carry the token (weaker: URLs land in logs); "
+                    + "off: none", NAME_OR_OFF,
+                    c -> c.auth().tokenQuery(), (c, v) -> c.withAuth(c.auth().withTokenQuery(v))),
+            option("--private-topics", "PATTERN,...", "topics that need a token with a matching subscribe pattern "
+                    + "(users/42, dashboard/*, orders/**, **); repeat the flag or separate with commas", LIST,
+                    c -> c.auth().privateTopics(), (c, v) -> c.withAuth(c.auth().withPrivateTopics(v)))
+                    .repeatable());
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 
@@ -200,6 +249,13 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format",
                     "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        }
+        if (args.length > 0 && args[0].equals("token")) {
+            int status = TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+            if (status != 0) {
+                System.exit(status);
+            }
+            return;
         }
         Herald.Builder builder;
         try {
@@ -232,6 +288,9 @@ public final class Main {
                   publish:    curl -X POST --data 'hello' http://localhost:%d/topics/demo
                   metrics:    curl http://localhost:%d/metrics
                 """, VERSION, port, port, port, port, port);
+        if (herald.config().auth().hasKeys()) {
+            System.out.println("  auth:       on: topics and publishing need tokens ('token --help' mints one)");
+        }
     }
 
     /**
@@ -252,6 +311,7 @@ public final class Main {
      */
     static Herald.Builder parse(String[] args, Map<String, String> env, PrintStream out) {
         Map<Option<?>, HeraldConfig.Edit> flags = new LinkedHashMap<>();
+        Map<Option<?>, String> repeatedValues = new HashMap<>();
         String configFile = env.get(CONFIG_ENV);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -283,6 +343,11 @@ public final class Main {
             if (option == null) {
                 configFile = value;
             } else {
+                if (option.repeated()) {
+                    String before = repeatedValues.get(option);
+                    value = before == null ? value : before + "," + value;
+                    repeatedValues.put(option, value);
+                }
                 flags.put(option, option.edit(flag, value));
             }
         }
@@ -298,6 +363,9 @@ public final class Main {
         }
         chosen.putAll(flags);
         HeraldConfig config = HeraldConfig.apply(HeraldConfig.defaults(), List.copyOf(chosen.values()));
+        if (config.auth().hasKeys()) {
+            Authorizer.jwt(config);          // reads the key files now: a bad one stops start-up in one line
+        }
         return Herald.builder().config(config);
     }
 
@@ -342,6 +410,7 @@ public final class Main {
     private static void help(PrintStream out) {
         HeraldConfig defaults = HeraldConfig.defaults();
         out.println("Usage: java -jar herald-server-<version>-all.jar [options]");
+        out.println("       java -jar herald-server-<version>-all.jar token --help   (mint an HS256 token)");
         out.println();
         out.println("Herald: a Server-Sent Events broker. Subscribe with GET /topics/{topic} or");
         out.println("GET /events?topic=a&topic=b, publish with POST /topics/{topic}, delete with DELETE.");
@@ -363,6 +432,17 @@ public final class Main {
                 CONFIG_ENV);
         out.printf("  %-36s %s%n", "--help", "print this and exit");
         out.printf("  %-36s %s%n", "--version", "print the version and exit");
+    }
+
+    /** Comma-separated values, each trimmed, empty ones dropped. */
+    static List<String> list(String value) {
+        List<String> values = new ArrayList<>();
+        for (String v : value.split(",")) {
+            if (!v.isBlank()) {
+                values.add(v.strip());
+            }
+        }
+        return List.copyOf(values);
     }
 
     static int integer(String value) {

@@ -27,6 +27,14 @@ public interface Request {
     InetAddress remoteAddress();
 
     /**
+     * Who the client proved to be: the {@code sub} of its token, or the principal an {@link Authorizer} allowed it
+     * as; null when anonymous (no authorizer, no token, or a token without {@code sub}).
+     */
+    default String principal() {
+        return null;
+    }
+
+    /**
      * Reads the whole body, at most the configured {@code maxBodyBytes}; an empty array for a request without
      * one. Blocks until it has arrived (within the body timeout).
      *

@@ -218,4 +218,127 @@ class MainTest {
         assertEquals("1500ms", Main.formatDuration(Duration.ofMillis(1_500)));
         assertEquals("2m", Main.formatDuration(Duration.ofMinutes(2)));
     }
+    // ---- auth and CORS options ------------------------------------------------------------------------------
+
+    private static Path secret(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("secret"), "0123456789abcdef0123456789abcdef-main\n");
+    }
+
+    private static Path pem(Path dir, String name, String algorithm) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(algorithm);
+        generator.initialize(algorithm.equals("EC") ? 256 : 2048);
+        byte[] der = generator.generateKeyPair().getPublic().getEncoded();
+        return Files.writeString(dir.resolve(name), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END PUBLIC KEY-----\n");
+    }
+
+    @Test
+    void shouldReadTheAuthAndCorsOptionsWithRepeatedAndCommaSeparatedLists(@TempDir Path dir) throws Exception {
+        Path secret = secret(dir);
+        Path rsa = pem(dir, "rsa.pem", "RSA");
+        Path ec = pem(dir, "ec.pem", "EC");
+        HeraldConfig config = parse(Map.of("HERALD_JWT_ISSUER", "https://id.example"),
+                "--jwt-secret-file", secret.toString(), "--jwt-public-key", rsa.toString(),
+                "--jwt-public-key=" + ec, "--jwt-audience", "herald", "--jwt-claim", "rt",
+                "--token-cookie", "sess", "--token-query", "off", "--private-topics", "users/*,orders/**",
+                "--private-topics", "admin", "--cors-origins", "https://a.example, https://b.example");
+        Auth auth = config.auth();
+        assertEquals(secret, auth.secretFile());
+        assertEquals(java.util.List.of(rsa, ec), auth.publicKeys());
+        assertEquals("https://id.example", auth.issuer());
+        assertEquals("herald", auth.audience());
+        assertEquals("rt", auth.claim());
+        assertEquals("sess", auth.tokenCookie());
+        assertNull(auth.tokenQuery());
+        assertEquals(java.util.List.of("users/*", "orders/**", "admin"), auth.privateTopics());
+        assertEquals(java.util.List.of("https://a.example", "https://b.example"), config.access().corsOrigins());
+    }
+
+    @Test
+    void shouldDefaultToNoKeysTheHeraldClaimAndTheStandardTokenCarriers() {
+        Auth auth = parse(Map.of()).auth();
+        assertTrue(!auth.hasKeys());
+        assertEquals("herald", auth.claim());
+        assertEquals("herald_token", auth.tokenCookie());
+        assertEquals("access_token", auth.tokenQuery());
+        assertTrue(parse(Map.of()).access().corsOrigins().isEmpty());
+    }
+
+    @Test
+    void shouldStopOnABadKeyFileWithOneLineNamingTheOptionAndTheFile(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("missing-secret");
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--jwt-secret-file", missing.toString()));
+        assertTrue(absent.getMessage().startsWith("--jwt-secret-file: "), absent.getMessage());
+        assertTrue(absent.getMessage().contains(missing.toString()), absent.getMessage());
+        assertTrue(!absent.getMessage().contains("\n"), absent.getMessage());
+        Path shortSecret = Files.writeString(dir.resolve("short"), "too short\n");
+        IllegalArgumentException weak = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--jwt-secret-file", shortSecret.toString()));
+        assertTrue(weak.getMessage().startsWith("--jwt-secret-file: ") && weak.getMessage().contains("short"),
+                weak.getMessage());
+        Path notPem = Files.writeString(dir.resolve("key.pem"), "hello\n");
+        IllegalArgumentException pem = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--jwt-public-key", notPem.toString()));
+        assertTrue(pem.getMessage().startsWith("--jwt-public-key: ") && pem.getMessage().contains(notPem.toString()),
+                pem.getMessage());
+        IllegalArgumentException jwks = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--jwks", notPem.toString()));
+        assertTrue(jwks.getMessage().startsWith("--jwks: ") && jwks.getMessage().contains(notPem.toString()),
+                jwks.getMessage());
+    }
+
+    @Test
+    void shouldRefusePrivateTopicsWithoutAKeyAndStarAmongOrigins() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--private-topics", "users/*"));
+        assertTrue(e.getMessage().startsWith("--private-topics"), e.getMessage());
+        IllegalArgumentException star = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--cors-origins", "*,https://a.example"));
+        assertTrue(star.getMessage().startsWith("--cors-origins"), star.getMessage());
+    }
+
+    @Test
+    void shouldMintWithTheTokenCommandATokenThatVerifiesWithTheSameSecret(@TempDir Path dir) throws Exception {
+        Path secret = secret(dir);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TokenCommand.run(new String[] {"--secret-file", secret.toString(), "--subscribe", "users/42",
+                "--publish", "news/**", "--ttl", "1h", "--subject", "ops"}, new PrintStream(out), new PrintStream(err));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        String token = out.toString(StandardCharsets.US_ASCII).strip();
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+        assertTrue(jwt.verify(new com.nimbusds.jose.crypto.MACVerifier(
+                "0123456789abcdef0123456789abcdef-main".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals("ops", jwt.getJWTClaimsSet().getSubject());
+        long ttl = jwt.getJWTClaimsSet().getExpirationTime().getTime() - System.currentTimeMillis();
+        assertTrue(ttl > 3_500_000 && ttl <= 3_600_000, "ttl=" + ttl);
+        herald.server.auth.Claims claims = herald.server.auth.JwtVerifier.builder().hs256SecretFile(secret).build()
+                .verify(token);
+        assertTrue(claims.maySubscribe("users/42") && !claims.maySubscribe("users/43"));
+        assertTrue(claims.mayPublish("news/eu") && !claims.mayPublish("users/42"));
+    }
+
+    @Test
+    void shouldExplainTheTokenCommandAndRefuseItWithoutASecret() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, TokenCommand.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(err)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--subscribe PATTERN"));
+        assertEquals(2, TokenCommand.run(new String[] {"--subscribe", "x"}, new PrintStream(out),
+                new PrintStream(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("herald token: --secret-file is required"));
+    }
+
+    @Test
+    void shouldListTheAuthOptionsInHelp() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertNull(Main.parse(new String[] {"--help"}, Map.of(), new PrintStream(out)));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : java.util.List.of("--jwt-secret-file PATH", "--jwt-public-key PATH", "--jwks PATH",
+                "--jwt-issuer", "--jwt-audience", "--jwt-claim", "--token-cookie", "--token-query",
+                "--private-topics", "--cors-origins", "HERALD_JWT_SECRET_FILE", "token --help")) {
+            assertTrue(help.contains(flag), flag);
+        }
+    }
 }

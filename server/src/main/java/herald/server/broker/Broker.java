@@ -222,6 +222,7 @@ public final class Broker implements AutoCloseable {
                 ? new TopicSubscriber(sink, this, subscription.topics[0], subscription.cursors[0])
                 : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors, ids.prefix(),
                         subscription.typedByTopic());
+        subscriber.expiresAtMillis = subscription.expiresAtMillis;
         metrics.subscribers.increment();
         metrics.subscriptions.increment();
         try {
@@ -299,6 +300,7 @@ public final class Broker implements AutoCloseable {
         switch (reason) {
             case CUT_OFF -> metrics.slowConsumerCutoffs.increment();
             case CLIENT_GONE -> metrics.clientsGone.increment();
+            case EXPIRED -> metrics.streamsExpired.increment();
             default -> { }
         }
     }

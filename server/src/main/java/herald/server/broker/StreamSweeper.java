@@ -71,14 +71,23 @@ final class StreamSweeper {
         }
     }
 
-    /** Ends streams past their maximum age, and marks idle ones for a heartbeat. */
+    /**
+     * Ends streams past their maximum age or their token's expiry, and marks idle ones for a heartbeat. The
+     * expiry is checked here, once a tick, never on the write path.
+     */
     private void sweepStreams(long now) {
+        long nowMillis = System.currentTimeMillis();
         for (Topic topic : topics.all()) {
             topic.forEachShard(shard -> {
                 boolean due = false;
                 for (Subscriber subscriber : shard.members) {
                     if (maxAgeTicks > 0 && now - subscriber.attachedTick >= maxAgeTicks) {
                         subscriber.close(Subscriber.CloseReason.MAX_AGE);   // its client reconnects and resumes
+                        continue;
+                    }
+                    long expires = subscriber.expiresAtMillis;
+                    if (expires != 0 && nowMillis >= expires) {
+                        subscriber.close(Subscriber.CloseReason.EXPIRED);   // reconnects with a fresh token
                         continue;
                     }
                     if (now - subscriber.lastWriteTick() >= heartbeatTicks && !subscriber.heartbeatDue) {

@@ -43,6 +43,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     private volatile int state;
     private volatile boolean ending;        // set once by a stopping broker: end when all is written
     final long attachedTick;                // when the stream was handed to the broker
+    long expiresAtMillis;                   // 0: never; written before the topics publish it (Broker.attach)
 
     /** @param batchBuffers the most buffers one batch of this kind holds */
     Subscriber(SubscriberSink sink, Broker broker, int batchBuffers) {
@@ -189,6 +190,6 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     }
 
     enum CloseReason {
-        CLIENT_GONE, CUT_OFF, TOPIC_DELETED, SHUTDOWN, MAX_AGE
+        CLIENT_GONE, CUT_OFF, TOPIC_DELETED, SHUTDOWN, MAX_AGE, EXPIRED
     }
 }

@@ -17,6 +17,7 @@ public final class Subscription {
     private final String position;
     private final long retryMillis;
     private boolean typedByTopic;
+    long expiresAtMillis;                   // 0: never; set before attach, by the request's thread
 
     Subscription(Topic[] topics, long[] cursors, List<Gap> gaps, String position, long retryMillis) {
         this.topics = topics;
@@ -38,6 +39,15 @@ public final class Subscription {
 
     boolean typedByTopic() {
         return typedByTopic && topics.length > 1;
+    }
+
+    /**
+     * Ends the stream at {@code epochMillis} (the token's {@code exp}), within a tick of the broker's timer
+     * (at most a second): the client reconnects after its {@code retry}, with a fresh token. Call before
+     * {@link Broker#attach}.
+     */
+    public void expireAt(long epochMillis) {
+        this.expiresAtMillis = Math.max(1, epochMillis);
     }
 
     /**

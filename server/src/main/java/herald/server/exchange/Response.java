@@ -17,6 +17,12 @@ public interface Response {
     /** The origin to echo in {@code Access-Control-Allow-Origin} (with {@code Vary: Origin}), or null for none. */
     void allowOrigin(String origin);
 
+    /**
+     * The origin to echo with {@code Access-Control-Allow-Credentials: true} (and {@code Vary: Origin}): an
+     * origin of the {@code --cors-origins} allowlist. Null for none.
+     */
+    void allowOriginWithCredentials(String origin);
+
     Response begin(int status);
 
     Response header(String name, String value);

@@ -58,6 +58,11 @@ class RequestView implements Request {
     }
 
     @Override
+    public String principal() {
+        return exchange.client().principal();
+    }
+
+    @Override
     public byte[] body() throws IOException {
         return exchange.readBody();
     }

@@ -3,6 +3,7 @@ package herald.server.http;
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
+import herald.server.Authorizer;
 import herald.server.BuiltIn;
 import herald.server.Herald;
 import herald.server.PublishAccess;
@@ -68,17 +69,31 @@ public final class Router implements RequestHandler {
     private final Assets assets;
     private final Supplier<Herald.Health> health;
     private final Set<BuiltIn> builtIns;
+    private final Guard guard;
 
     /**
      * {@code examples}: serve {@code /examples/} ({@link Examples}), with their stream route and hook;
      * {@code publishRate}: publishes and deletes per second per principal or address, 0 for no limit.
      */
     public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
+                  SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns, boolean examples) {
+        this(broker, metrics, access, streams, hook, health, builtIns, examples, 0, null, List.of());
+    }
+
+    /**
+     * {@code publishRate}: publishes and deletes per second per principal or address (0: no limit);
+     * {@code authorizer}: decides every topic request and checks embedded stream requests (null: none, everyone
+     * is anonymous and publishing follows {@code access}); {@code corsOrigins}: the CORS allowlist (empty: the
+     * open mode).
+     */
+    public Router(Broker broker, Metrics metrics, PublishAccess access, List<StreamRoute> streams,
                   SubscribeHook hook, Supplier<Herald.Health> health, Set<BuiltIn> builtIns, boolean examples,
-                  int publishRate) {
+                  int publishRate, Authorizer authorizer, List<String> corsOrigins) {
         this.broker = broker;
         this.metrics = metrics;
-        this.topics = new TopicRoutes(broker, metrics, access, examples ? Examples.hook(hook) : hook, publishRate);
+        this.guard = new Guard(authorizer, corsOrigins, metrics);
+        this.topics = new TopicRoutes(broker, metrics, access, examples ? Examples.hook(hook) : hook, publishRate,
+                guard);
         this.streams = List.copyOf(examples ? Examples.routes(streams) : streams);
         this.dashboard = Dashboard.html();
         this.assets = new Assets(examples);
@@ -121,12 +136,21 @@ public final class Router implements RequestHandler {
 
     private void route(Exchange exchange) throws IOException {
         RequestHead head = exchange.head();
-        String origin = Cors.allowedOrigin(head.header("Origin"));
-        exchange.response().allowOrigin(origin);
+        String origin;
+        boolean foreign = false;                      // allowlist mode: an origin neither listed nor our own
+        if (guard.hasAllowlist()) {
+            String field = head.header("Origin");
+            origin = guard.isListed(field) ? field : null;
+            exchange.response().allowOriginWithCredentials(origin);
+            foreign = field != null && origin == null && !Cors.isSameOrigin(field, head.header("Host"));
+        } else {
+            origin = Cors.allowedOrigin(head.header("Origin"));
+            exchange.response().allowOrigin(origin);
+        }
         String method = head.method();
         String path = head.path();
         if ("*".equals(path)) {                      // never a browser preflight: a browser cannot send "*"
-            allow(exchange, ALLOW_ALL, origin == null ? null : ownMethods(head, ALLOW_ALL));
+            allow(exchange, ALLOW_ALL, origin == null ? null : ownMethods(head, ALLOW_ALL, guard));
             return;
         }
         if (health.get() == Herald.Health.STOPPING && !"/health".equals(path) && !"/metrics".equals(path)) {
@@ -136,7 +160,7 @@ public final class Router implements RequestHandler {
         for (StreamRoute route : streams) {
             if (route.matches(path)) {
                 if (route.method().equals(method)) {
-                    HandlerStreams.serve(exchange, head, route.handler(), metrics);
+                    serveStream(exchange, head, route, foreign);
                     return;
                 }
                 if (streamMethods == null) {
@@ -149,7 +173,7 @@ public final class Router implements RequestHandler {
             String builtIn = serves(path) ? builtInAllow(path) : null;
             if (builtIn == null || !List.of(builtIn.split(", ")).contains(method) || "OPTIONS".equals(method)) {
                 other(exchange, method, allowBoth(builtIn, streamMethods),
-                        origin == null ? null : allowBoth(ownMethods(head, builtIn), streamMethods));
+                        origin == null ? null : allowBoth(ownMethods(head, builtIn, guard), streamMethods));
                 return;
             }
         }
@@ -157,12 +181,18 @@ public final class Router implements RequestHandler {
             throw HttpException.of(404, "no such route");
         }
         if (path.startsWith(TOPICS)) {
+            if (foreign && !"OPTIONS".equals(method)) {
+                guard.refuseOrigin(exchange);         // streams and writes: 403, no CORS fields
+                return;
+            }
             topicRequest(exchange, head, method, path.substring(TOPICS.length()), origin != null);
             return;
         }
         switch (path) {
             case "/events" -> {
-                if (isRead(method)) {
+                if (foreign && isRead(method)) {
+                    guard.refuseOrigin(exchange);
+                } else if (isRead(method)) {
                     topics.subscribe(exchange, head, head.queryParams().all("topic"));
                 } else {
                     other(exchange, method, ALLOW_READ, origin == null ? null : ALLOW_READ);
@@ -190,7 +220,7 @@ public final class Router implements RequestHandler {
             case "GET", "HEAD" -> topics.subscribe(exchange, head, List.of(topic));
             case "POST" -> topics.publish(exchange, head, topic);
             case "DELETE" -> topics.delete(exchange, head, topic);
-            case "OPTIONS" -> allow(exchange, ALLOW_TOPIC, cors ? ownMethods(head, ALLOW_TOPIC) : null);
+            case "OPTIONS" -> allow(exchange, ALLOW_TOPIC, cors ? ownMethods(head, ALLOW_TOPIC, guard) : null);
             default -> methodNotAllowed(exchange, ALLOW_TOPIC);
         }
     }
@@ -240,11 +270,28 @@ public final class Router implements RequestHandler {
     }
 
     /**
-     * Herald's own methods on a path ({@code builtIn}, may be null) that the request's origin may use there:
-     * all of them for the server's own origin, only reading for any other (publish and delete refuse it).
+     * An embedded stream route: 403 to a foreign origin (allowlist mode); with an authorizer, a present token
+     * must be valid ({@link Authorizer.Action#STREAM}) and its principal reaches the handler.
      */
-    private static String ownMethods(RequestHead head, String builtIn) {
-        if (builtIn == null || ALLOW_READ.equals(builtIn)
+    private void serveStream(Exchange exchange, RequestHead head, StreamRoute route, boolean foreign)
+            throws IOException {
+        if (foreign) {
+            guard.refuseOrigin(exchange);
+            return;
+        }
+        Authorizer.Decision decision = guard.authorize(exchange, head, Authorizer.Action.STREAM, List.of());
+        if (decision != null) {
+            HandlerStreams.serve(Guard.withPrincipal(exchange, decision), head, route.handler(), metrics);
+        }
+    }
+
+    /**
+     * Herald's own methods on a path ({@code builtIn}, may be null) that the request's origin may use there:
+     * all of them for the server's own origin and the allowlisted ones, only reading for any other (publish and
+     * delete refuse it).
+     */
+    private static String ownMethods(RequestHead head, String builtIn, Guard guard) {
+        if (builtIn == null || ALLOW_READ.equals(builtIn) || guard.isListed(head.header("Origin"))
                 || Cors.isSameOrigin(head.header("Origin"), head.header("Host"))) {
             return builtIn;
         }

@@ -5,6 +5,7 @@ import herald.protocol.http1.QueryParams;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;
 import herald.protocol.sse.SseEncoder;
+import herald.server.Authorizer;
 import herald.server.HeraldConfig;
 import herald.server.PublishAccess;
 import herald.server.Refusal;
@@ -39,14 +40,17 @@ final class TopicRoutes {
     private final SubscribeHook hook;
     private final int publishRate;
     private final RateLimiter<Object> publishes;        // per principal (String) or address; null: no limit
+    private final Guard guard;
 
-    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook, int publishRate) {
+    TopicRoutes(Broker broker, Metrics metrics, PublishAccess access, SubscribeHook hook, int publishRate,
+                Guard guard) {
         this.broker = broker;
         this.metrics = metrics;
         this.access = access;
         this.hook = hook;
         this.publishRate = publishRate;
         this.publishes = publishRate > 0 ? new RateLimiter<>(publishRate, System.nanoTime()) : null;
+        this.guard = guard;
     }
 
     // ---- GET / HEAD: subscribe ----------------------------------------------------------------------------
@@ -61,6 +65,11 @@ final class TopicRoutes {
                 throw HttpException.badRequest(problem);
             }
         }
+        Authorizer.Decision decision = guard.authorize(exchange, head, Authorizer.Action.SUBSCRIBE, topics);
+        if (decision == null) {
+            return;                                     // refused: answered
+        }
+        exchange = Guard.withPrincipal(exchange, decision);
         String lastEventId = head.header("Last-Event-ID");
         if (lastEventId == null) {
             lastEventId = head.queryParams().first("lastEventId");
@@ -83,6 +92,9 @@ final class TopicRoutes {
             return;
         }
         subscription.typedByTopic(typedByTopic);
+        if (decision.expiresAt() != null) {
+            subscription.expireAt(decision.expiresAt().toEpochMilli());   // the stream ends at the token's exp
+        }
         byte[] first = subscription.preamble();
         if (hook != null) {
             first = runHook(exchange, head, topics, lastEventId, first);
@@ -174,9 +186,12 @@ final class TopicRoutes {
 
     // ---- POST: publish ----------------------------------------------------------------------------------
 
-    void publish(Exchange exchange, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(exchange, head, topic);
-        checkPublishRate(exchange);
+    void publish(Exchange request, RequestHead head, String topic) throws IOException {
+        Exchange exchange = checkWriteAccess(request, head, topic, Authorizer.Action.PUBLISH);
+        if (exchange == null) {
+            return;                                     // refused: answered
+        }
+        checkPublishRate(exchange);                     // per principal, else per address
         QueryParams params = head.queryParams();
         byte[] eventType = null;
         long retry = -1;
@@ -235,9 +250,12 @@ final class TopicRoutes {
 
     // ---- DELETE -----------------------------------------------------------------------------------------
 
-    void delete(Exchange exchange, RequestHead head, String topic) throws IOException {
-        checkWriteAccess(exchange, head, topic);
-        checkPublishRate(exchange);
+    void delete(Exchange request, RequestHead head, String topic) throws IOException {
+        Exchange exchange = checkWriteAccess(request, head, topic, Authorizer.Action.DELETE);
+        if (exchange == null) {
+            return;                                     // refused: answered
+        }
+        checkPublishRate(exchange);                     // per principal, else per address
         if (!head.queryParams().isEmpty()) {
             throw HttpException.badRequest("delete takes no query parameters");
         }
@@ -268,22 +286,38 @@ final class TopicRoutes {
     /**
      * Whether this client may publish to or delete {@code topic}. The origin goes before the client's address:
      * a browser on the Herald host is a loopback client, so its page's origin is what tells a cross-site
-     * request from a local tool's.
+     * request from a local tool's; an origin of the {@code --cors-origins} allowlist may write too. With an
+     * {@link Authorizer} (a key configured, or the embedder's), it decides instead of the loopback rule.
+     *
+     * @return the exchange to go on with (with the principal), or null when refused and answered
      */
-    private void checkWriteAccess(Exchange exchange, RequestHead head, String topic) {
+    private Exchange checkWriteAccess(Exchange exchange, RequestHead head, String topic, Authorizer.Action action)
+            throws IOException {
         String problem = TopicNames.problem(topic);
         if (problem != null) {
             throw HttpException.badRequest(problem);
         }
         String origin = head.header("Origin");         // absent: not a browser page (curl, a server)
-        if (origin != null && !Cors.isSameOrigin(origin, head.header("Host"))) {
+        if (origin != null && !Cors.isSameOrigin(origin, head.header("Host")) && !guard.isListed(origin)) {
+            if (guard.hasAllowlist()) {
+                guard.refuseOrigin(exchange);
+                return null;
+            }
             throw HttpException.of(403, "publishing and deleting are allowed from the server's own origin only");
         }
-        if (!access.permits(exchange.client().address())) {
+        Exchange checked = exchange;
+        if (guard.hasAuthorizer()) {
+            Authorizer.Decision decision = guard.authorize(exchange, head, action, List.of(topic));
+            if (decision == null) {
+                return null;
+            }
+            checked = Guard.withPrincipal(exchange, decision);
+        } else if (!access.permits(exchange.client().address())) {
             throw HttpException.of(403, "publishing and deleting are allowed from loopback clients only");
         }
         if (TopicNames.isSystem(topic)) {
             throw HttpException.of(403, "topics under " + TopicNames.SYSTEM_PREFIX + " are Herald's own");
         }
+        return checked;
     }
 }

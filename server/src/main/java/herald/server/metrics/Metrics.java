@@ -71,6 +71,22 @@ public final class Metrics {
         return adders;
     }
 
+    /** Requests refused by auth or the CORS allowlist, by reason (a small fixed set of labels). */
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> authRejections =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    public final LongAdder streamsExpired = new LongAdder();
+
+    /** Counts a request refused by auth (401, 403) or by the CORS allowlist; {@code reason} from a fixed set. */
+    public void recordAuthRejection(String reason) {
+        authRejections.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** The count of auth rejections for one reason (0 when none). */
+    public long authRejections(String reason) {
+        LongAdder n = authRejections.get(reason);
+        return n == null ? 0 : n.sum();
+    }
+
     public void recordError(int status) {
         if (status >= 400 && status < 600) {
             errorsByStatus.incrementAndGet(status - 400);
@@ -130,6 +146,14 @@ public final class Metrics {
         for (Rejection reason : Rejection.values()) {            // every reason, 0 too: alerts need the series
             out.append("herald_rejected_requests_total{reason=\"").append(reason.label()).append("\"} ")
                     .append(rejected[reason.ordinal()].sum()).append('\n');
+        }
+        counter(out, "herald_streams_expired_total", "Topic streams ended at their token's exp",
+                streamsExpired.sum());
+        out.append("# HELP herald_auth_rejections_total Requests refused by auth (401, 403) or the CORS allowlist\n");
+        out.append("# TYPE herald_auth_rejections_total counter\n");
+        for (String reason : new java.util.TreeSet<>(authRejections.keySet())) {
+            out.append("herald_auth_rejections_total{reason=\"").append(reason).append("\"} ")
+                    .append(authRejections.get(reason).sum()).append('\n');
         }
         out.append("# HELP herald_http_errors_total Requests answered with an error status\n");
         out.append("# TYPE herald_http_errors_total counter\n");

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 public final class ResponseWriter implements Response {
     private static final HeaderLine SERVER = HeaderLine.of("Server", "herald");
     private static final HeaderLine VARY_ORIGIN = HeaderLine.of("Vary", "Origin");
+    private static final HeaderLine ALLOW_CREDENTIALS = HeaderLine.of("Access-Control-Allow-Credentials", "true");
     private static final byte[] NO_BYTES = new byte[0];
 
     private final Connection connection;
@@ -26,6 +27,7 @@ public final class ResponseWriter implements Response {
     private ByteBuffer head;
     private RequestHead request;
     private String allowOrigin;
+    private boolean allowCredentials;
     private boolean started;
 
     ResponseWriter(Connection connection, DateHeader date, BufferPool.Buffers buffers) {
@@ -45,6 +47,7 @@ public final class ResponseWriter implements Response {
     void reset(RequestHead request) {
         this.request = request;
         this.allowOrigin = null;
+        this.allowCredentials = false;
         this.started = false;
     }
 
@@ -58,6 +61,13 @@ public final class ResponseWriter implements Response {
     @Override
     public void allowOrigin(String origin) {
         this.allowOrigin = origin;
+        this.allowCredentials = false;
+    }
+
+    @Override
+    public void allowOriginWithCredentials(String origin) {
+        this.allowOrigin = origin;
+        this.allowCredentials = origin != null;
     }
 
     /** Starts a head: status line, Date, Server and CORS fields. Then {@link #header}s, then a send method. */
@@ -70,6 +80,9 @@ public final class ResponseWriter implements Response {
         header(SERVER);
         if (allowOrigin != null) {
             header("Access-Control-Allow-Origin", allowOrigin);
+            if (allowCredentials) {
+                header(ALLOW_CREDENTIALS);
+            }
             header(VARY_ORIGIN);
         }
         return this;
