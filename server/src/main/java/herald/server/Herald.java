@@ -45,9 +45,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>Threads: the listener and a few platform threads (fan-out, socket watchers, timers) are Herald's; every
  * connection runs on its own virtual thread, and handlers and hooks run there. All methods here are
- * thread-safe. {@link #close()} stops the server: new requests get 503 (with {@code Retry-After}), it stops
- * accepting, writes every stream what was published before the stop and then ends it (clients reconnect after
- * their {@code retry}), lets requests in progress finish, for up to five seconds each, and returns.
+ * thread-safe. {@link #close()} stops the server within {@link Timeouts#shutdown()} (10 s): new requests get 503
+ * (with {@code Retry-After}), it stops accepting, writes every stream what was published before the stop, then
+ * an {@code event: herald-shutdown} with {@code data: {"reconnectAfterMs":N}} and {@code retry: N} (N spread over
+ * {@link FanOut#shutdownSpread()}), and ends it (for three quarters of the deadline); then lets requests in
+ * progress finish, closes what is still open shortly before the deadline, and returns.
  *
  * <p>Herald's own threads survive running out of memory ({@link #health()} says {@code DEGRADED} for a while
  * after); any other failure of one of them makes the server {@code FAILED} and runs the builder's
@@ -68,8 +70,18 @@ public final class Herald implements AutoCloseable {
     private volatile boolean stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** How long stopping waits for streams to drain, and then for requests in progress. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /**
+     * Of the shutdown deadline, what is kept for requests in progress and for closing what is left once the
+     * streams had their share ({@link #drainTimeout}).
+     */
+    private static Duration drainTimeout(Duration shutdown) {
+        return shutdown.multipliedBy(3).dividedBy(4);
+    }
+
+    /** What is kept at the end of the shutdown deadline for closing what is still open, and returning. */
+    private static long forceCloseReserveNanos(Duration shutdown) {
+        return Math.min(Duration.ofMillis(500).toNanos(), shutdown.toNanos() / 10);
+    }
 
     /** What {@code /health} reports. */
     public enum Health {
@@ -94,7 +106,8 @@ public final class Herald implements AutoCloseable {
                 fanOut.retry().toMillis(), fanOut.dispatchThreads(), fanOut.watchers(), config.topics().maxTopics(),
                 config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
-                STOP_WAIT), metrics, ids, supervisor);
+                drainTimeout(config.timeouts().shutdown()), fanOut.shutdownSpread().toMillis()), metrics, ids,
+                supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
                 builtIns, config.access().examples());
         Timeouts t = config.timeouts();
@@ -238,22 +251,37 @@ public final class Herald implements AutoCloseable {
         if (stopping) {
             return;
         }
-        stopping = true;
+        stopping = true;                               // 503 from here (and /health says so)
+        Duration shutdown = config.timeouts().shutdown();
+        long start = System.nanoTime();
+        long deadline = start + shutdown.toNanos();
         listener.close();
         stats.interrupt();
-        broker.close();                                // 503 from here; streams drain, then end
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        while (limiter.open() > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        broker.close();                                // streams drain, get herald-shutdown, end: 3/4 of the time
+        long drained = System.nanoTime();
+        int streamsLeft = limiter.open();
+        awaitConnectionsClosed(deadline - forceCloseReserveNanos(shutdown));   // requests in progress finish
+        int forced = limiter.open();
+        if (forced > 0) {
+            watchdog.closeAll();                       // what is still open at the deadline is closed
+            awaitConnectionsClosed(deadline);
         }
         watchdog.close();
-        LOG.log(Level.INFO, "herald stopped (" + limiter.open() + " connections still open at the deadline)");
+        LOG.log(Level.INFO, "herald stopped in " + (System.nanoTime() - start) / 1_000_000 + "ms (streams drained in "
+                + (drained - start) / 1_000_000 + "ms, " + streamsLeft + " connections open after, " + forced
+                + " closed at the deadline, " + limiter.open() + " still open)");
         stopped.countDown();
+    }
+
+    private void awaitConnectionsClosed(long deadlineNanos) {
+        while (limiter.open() > 0 && System.nanoTime() - deadlineNanos < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

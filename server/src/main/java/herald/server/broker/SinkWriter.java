@@ -51,6 +51,7 @@ abstract class SinkWriter {
     private int pendingFrom;                // writer thread only, like pendingTo and heartbeatTail
     private int pendingTo;
     private boolean heartbeatTail;          // a heartbeat's colon went out, its line feed not yet
+    private boolean lastStarted;            // the stream's last bytes (writeLast) began: nothing else follows
 
     /** @param batchBuffers the most buffers {@link #nextBatch} puts in one batch */
     SinkWriter(SubscriberSink sink, Broker broker, int batchBuffers) {
@@ -90,6 +91,9 @@ abstract class SinkWriter {
         if ((heartbeatTail || pendingTo > pendingFrom) && !writePending(scratch)) {
             return BLOCKED;
         }
+        if (lastStarted) {
+            return DONE;                            // the stream's last bytes are under way: see writeLast
+        }
         ByteBuffer[] gather = scratch.gather;
         boolean wroteEvents = false;
         long budget = TURN_BYTES;
@@ -123,6 +127,27 @@ abstract class SinkWriter {
             return writeHeartbeat(scratch);
         }
         return DONE;
+    }
+
+    /**
+     * Writes the stream's last bytes (the shutdown event), after everything {@link #writeAvailable} wrote and
+     * through the same sink; called again after a {@link #BLOCKED} it resumes exactly where the sink stopped.
+     * Once begun, {@link #writeAvailable} writes nothing more (no event, no heartbeat) except a pending batch.
+     *
+     * @param last the bytes, positioned on what is left to write; null for none
+     * @return {@link #DONE} when all of it is written, {@link #BLOCKED} when the sink is full
+     * @throws IOException from the sink: the peer is gone
+     */
+    final int writeLast(DeliveryScratch scratch, ByteBuffer last) throws IOException {
+        if (last == null || !last.hasRemaining()) {
+            return DONE;
+        }
+        lastStarted = true;
+        scratch.gather[0] = last;
+        if (write(scratch, 1) > 0) {
+            wrote();
+        }
+        return last.hasRemaining() ? BLOCKED : DONE;
     }
 
     /** Keeps the buffers of a batch that still have bytes, for the next turn. */
