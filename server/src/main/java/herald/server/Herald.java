@@ -213,7 +213,7 @@ public final class Herald implements AutoCloseable {
     /** The metrics in Prometheus text format, as {@code GET /metrics} serves them. */
     public String metricsText() {
         StringBuilder out = new StringBuilder(4_096);
-        metrics.writePrometheus(out, broker.topicCount());
+        metrics.writePrometheus(out, broker.userTopicCount());
         return out.toString();
     }
 
@@ -228,7 +228,7 @@ public final class Herald implements AutoCloseable {
                 String json = "{\"time\":" + System.currentTimeMillis()
                         + ",\"connections\":" + metrics.connectionsOpen()
                         + ",\"subscribers\":" + metrics.subscribers.sum()
-                        + ",\"topics\":" + broker.topicCount()
+                        + ",\"topics\":" + broker.userTopicCount()
                         + ",\"published\":" + metrics.eventsPublished.sum()
                         + ",\"delivered\":" + metrics.eventsDelivered.sum()
                         + ",\"deliveredBytes\":" + metrics.bytesDelivered.sum()

@@ -150,8 +150,10 @@ public final class Broker implements AutoCloseable {
                     throw BrokerException.retainedFull("retained history of all topics is full: "
                             + topics.retained().name() + "=" + topics.retained().limit());
                 }
-                metrics.eventsPublished.increment();
-                metrics.bytesPublished.add(length);
+                if (!TopicNames.isSystem(topicName)) {    // Herald's own (the dashboard's stats) count nowhere
+                    metrics.eventsPublished.increment();
+                    metrics.bytesPublished.add(length);
+                }
                 topic.signal();
                 return seq;
             }
@@ -293,6 +295,20 @@ public final class Broker implements AutoCloseable {
     /** Topics that take subscribers and events now (tombstones of deleted topics not counted). */
     public int topicCount() {
         return topics.liveCount();
+    }
+
+    /**
+     * {@link #topicCount()} without Herald's own topics (under {@code _herald/}): what operators are shown. Scans
+     * the topics: for metrics scrapes and the dashboard's once-a-second stats, never for a request.
+     */
+    public int userTopicCount() {
+        int system = 0;
+        for (Topic topic : topics.all()) {
+            if (TopicNames.isSystem(topic.name) && topic.isLive()) {
+                system++;
+            }
+        }
+        return topics.liveCount() - system;
     }
 
     // ---- machinery used by subscribers ------------------------------------------------------------------

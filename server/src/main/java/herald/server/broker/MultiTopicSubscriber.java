@@ -30,12 +30,21 @@ final class MultiTopicSubscriber extends Subscriber {
     private int startTopic;                 // round-robin start, for fairness between topics
 
     MultiTopicSubscriber(SubscriberSink sink, Broker broker, Topic[] topics, long[] cursors, byte[] idPrefix) {
-        super(sink, broker, 2 * BATCH);
+        super(sink, broker, 2 * BATCH, !allSystem(topics));
         this.topics = topics;
         this.shards = new Shard[topics.length];
         this.cursors = cursors.clone();
         this.next = cursors.clone();
         this.idPrefix = idPrefix;
+    }
+
+    private static boolean allSystem(Topic[] topics) {
+        for (Topic topic : topics) {
+            if (!TopicNames.isSystem(topic.name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Up to {@link #BATCH} events, two buffers each (record up to its id line, this stream's id line), round robin. */
@@ -60,6 +69,9 @@ final class MultiTopicSubscriber extends Subscriber {
                 if (status == EventLog.RUN) {
                     long seq = run.lastSeq();
                     next[t] = seq;
+                    if (events == 0) {
+                        batchAppendNanos = run.firstAppendNanos();   // the batch's first event: round robin
+                    }                                                 // makes it the oldest or close to it
                     ByteBuffer record = view(events, run);
                     record.limit(run.to() - 1 - log.idLineLength(seq));   // up to its own id line
                     gather[2 * events] = record;
@@ -77,7 +89,9 @@ final class MultiTopicSubscriber extends Subscriber {
     @Override
     boolean batchWritten(DeliveryScratch scratch) {
         System.arraycopy(next, 0, cursors, 0, cursors.length);
-        scratch.events += batchEvents;
+        if (counted) {
+            scratch.events += batchEvents;
+        }
         return true;
     }
 

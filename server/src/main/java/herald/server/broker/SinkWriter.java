@@ -52,10 +52,18 @@ abstract class SinkWriter {
     private int pendingTo;
     private boolean heartbeatTail;          // a heartbeat's colon went out, its line feed not yet
     private boolean lastStarted;            // the stream's last bytes (writeLast) began: nothing else follows
+    /** Whether this stream counts in the delivery figures: false for Herald's own topics (the dashboard's). */
+    final boolean counted;
+    /** When the oldest event of the batch {@link #nextBatch} chose was appended; writer thread only. */
+    long batchAppendNanos;
 
-    /** @param batchBuffers the most buffers {@link #nextBatch} puts in one batch */
-    SinkWriter(SubscriberSink sink, Broker broker, int batchBuffers) {
+    /**
+     * @param batchBuffers the most buffers {@link #nextBatch} puts in one batch
+     * @param counted      whether its events, bytes and latencies count in the metrics
+     */
+    SinkWriter(SubscriberSink sink, Broker broker, int batchBuffers, boolean counted) {
         this.sink = sink;
+        this.counted = counted;
         this.broker = broker;
         this.pending = new ByteBuffer[batchBuffers];
         this.lastWriteTick = broker.tick();
@@ -63,7 +71,8 @@ abstract class SinkWriter {
 
     /**
      * Puts the next batch into {@code scratch.gather[0..n)}: log memory (and, for several topics, this stream's
-     * id lines) positioned on what to write, and remembers where the cursors will be once all of it is written.
+     * id lines) positioned on what to write, and remembers where the cursors will be once all of it is written,
+     * and in {@link #batchAppendNanos} when its oldest event was appended.
      *
      * @return n, the buffer count (at most {@code batchBuffers}); 0 when nothing is new; {@link #OVERTAKEN}
      */
@@ -114,6 +123,9 @@ abstract class SinkWriter {
                 return BLOCKED;
             }
             wrote();
+            if (counted) {
+                scratch.recordLatency(batchAppendNanos);   // once per batch, not per event or per buffer
+            }
             wroteEvents = true;
             budget -= written;
             if (!batchWritten(scratch)) {
@@ -187,6 +199,9 @@ abstract class SinkWriter {
             }
             pendingFrom = 0;
             pendingTo = 0;
+            if (counted) {
+                scratch.recordLatency(batchAppendNanos);
+            }
             batchWritten(scratch);
         }
         return true;
@@ -207,7 +222,9 @@ abstract class SinkWriter {
     private long write(DeliveryScratch scratch, int n) throws IOException {
         long written = sink.write(scratch.gather, 0, n);
         scratch.writes++;
-        scratch.bytes += written;
+        if (counted) {
+            scratch.bytes += written;
+        }
         return written;
     }
 

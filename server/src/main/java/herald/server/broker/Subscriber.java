@@ -49,9 +49,12 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     private ByteBuffer last;                // written by that call before ending, read by the writer after ending
     final long attachedTick;                // when the stream was handed to the broker
 
-    /** @param batchBuffers the most buffers one batch of this kind holds */
-    Subscriber(SubscriberSink sink, Broker broker, int batchBuffers) {
-        super(sink, broker, batchBuffers);
+    /**
+     * @param batchBuffers the most buffers one batch of this kind holds
+     * @param counted      false for a stream of Herald's own topics only: it counts in no delivery figure
+     */
+    Subscriber(SubscriberSink sink, Broker broker, int batchBuffers, boolean counted) {
+        super(sink, broker, batchBuffers, counted);
         this.attachedTick = lastWriteTick();
     }
 
