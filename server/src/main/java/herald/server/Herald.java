@@ -10,6 +10,7 @@ import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.http.Dashboard;
 import herald.server.http.Router;
+import herald.server.metrics.LatencyHistogram;
 import herald.server.metrics.Metrics;
 import herald.server.transport.BufferPool;
 import herald.server.transport.Connection;
@@ -25,7 +26,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -217,31 +220,83 @@ public final class Herald implements AutoCloseable {
         return out.toString();
     }
 
+    /** Topics the dashboard's stats list, the busiest first. */
+    private static final int STATS_TOPICS = 10;
+
+    /**
+     * Once a second while someone watches the dashboard: Herald's counters, the delivery latency percentiles of
+     * the last second (from the histogram), and the busiest topics with their subscribers and events per second,
+     * as one {@code stats} event on {@link Dashboard#STATS_TOPIC} (which counts in no figure itself).
+     */
     private void publishStats() {
+        LatencyHistogram.Snapshot previous = metrics.deliveryLatency.snapshot();
+        LatencyHistogram.Snapshot current = new LatencyHistogram.Snapshot();
+        Map<String, Long> previousSeqs = new HashMap<>();
+        long previousTime = System.nanoTime();
         while (!stopping) {
             try {
                 Thread.sleep(1_000);
             } catch (InterruptedException e) {
                 return;
             }
-            if (broker.subscriberCount(Dashboard.STATS_TOPIC) > 0) {
-                String json = "{\"time\":" + System.currentTimeMillis()
-                        + ",\"connections\":" + metrics.connectionsOpen()
-                        + ",\"subscribers\":" + metrics.subscribers.sum()
-                        + ",\"topics\":" + broker.userTopicCount()
-                        + ",\"published\":" + metrics.eventsPublished.sum()
-                        + ",\"delivered\":" + metrics.eventsDelivered.sum()
-                        + ",\"deliveredBytes\":" + metrics.bytesDelivered.sum()
-                        + ",\"cutoffs\":" + metrics.slowConsumerCutoffs.sum()
-                        + ",\"gaps\":" + metrics.gaps.sum()
-                        + ",\"rejected\":" + metrics.connectionsRejected.sum() + "}";
-                try {
-                    publishUnchecked(Dashboard.STATS_TOPIC, "stats", json);
-                } catch (IllegalStateException e) {
-                    // stopping, or no room for history: the next second tries again
-                } catch (OutOfMemoryError e) {
-                    supervisor.outOfMemory("herald-stats", e);
+            if (broker.subscriberCount(Dashboard.STATS_TOPIC) == 0) {
+                previousSeqs.clear();
+                continue;
+            }
+            try {
+                metrics.deliveryLatency.snapshot(current);
+                long now = System.nanoTime();
+                double seconds = Math.max(0.001, (now - previousTime) / 1e9);
+                previousTime = now;
+                StringBuilder json = new StringBuilder(1_024).append("{\"time\":").append(System.currentTimeMillis())
+                        .append(",\"connections\":").append(metrics.connectionsOpen())
+                        .append(",\"subscribers\":").append(metrics.subscribers.sum())
+                        .append(",\"topics\":").append(broker.userTopicCount())
+                        .append(",\"published\":").append(metrics.eventsPublished.sum())
+                        .append(",\"delivered\":").append(metrics.eventsDelivered.sum())
+                        .append(",\"deliveredBytes\":").append(metrics.bytesDelivered.sum())
+                        .append(",\"cutoffs\":").append(metrics.slowConsumerCutoffs.sum())
+                        .append(",\"gaps\":").append(metrics.gaps.sum())
+                        .append(",\"rejected\":").append(metrics.connectionsRejected.sum() + metrics.errors(429)
+                                + metrics.errors(503))
+                        .append(",\"latencyMs\":{");
+                String separator = "";
+                for (String[] q : new String[][] {{"p50", "0.5"}, {"p90", "0.9"}, {"p99", "0.99"}}) {
+                    double value = current.quantile(Double.parseDouble(q[1]), previous) * 1e3;
+                    json.append(separator).append('"').append(q[0]).append("\":")
+                            .append(Double.isNaN(value) ? "null" : String.format(java.util.Locale.ROOT, "%.3f", value));
+                    separator = ",";
                 }
+                json.append("},\"top\":[");
+                Map<String, Long> seqs = new HashMap<>();
+                List<double[]> ranked = new ArrayList<>();
+                List<Broker.TopicStats> topics = broker.userTopicStats();
+                for (int i = 0; i < topics.size(); i++) {
+                    Broker.TopicStats topic = topics.get(i);
+                    seqs.put(topic.name(), topic.lastSeq());
+                    Long before = previousSeqs.get(topic.name());
+                    double rate = before == null ? 0 : Math.max(0, topic.lastSeq() - before) / seconds;
+                    ranked.add(new double[] {rate, topic.subscribers(), i});
+                }
+                ranked.sort((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(b[1], a[1]));
+                for (int k = 0; k < Math.min(STATS_TOPICS, ranked.size()); k++) {
+                    Broker.TopicStats topic = topics.get((int) ranked.get(k)[2]);
+                    json.append(k == 0 ? "" : ",").append("{\"name\":\"")
+                            .append(topic.name().replace("\\", "\\\\").replace("\"", "\\\""))
+                            .append("\",\"subscribers\":").append(topic.subscribers())
+                            .append(",\"rate\":").append(Math.round(ranked.get(k)[0])).append('}');
+                }
+                json.append("]}");
+                previousSeqs.clear();
+                previousSeqs.putAll(seqs);
+                LatencyHistogram.Snapshot swap = previous;
+                previous = current;
+                current = swap;
+                publishUnchecked(Dashboard.STATS_TOPIC, "stats", json.toString());
+            } catch (IllegalStateException e) {
+                // stopping, or no room for history: the next second tries again
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory("herald-stats", e);
             }
         }
     }

@@ -311,6 +311,25 @@ public final class Broker implements AutoCloseable {
         return topics.liveCount() - system;
     }
 
+    /** One topic's figures for the dashboard: its subscribers now and the sequence of its newest event. */
+    public record TopicStats(String name, int subscribers, long lastSeq) {
+    }
+
+    /**
+     * Every live topic but Herald's own, with its figures. Scans and allocates per topic: for the dashboard's
+     * once-a-second stats while someone watches it, never for a request.
+     */
+    public List<TopicStats> userTopicStats() {
+        List<TopicStats> stats = new java.util.ArrayList<>();
+        for (Topic topic : topics.all()) {
+            if (topic.isLive() && !TopicNames.isSystem(topic.name)) {
+                EventLog log = topic.log();
+                stats.add(new TopicStats(topic.name, topic.subscriberCount(), log == null ? 0 : log.headSeq()));
+            }
+        }
+        return stats;
+    }
+
     // ---- machinery used by subscribers ------------------------------------------------------------------
 
     long tick() {

@@ -39,6 +39,11 @@ public final class Metrics {
         }
     }
 
+    /** Requests answered with {@code status} so far (400 to 599). */
+    public long errors(int status) {
+        return status >= 400 && status < 600 ? errorsByStatus.get(status - 400) : 0;
+    }
+
     /** Where the number of open connections comes from: the connection limiter's own count. */
     public void countConnectionsWith(IntSupplier open) {
         this.connectionsOpen = open;
