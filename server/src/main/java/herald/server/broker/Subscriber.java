@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
  * becomes AGAIN and the runner goes round once more); a WAITING subscriber asked its sink for one
  * {@link #writable()} and writes nothing until then; a closed subscriber is never written to again, has left its
  * topics and has closed its sink, once; after {@link #endAfterDrain} it writes everything up to the log's head,
- * then closes.
+ * then its last bytes (the shutdown event), then closes.
  *
  * <pre>
  *   IDLE --offer--> RUNNING --done--> IDLE        RUNNING --offer--> AGAIN --done--> RUNNING (once more)
