@@ -209,8 +209,10 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long start = System.nanoTime();
             herald.close();
-            System.out.println("herald: stopped");   // JUL's own hook may already have closed its handlers
+            System.out.println("herald: stopped in " + (System.nanoTime() - start) / 1_000_000
+                    + "ms");                          // JUL's own hook may already have closed its handlers
         }, "herald-shutdown"));
         int port = herald.port();
         System.out.printf("""
