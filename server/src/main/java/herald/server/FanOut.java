@@ -11,8 +11,15 @@ import java.time.Duration;
  * @param retry           the {@code retry:} sent on connect (3 s; at least {@link HeraldConfig#MIN_RETRY_MILLIS})
  * @param maxStreamAge    a topic stream is ended after this, and its client reconnects and resumes (spreads
  *                        clients over servers behind a balancer); zero: never (the default)
+ * @param shutdownSpread  when the server stops, each stream's last event ({@code herald-shutdown}) tells its client
+ *                        to reconnect after a time drawn uniformly from [100 ms, this], so that reconnects do not
+ *                        all arrive at once (5 s; at least {@link HeraldConfig#MIN_RETRY_MILLIS})
  */
-public record FanOut(int dispatchThreads, int watchers, Duration heartbeat, Duration retry, Duration maxStreamAge) {
+public record FanOut(int dispatchThreads, int watchers, Duration heartbeat, Duration retry, Duration maxStreamAge,
+                     Duration shutdownSpread) {
+
+    /** The default shutdown spread, 5 s. */
+    public static final Duration SHUTDOWN_SPREAD = Duration.ofSeconds(5);
 
     public FanOut {
         Checks.positive("dispatchThreads", dispatchThreads);
@@ -22,31 +29,42 @@ public record FanOut(int dispatchThreads, int watchers, Duration heartbeat, Dura
         if (maxStreamAge.isNegative()) {
             throw new IllegalArgumentException("maxStreamAge must not be negative: maxStreamAge=" + maxStreamAge);
         }
+        Checks.atLeast("shutdownSpread", shutdownSpread, HeraldConfig.MIN_RETRY_MILLIS);
+    }
+
+    /** Without a shutdown spread: the default one. */
+    public FanOut(int dispatchThreads, int watchers, Duration heartbeat, Duration retry, Duration maxStreamAge) {
+        this(dispatchThreads, watchers, heartbeat, retry, maxStreamAge, SHUTDOWN_SPREAD);
     }
 
     /** A fan-out thread per CPU, a watcher per two, a 15 s heartbeat, a 3 s retry, streams that never age out. */
     public static FanOut defaults() {
         int cpus = Runtime.getRuntime().availableProcessors();
-        return new FanOut(cpus, Math.max(1, cpus / 2), Duration.ofSeconds(15), Duration.ofSeconds(3), Duration.ZERO);
+        return new FanOut(cpus, Math.max(1, cpus / 2), Duration.ofSeconds(15), Duration.ofSeconds(3), Duration.ZERO,
+                SHUTDOWN_SPREAD);
     }
 
     public FanOut withDispatchThreads(int value) {
-        return new FanOut(value, watchers, heartbeat, retry, maxStreamAge);
+        return new FanOut(value, watchers, heartbeat, retry, maxStreamAge, shutdownSpread);
     }
 
     public FanOut withWatchers(int value) {
-        return new FanOut(dispatchThreads, value, heartbeat, retry, maxStreamAge);
+        return new FanOut(dispatchThreads, value, heartbeat, retry, maxStreamAge, shutdownSpread);
     }
 
     public FanOut withHeartbeat(Duration value) {
-        return new FanOut(dispatchThreads, watchers, value, retry, maxStreamAge);
+        return new FanOut(dispatchThreads, watchers, value, retry, maxStreamAge, shutdownSpread);
     }
 
     public FanOut withRetry(Duration value) {
-        return new FanOut(dispatchThreads, watchers, heartbeat, value, maxStreamAge);
+        return new FanOut(dispatchThreads, watchers, heartbeat, value, maxStreamAge, shutdownSpread);
     }
 
     public FanOut withMaxStreamAge(Duration value) {
-        return new FanOut(dispatchThreads, watchers, heartbeat, retry, value);
+        return new FanOut(dispatchThreads, watchers, heartbeat, retry, value, shutdownSpread);
+    }
+
+    public FanOut withShutdownSpread(Duration value) {
+        return new FanOut(dispatchThreads, watchers, heartbeat, retry, maxStreamAge, value);
     }
 }

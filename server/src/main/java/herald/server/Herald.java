@@ -13,6 +13,7 @@ import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.http.Dashboard;
 import herald.server.http.Router;
+import herald.server.metrics.LatencyHistogram;
 import herald.server.metrics.Metrics;
 import herald.server.transport.BufferPool;
 import herald.server.transport.Connection;
@@ -31,7 +32,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -51,9 +54,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>Threads: the listener and a few platform threads (fan-out, socket watchers, timers) are Herald's; every
  * connection runs on its own virtual thread, and handlers and hooks run there. All methods here are
- * thread-safe. {@link #close()} stops the server: new requests get 503 (with {@code Retry-After}), it stops
- * accepting, writes every stream what was published before the stop and then ends it (clients reconnect after
- * their {@code retry}), lets requests in progress finish, for up to five seconds each, and returns.
+ * thread-safe. {@link #close()} stops the server within {@link Timeouts#shutdown()} (10 s): new requests get 503
+ * (with {@code Retry-After}), it stops accepting, writes every stream what was published before the stop, then
+ * an {@code event: herald-shutdown} with {@code data: {"reconnectAfterMs":N}} and {@code retry: N} (N spread over
+ * {@link FanOut#shutdownSpread()}), and ends it (for three quarters of the deadline); then lets requests in
+ * progress finish, closes what is still open shortly before the deadline, and returns.
  *
  * <p>Herald's own threads survive running out of memory ({@link #health()} says {@code DEGRADED} for a while
  * after); any other failure of one of them makes the server {@code FAILED} and runs the builder's
@@ -74,8 +79,18 @@ public final class Herald implements AutoCloseable {
     private volatile boolean stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** How long stopping waits for streams to drain, and then for requests in progress. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /**
+     * Of the shutdown deadline, what is kept for requests in progress and for closing what is left once the
+     * streams had their share ({@link #drainTimeout}).
+     */
+    private static Duration drainTimeout(Duration shutdown) {
+        return shutdown.multipliedBy(3).dividedBy(4);
+    }
+
+    /** What is kept at the end of the shutdown deadline for closing what is still open, and returning. */
+    private static long forceCloseReserveNanos(Duration shutdown) {
+        return Math.min(Duration.ofMillis(500).toNanos(), shutdown.toNanos() / 10);
+    }
 
     /** What {@code /health} reports. */
     public enum Health {
@@ -100,7 +115,8 @@ public final class Herald implements AutoCloseable {
                 fanOut.retry().toMillis(), fanOut.dispatchThreads(), fanOut.watchers(), config.topics().maxTopics(),
                 config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
-                STOP_WAIT), metrics, ids, supervisor);
+                drainTimeout(config.timeouts().shutdown()), fanOut.shutdownSpread().toMillis()), metrics, ids,
+                supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
                 builtIns, config.access().examples(), config.abuse().publishRate(), authorizer,
                 config.access().corsOrigins());
@@ -212,35 +228,87 @@ public final class Herald implements AutoCloseable {
     /** The metrics in Prometheus text format, as {@code GET /metrics} serves them. */
     public String metricsText() {
         StringBuilder out = new StringBuilder(4_096);
-        metrics.writePrometheus(out, broker.topicCount());
+        metrics.writePrometheus(out, broker.userTopicCount());
         return out.toString();
     }
 
+    /** Topics the dashboard's stats list, the busiest first. */
+    private static final int STATS_TOPICS = 10;
+
+    /**
+     * Once a second while someone watches the dashboard: Herald's counters, the delivery latency percentiles of
+     * the last second (from the histogram), and the busiest topics with their subscribers and events per second,
+     * as one {@code stats} event on {@link Dashboard#STATS_TOPIC} (which counts in no figure itself).
+     */
     private void publishStats() {
+        LatencyHistogram.Snapshot previous = metrics.deliveryLatency.snapshot();
+        LatencyHistogram.Snapshot current = new LatencyHistogram.Snapshot();
+        Map<String, Long> previousSeqs = new HashMap<>();
+        long previousTime = System.nanoTime();
         while (!stopping) {
             try {
                 Thread.sleep(1_000);
             } catch (InterruptedException e) {
                 return;
             }
-            if (broker.subscriberCount(Dashboard.STATS_TOPIC) > 0) {
-                String json = "{\"time\":" + System.currentTimeMillis()
-                        + ",\"connections\":" + metrics.connectionsOpen()
-                        + ",\"subscribers\":" + metrics.subscribers.sum()
-                        + ",\"topics\":" + broker.topicCount()
-                        + ",\"published\":" + metrics.eventsPublished.sum()
-                        + ",\"delivered\":" + metrics.eventsDelivered.sum()
-                        + ",\"deliveredBytes\":" + metrics.bytesDelivered.sum()
-                        + ",\"cutoffs\":" + metrics.slowConsumerCutoffs.sum()
-                        + ",\"gaps\":" + metrics.gaps.sum()
-                        + ",\"rejected\":" + metrics.connectionsRejected.sum() + "}";
-                try {
-                    publishUnchecked(Dashboard.STATS_TOPIC, "stats", json);
-                } catch (IllegalStateException e) {
-                    // stopping, or no room for history: the next second tries again
-                } catch (OutOfMemoryError e) {
-                    supervisor.outOfMemory("herald-stats", e);
+            if (broker.subscriberCount(Dashboard.STATS_TOPIC) == 0) {
+                previousSeqs.clear();
+                continue;
+            }
+            try {
+                metrics.deliveryLatency.snapshot(current);
+                long now = System.nanoTime();
+                double seconds = Math.max(0.001, (now - previousTime) / 1e9);
+                previousTime = now;
+                StringBuilder json = new StringBuilder(1_024).append("{\"time\":").append(System.currentTimeMillis())
+                        .append(",\"connections\":").append(metrics.connectionsOpen())
+                        .append(",\"subscribers\":").append(metrics.subscribers.sum())
+                        .append(",\"topics\":").append(broker.userTopicCount())
+                        .append(",\"published\":").append(metrics.eventsPublished.sum())
+                        .append(",\"delivered\":").append(metrics.eventsDelivered.sum())
+                        .append(",\"deliveredBytes\":").append(metrics.bytesDelivered.sum())
+                        .append(",\"cutoffs\":").append(metrics.slowConsumerCutoffs.sum())
+                        .append(",\"gaps\":").append(metrics.gaps.sum())
+                        .append(",\"rejected\":").append(metrics.connectionsRejected.sum() + metrics.errors(429)
+                                + metrics.errors(503))
+                        .append(",\"latencyMs\":{");
+                String separator = "";
+                for (String[] q : new String[][] {{"p50", "0.5"}, {"p90", "0.9"}, {"p99", "0.99"}}) {
+                    double value = current.quantile(Double.parseDouble(q[1]), previous) * 1e3;
+                    json.append(separator).append('"').append(q[0]).append("\":")
+                            .append(Double.isNaN(value) ? "null" : String.format(java.util.Locale.ROOT, "%.3f", value));
+                    separator = ",";
                 }
+                json.append("},\"top\":[");
+                Map<String, Long> seqs = new HashMap<>();
+                List<double[]> ranked = new ArrayList<>();
+                List<Broker.TopicStats> topics = broker.userTopicStats();
+                for (int i = 0; i < topics.size(); i++) {
+                    Broker.TopicStats topic = topics.get(i);
+                    seqs.put(topic.name(), topic.lastSeq());
+                    Long before = previousSeqs.get(topic.name());
+                    double rate = before == null ? 0 : Math.max(0, topic.lastSeq() - before) / seconds;
+                    ranked.add(new double[] {rate, topic.subscribers(), i});
+                }
+                ranked.sort((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(b[1], a[1]));
+                for (int k = 0; k < Math.min(STATS_TOPICS, ranked.size()); k++) {
+                    Broker.TopicStats topic = topics.get((int) ranked.get(k)[2]);
+                    json.append(k == 0 ? "" : ",").append("{\"name\":\"")
+                            .append(topic.name().replace("\\", "\\\\").replace("\"", "\\\""))
+                            .append("\",\"subscribers\":").append(topic.subscribers())
+                            .append(",\"rate\":").append(Math.round(ranked.get(k)[0])).append('}');
+                }
+                json.append("]}");
+                previousSeqs.clear();
+                previousSeqs.putAll(seqs);
+                LatencyHistogram.Snapshot swap = previous;
+                previous = current;
+                current = swap;
+                publishUnchecked(Dashboard.STATS_TOPIC, "stats", json.toString());
+            } catch (IllegalStateException e) {
+                // stopping, or no room for history: the next second tries again
+            } catch (OutOfMemoryError e) {
+                supervisor.outOfMemory("herald-stats", e);
             }
         }
     }
@@ -250,22 +318,37 @@ public final class Herald implements AutoCloseable {
         if (stopping) {
             return;
         }
-        stopping = true;
+        stopping = true;                               // 503 from here (and /health says so)
+        Duration shutdown = config.timeouts().shutdown();
+        long start = System.nanoTime();
+        long deadline = start + shutdown.toNanos();
         listener.close();
         stats.interrupt();
-        broker.close();                                // 503 from here; streams drain, then end
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        while (limiter.open() > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        broker.close();                                // streams drain, get herald-shutdown, end: 3/4 of the time
+        long drained = System.nanoTime();
+        int streamsLeft = limiter.open();
+        awaitConnectionsClosed(deadline - forceCloseReserveNanos(shutdown));   // requests in progress finish
+        int forced = limiter.open();
+        if (forced > 0) {
+            watchdog.closeAll();                       // what is still open at the deadline is closed
+            awaitConnectionsClosed(deadline);
         }
         watchdog.close();
-        LOG.log(Level.INFO, "herald stopped (" + limiter.open() + " connections still open at the deadline)");
+        LOG.log(Level.INFO, "herald stopped in " + (System.nanoTime() - start) / 1_000_000 + "ms (streams drained in "
+                + (drained - start) / 1_000_000 + "ms, " + streamsLeft + " connections open after, " + forced
+                + " closed at the deadline, " + limiter.open() + " still open)");
         stopped.countDown();
+    }
+
+    private void awaitConnectionsClosed(long deadlineNanos) {
+        while (limiter.open() > 0 && System.nanoTime() - deadlineNanos < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

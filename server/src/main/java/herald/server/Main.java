@@ -189,6 +189,12 @@ public final class Main {
             option("--max-stream-age", "DURATION", "end each topic stream after this; clients reconnect and "
                     + "resume; 0: never", DURATION,
                     c -> c.fanOut().maxStreamAge(), (c, v) -> c.withFanOut(c.fanOut().withMaxStreamAge(v))),
+            option("--shutdown-spread", "DURATION", "on stop, each stream's herald-shutdown event tells its client "
+                    + "to reconnect after a time drawn from 100ms to this", DURATION,
+                    c -> c.fanOut().shutdownSpread(), (c, v) -> c.withFanOut(c.fanOut().withShutdownSpread(v))),
+            option("--shutdown-timeout", "DURATION", "stopping (SIGTERM) drains streams, then requests in progress, "
+                    + "then closes what is left, within this", DURATION,
+                    c -> c.timeouts().shutdown(), (c, v) -> c.withTimeouts(c.timeouts().withShutdown(v))),
             option("--open-publish", null, "let any client publish and delete, not only loopback ones", SWITCH,
                     c -> c.access().publish() == PublishAccess.ANY,
                     (c, v) -> c.withAccess(c.access().withPublish(v ? PublishAccess.ANY : PublishAccess.LOOPBACK))),
@@ -278,8 +284,10 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long start = System.nanoTime();
             herald.close();
-            System.out.println("herald: stopped");   // JUL's own hook may already have closed its handlers
+            System.out.println("herald: stopped in " + (System.nanoTime() - start) / 1_000_000
+                    + "ms");                          // JUL's own hook may already have closed its handlers
         }, "herald-shutdown"));
         int port = herald.port();
         System.out.printf("""

@@ -54,8 +54,10 @@ class ReliabilityIT {
 
             String stream = readToEnd(slow.getInputStream());    // now read: everything, then the end
             int events = stream.split("\ndata: ", -1).length - 1;
-            assertEquals(200, events, "every event accepted before the stop");
-            assertTrue(stream.endsWith("id: " + last + "\n\n"), "the stream ends after the last accepted event");
+            assertEquals(201, events, "every event accepted before the stop, then the shutdown event");
+            String tail = stream.substring(stream.lastIndexOf("id: "));
+            assertTrue(tail.matches("id: " + last + "\n\nevent: herald-shutdown\ndata: \\{\"reconnectAfterMs\":(\\d+)}"
+                    + "\nretry: \\d+\n\n"), "the last accepted event, then the shutdown event, then the end: " + tail);
             stopped.get();
         } finally {
             herald.close();

@@ -4,6 +4,7 @@ import herald.bench.log.LogEvents;
 import herald.server.Retention;
 import herald.server.log.EventLog;
 import herald.server.log.Run;
+import herald.server.metrics.LatencyHistogram;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,6 +47,7 @@ public class FanOutBenchmark {
     public abstract static class Cursors {
         final int count;
         final Run run = new Run();
+        final long[] latency = LatencyHistogram.newLocalCounts();
         EventLog log;
         CountingChannel channel;
         Cursor[] cursors;
@@ -77,6 +79,26 @@ public class FanOutBenchmark {
             }
             return bytes;
         }
+
+        /**
+         * {@link #publishToAll()} plus what a subscriber adds per completed write batch for
+         * {@code herald_delivery_latency_seconds}: one {@code nanoTime} and a local histogram record (here every
+         * delivery is a batch of one event: the worst case).
+         */
+        long publishToAllRecordingLatency() throws IOException {
+            byte[] data = LogEvents.DATA;
+            log.append(null, data, 0, data.length, -1);
+            EventLog log = this.log;
+            Run run = this.run;
+            CountingChannel channel = this.channel;
+            long[] latency = this.latency;
+            long bytes = 0;
+            for (Cursor cursor : cursors) {
+                bytes += cursor.deliver(log, run, channel);
+                LatencyHistogram.recordLocal(latency, System.nanoTime() - run.firstAppendNanos());
+            }
+            return bytes;
+        }
     }
 
     @State(Scope.Thread)
@@ -103,5 +125,11 @@ public class FanOutBenchmark {
     @OperationsPerInvocation(10_000)
     public long readAndWrite10000(Cursors10000 cursors) throws IOException {
         return cursors.publishToAll();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1_000)
+    public long readWriteAndRecordLatency1000(Cursors1000 cursors) throws IOException {
+        return cursors.publishToAllRecordingLatency();
     }
 }

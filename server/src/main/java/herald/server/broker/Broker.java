@@ -9,9 +9,12 @@ import herald.server.log.EventLog;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,7 +36,9 @@ import java.util.concurrent.atomic.LongAdder;
  * and owns the order of a stop.
  *
  * <p>Stopping ({@link #close}): publishes and subscribes are refused (503) from then on; the publishes already
- * in progress finish; then every stream is written everything up to the last accepted event, and ends.
+ * in progress finish; then every stream is written everything up to the last accepted event, then its
+ * {@code herald-shutdown} event (with a reconnect time spread over {@link Settings#shutdownSpreadMillis}), and
+ * ends.
  */
 public final class Broker implements AutoCloseable {
 
@@ -54,11 +59,27 @@ public final class Broker implements AutoCloseable {
      *                                 blocks a publisher
      * @param maxRetainedBytes         history (segments and index pages) of all topics together
      * @param drainTimeout             how long stopping waits for streams to be written what was published
+     * @param shutdownSpreadMillis     each stream's {@code herald-shutdown} event asks its client to reconnect after
+     *                                 a time drawn uniformly from [{@value #MIN_RECONNECT_MILLIS}, this] ms
      */
     public record Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
                            int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
-                           Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout) {
+                           Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout,
+                           long shutdownSpreadMillis) {
+
+        /** Without a shutdown spread: clients are told to reconnect after 100 ms to 5 s. */
+        public Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
+                        int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
+                        Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout) {
+            this(retention, heartbeat, retryMillis, dispatchThreads, watchers, maxTopics, maxUnpublishedTopics,
+                    maxTopicsPerSubscription, maxStreamAge, maxSubscribers, maxRetainedBytes, drainTimeout, 5_000);
+        }
     }
+
+    /** The event type of a stream's last event when the server stops; publishers may not use it. */
+    public static final String SHUTDOWN_EVENT = "herald-shutdown";
+    /** The least reconnect time a shutdown event asks for (the floor of {@code retry}). */
+    public static final long MIN_RECONNECT_MILLIS = 100;
 
     private final Settings settings;
     private final Metrics metrics;
@@ -132,8 +153,10 @@ public final class Broker implements AutoCloseable {
                     throw BrokerException.retainedFull("retained history of all topics is full: "
                             + topics.retained().name() + "=" + topics.retained().limit());
                 }
-                metrics.eventsPublished.increment();
-                metrics.bytesPublished.add(length);
+                if (!TopicNames.isSystem(topicName)) {    // Herald's own (the dashboard's stats) count nowhere
+                    metrics.eventsPublished.increment();
+                    metrics.bytesPublished.add(length);
+                }
                 topic.signal();
                 return seq;
             }
@@ -238,7 +261,7 @@ public final class Broker implements AutoCloseable {
             }
         }
         if (closed) {
-            subscriber.endAfterDrain();            // it may have missed close()'s round: write what is there, end
+            subscriber.endAfterDrain(shutdownEvent());   // it may have missed close()'s round: write what is there, end
             if (dispatcherStopped) {
                 subscriber.close(Subscriber.CloseReason.SHUTDOWN);   // too late even for that: nothing writes now
             }
@@ -279,6 +302,39 @@ public final class Broker implements AutoCloseable {
         return topics.liveCount();
     }
 
+    /**
+     * {@link #topicCount()} without Herald's own topics (under {@code _herald/}): what operators are shown. Scans
+     * the topics: for metrics scrapes and the dashboard's once-a-second stats, never for a request.
+     */
+    public int userTopicCount() {
+        int system = 0;
+        for (Topic topic : topics.all()) {
+            if (TopicNames.isSystem(topic.name) && topic.isLive()) {
+                system++;
+            }
+        }
+        return topics.liveCount() - system;
+    }
+
+    /** One topic's figures for the dashboard: its subscribers now and the sequence of its newest event. */
+    public record TopicStats(String name, int subscribers, long lastSeq) {
+    }
+
+    /**
+     * Every live topic but Herald's own, with its figures. Scans and allocates per topic: for the dashboard's
+     * once-a-second stats while someone watches it, never for a request.
+     */
+    public List<TopicStats> userTopicStats() {
+        List<TopicStats> stats = new java.util.ArrayList<>();
+        for (Topic topic : topics.all()) {
+            if (topic.isLive() && !TopicNames.isSystem(topic.name)) {
+                EventLog log = topic.log();
+                stats.add(new TopicStats(topic.name, topic.subscriberCount(), log == null ? 0 : log.headSeq()));
+            }
+        }
+        return stats;
+    }
+
     // ---- machinery used by subscribers ------------------------------------------------------------------
 
     long tick() {
@@ -307,7 +363,8 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Stops: publishes and subscribes are refused from now on (503); publishes in progress finish; every stream
-     * is then written what was published up to here and ends (its client reconnects after {@code retry}), for
+     * is then written what was published up to here and its shutdown event ({@link #shutdownEvent}), and ends
+     * (its client reconnects after the event's {@code retry}), for
      * at most {@code drainTimeout}, after which the streams still writing are closed. Ids are never reused.
      */
     @Override
@@ -321,7 +378,7 @@ public final class Broker implements AutoCloseable {
         }
         for (Topic topic : topics.all()) {
             for (Subscriber subscriber : topic.subscribers()) {
-                subscriber.endAfterDrain();
+                subscriber.endAfterDrain(shutdownEvent());
             }
         }
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
@@ -344,6 +401,24 @@ public final class Broker implements AutoCloseable {
             watcher.close();
         }
         dispatcher.close();
+    }
+
+    /**
+     * One stream's last event: {@code event: herald-shutdown}, {@code data: {"reconnectAfterMs":N}} and
+     * {@code retry: N}, N drawn uniformly from [{@value #MIN_RECONNECT_MILLIS}, shutdownSpreadMillis] so that
+     * clients do not all reconnect at once. No {@code id:} line: the client's last event id stays the last event's.
+     * Made once per stream when the server stops, never on the delivery path.
+     */
+    ByteBuffer shutdownEvent() {
+        long n = reconnectAfterMillis(ThreadLocalRandom.current().nextDouble());
+        return ByteBuffer.wrap(("event: " + SHUTDOWN_EVENT + "\ndata: {\"reconnectAfterMs\":" + n + "}\nretry: " + n
+                + "\n\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The reconnect time for a uniform draw {@code u} in [0, 1). */
+    long reconnectAfterMillis(double u) {
+        long spread = Math.max(0, settings.shutdownSpreadMillis() - MIN_RECONNECT_MILLIS);
+        return MIN_RECONNECT_MILLIS + Math.min(spread, (long) (u * (spread + 1)));
     }
 
     /** Whether {@link #close} has begun. */

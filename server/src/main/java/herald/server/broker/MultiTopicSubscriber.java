@@ -43,7 +43,7 @@ final class MultiTopicSubscriber extends Subscriber {
 
     MultiTopicSubscriber(SubscriberSink sink, Broker broker, Topic[] topics, long[] cursors, byte[] idPrefix,
                          boolean typedByTopic) {
-        super(sink, broker, DeliveryScratch.MAX_GATHER);
+        super(sink, broker, DeliveryScratch.MAX_GATHER, !allSystem(topics));
         this.topics = topics;
         this.shards = new Shard[topics.length];
         this.cursors = cursors.clone();
@@ -63,6 +63,15 @@ final class MultiTopicSubscriber extends Subscriber {
             dataViewKeys = null;
             eventLines = null;
         }
+    }
+
+    private static boolean allSystem(Topic[] topics) {
+        for (Topic topic : topics) {
+            if (!TopicNames.isSystem(topic.name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Up to {@link #BATCH} events, two buffers each (record up to its id line, this stream's id line), round robin. */
@@ -89,6 +98,9 @@ final class MultiTopicSubscriber extends Subscriber {
                 if (status == EventLog.RUN) {
                     long seq = run.lastSeq();
                     next[t] = seq;
+                    if (events == 0) {
+                        batchAppendNanos = run.firstAppendNanos();   // the batch's first event: round robin
+                    }                                                 // makes it the oldest or close to it
                     ByteBuffer record = view(events, run);
                     record.limit(run.to() - 1 - log.idLineLength(seq));   // up to its own id line
                     if (topicNames == null) {
@@ -183,7 +195,9 @@ final class MultiTopicSubscriber extends Subscriber {
     @Override
     boolean batchWritten(DeliveryScratch scratch) {
         System.arraycopy(next, 0, cursors, 0, cursors.length);
-        scratch.events += batchEvents;
+        if (counted) {
+            scratch.events += batchEvents;
+        }
         return true;
     }
 

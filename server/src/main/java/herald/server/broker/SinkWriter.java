@@ -51,10 +51,19 @@ abstract class SinkWriter {
     private int pendingFrom;                // writer thread only, like pendingTo and heartbeatTail
     private int pendingTo;
     private boolean heartbeatTail;          // a heartbeat's colon went out, its line feed not yet
+    private boolean lastStarted;            // the stream's last bytes (writeLast) began: nothing else follows
+    /** Whether this stream counts in the delivery figures: false for Herald's own topics (the dashboard's). */
+    final boolean counted;
+    /** When the oldest event of the batch {@link #nextBatch} chose was appended; writer thread only. */
+    long batchAppendNanos;
 
-    /** @param batchBuffers the most buffers {@link #nextBatch} puts in one batch */
-    SinkWriter(SubscriberSink sink, Broker broker, int batchBuffers) {
+    /**
+     * @param batchBuffers the most buffers {@link #nextBatch} puts in one batch
+     * @param counted      whether its events, bytes and latencies count in the metrics
+     */
+    SinkWriter(SubscriberSink sink, Broker broker, int batchBuffers, boolean counted) {
         this.sink = sink;
+        this.counted = counted;
         this.broker = broker;
         this.pending = new ByteBuffer[batchBuffers];
         this.lastWriteTick = broker.tick();
@@ -62,7 +71,8 @@ abstract class SinkWriter {
 
     /**
      * Puts the next batch into {@code scratch.gather[0..n)}: log memory (and, for several topics, this stream's
-     * id lines) positioned on what to write, and remembers where the cursors will be once all of it is written.
+     * id lines) positioned on what to write, and remembers where the cursors will be once all of it is written,
+     * and in {@link #batchAppendNanos} when its oldest event was appended.
      *
      * @return n, the buffer count (at most {@code batchBuffers}); 0 when nothing is new; {@link #OVERTAKEN}
      */
@@ -90,6 +100,9 @@ abstract class SinkWriter {
         if ((heartbeatTail || pendingTo > pendingFrom) && !writePending(scratch)) {
             return BLOCKED;
         }
+        if (lastStarted) {
+            return DONE;                            // the stream's last bytes are under way: see writeLast
+        }
         ByteBuffer[] gather = scratch.gather;
         boolean wroteEvents = false;
         long budget = TURN_BYTES;
@@ -110,6 +123,9 @@ abstract class SinkWriter {
                 return BLOCKED;
             }
             wrote();
+            if (counted) {
+                scratch.recordLatency(batchAppendNanos);   // once per batch, not per event or per buffer
+            }
             wroteEvents = true;
             budget -= written;
             if (!batchWritten(scratch)) {
@@ -123,6 +139,27 @@ abstract class SinkWriter {
             return writeHeartbeat(scratch);
         }
         return DONE;
+    }
+
+    /**
+     * Writes the stream's last bytes (the shutdown event), after everything {@link #writeAvailable} wrote and
+     * through the same sink; called again after a {@link #BLOCKED} it resumes exactly where the sink stopped.
+     * Once begun, {@link #writeAvailable} writes nothing more (no event, no heartbeat) except a pending batch.
+     *
+     * @param last the bytes, positioned on what is left to write; null for none
+     * @return {@link #DONE} when all of it is written, {@link #BLOCKED} when the sink is full
+     * @throws IOException from the sink: the peer is gone
+     */
+    final int writeLast(DeliveryScratch scratch, ByteBuffer last) throws IOException {
+        if (last == null || !last.hasRemaining()) {
+            return DONE;
+        }
+        lastStarted = true;
+        scratch.gather[0] = last;
+        if (write(scratch, 1) > 0) {
+            wrote();
+        }
+        return last.hasRemaining() ? BLOCKED : DONE;
     }
 
     /** Keeps the buffers of a batch that still have bytes, for the next turn. */
@@ -162,6 +199,9 @@ abstract class SinkWriter {
             }
             pendingFrom = 0;
             pendingTo = 0;
+            if (counted) {
+                scratch.recordLatency(batchAppendNanos);
+            }
             batchWritten(scratch);
         }
         return true;
@@ -182,7 +222,9 @@ abstract class SinkWriter {
     private long write(DeliveryScratch scratch, int n) throws IOException {
         long written = sink.write(scratch.gather, 0, n);
         scratch.writes++;
-        scratch.bytes += written;
+        if (counted) {
+            scratch.bytes += written;
+        }
         return written;
     }
 

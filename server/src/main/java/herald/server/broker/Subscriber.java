@@ -3,6 +3,7 @@ package herald.server.broker;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * One SSE stream after its response head was sent: a {@link SubscriberSink}, cursors into topic logs, and a
@@ -16,7 +17,7 @@ import java.lang.invoke.VarHandle;
  * becomes AGAIN and the runner goes round once more); a WAITING subscriber asked its sink for one
  * {@link #writable()} and writes nothing until then; a closed subscriber is never written to again, has left its
  * topics and has closed its sink, once; after {@link #endAfterDrain} it writes everything up to the log's head,
- * then closes.
+ * then its last bytes (the shutdown event), then closes.
  *
  * <pre>
  *   IDLE --offer--> RUNNING --done--> IDLE        RUNNING --offer--> AGAIN --done--> RUNNING (once more)
@@ -31,10 +32,12 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     static final int CLOSED = 4;
 
     private static final VarHandle STATE;
+    private static final VarHandle END_CLAIMED;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Subscriber.class, "state", int.class);
+            END_CLAIMED = MethodHandles.lookup().findVarHandle(Subscriber.class, "endClaimed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -42,12 +45,17 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
 
     private volatile int state;
     private volatile boolean ending;        // set once by a stopping broker: end when all is written
+    private volatile boolean endClaimed;    // the first endAfterDrain call took it
+    private ByteBuffer last;                // written by that call before ending, read by the writer after ending
     final long attachedTick;                // when the stream was handed to the broker
     long expiresAtMillis;                   // 0: never; written before the topics publish it (Broker.attach)
 
-    /** @param batchBuffers the most buffers one batch of this kind holds */
-    Subscriber(SubscriberSink sink, Broker broker, int batchBuffers) {
-        super(sink, broker, batchBuffers);
+    /**
+     * @param batchBuffers the most buffers one batch of this kind holds
+     * @param counted      false for a stream of Herald's own topics only: it counts in no delivery figure
+     */
+    Subscriber(SubscriberSink sink, Broker broker, int batchBuffers, boolean counted) {
+        super(sink, broker, batchBuffers, counted);
         this.attachedTick = lastWriteTick();
     }
 
@@ -102,7 +110,8 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
 
     private void drain(DeliveryScratch scratch) {
         while (true) {
-            int result;
+            boolean end = ending;                   // read before the pass: every event accepted before the stop
+            int result;                             // is in the log by then, so this pass writes all of them
             try {
                 result = writeAvailable(scratch);
             } catch (IOException e) {
@@ -127,8 +136,26 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 }
                 return;
             }
-            if (ending) {
-                close(CloseReason.SHUTDOWN);        // everything published before the stop is written
+            if (ending && !end) {
+                continue;                           // the stop came during the pass: once more, to be sure
+            }
+            if (end) {                              // everything published before the stop is written
+                int lastResult;
+                try {
+                    lastResult = writeLast(scratch, last);   // the shutdown event, resumed exactly if cut short
+                } catch (IOException e) {
+                    close(CloseReason.CLIENT_GONE);
+                    return;
+                } finally {
+                    scratch.gather[0] = null;
+                }
+                if (lastResult == BLOCKED) {
+                    if (moveFromRunning(WAITING)) {
+                        sink.requestWritable();
+                    }
+                    return;
+                }
+                close(CloseReason.SHUTDOWN);
                 return;
             }
             if (STATE.compareAndSet(this, RUNNING, IDLE)) {
@@ -166,14 +193,17 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     abstract Shard shardIn(Topic topic);
 
     /**
-     * The broker is stopping and accepts no more events: write everything up to the log's head, then end the
-     * stream. Any thread.
+     * The broker is stopping and accepts no more events: write everything up to the log's head, then
+     * {@code lastBytes} (the shutdown event; null for none), then end the stream. Any thread; the first call wins
+     * (a stream of several topics is met once per topic).
      */
-    final void endAfterDrain() {
-        if (!ending) {                              // a stream of several topics is met once per topic
-            ending = true;
-            broker.dispatcher().execute(this);
+    final void endAfterDrain(ByteBuffer lastBytes) {
+        if (endClaimed || !END_CLAIMED.compareAndSet(this, false, true)) {
+            return;
         }
+        last = lastBytes;
+        ending = true;                              // publishes last to the writer, which reads ending first
+        broker.dispatcher().execute(this);
     }
 
     final boolean isClosed() {

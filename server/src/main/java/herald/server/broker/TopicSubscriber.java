@@ -26,7 +26,7 @@ final class TopicSubscriber extends Subscriber {
     private boolean batchMore;            // more may be readable right after the batch
 
     TopicSubscriber(SubscriberSink sink, Broker broker, Topic topic, long cursor) {
-        super(sink, broker, 2);
+        super(sink, broker, 2, !TopicNames.isSystem(topic.name));
         this.topic = topic;
         this.cursor = cursor;
         this.batchLast = cursor;
@@ -46,6 +46,7 @@ final class TopicSubscriber extends Subscriber {
         }
         ByteBuffer[] gather = scratch.gather;
         ByteBuffer first = view(run, null);
+        long appendNanos = run.firstAppendNanos();
         long last = run.lastSeq();
         int events = run.eventCount();
         gather[0] = first;
@@ -58,6 +59,7 @@ final class TopicSubscriber extends Subscriber {
         }
         batchLast = last;
         batchEvents = events;
+        batchAppendNanos = appendNanos;
         batchMore = run.more();
         return n;
     }
@@ -65,7 +67,9 @@ final class TopicSubscriber extends Subscriber {
     @Override
     boolean batchWritten(DeliveryScratch scratch) {
         cursor = batchLast;
-        scratch.events += batchEvents;
+        if (counted) {
+            scratch.events += batchEvents;
+        }
         return batchMore;
     }
 

@@ -323,7 +323,7 @@ public final class Router implements RequestHandler {
         Herald.Health now = health.get();
         boolean up = now == Herald.Health.UP;
         String body = "{\"status\":\"" + now.name().toLowerCase(java.util.Locale.ROOT) + "\",\"topics\":"
-                + broker.topicCount()
+                + broker.userTopicCount()
                 + ",\"subscribers\":" + metrics.subscribers.sum() + "}\n";
         exchange.response().begin(up ? 200 : 503)
                 .header(ResponseHead.CONTENT_TYPE_JSON)
@@ -333,7 +333,7 @@ public final class Router implements RequestHandler {
 
     private void metrics(Exchange exchange) throws IOException {
         StringBuilder text = new StringBuilder(4_096);
-        metrics.writePrometheus(text, broker.topicCount());
+        metrics.writePrometheus(text, broker.userTopicCount());
         exchange.response().begin(200)
                 .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .header(ResponseHead.CACHE_CONTROL_NO_STORE)

@@ -112,16 +112,18 @@ public final class EventLog {
         final int[] segment;           // low 32 bits of the holding segment's number
         final int[] offset;
         final int[] length;
+        final long[] appendNanos;      // System.nanoTime() when the event was appended (delivery latency)
 
         SlotPage(int size) {
             seq = new long[size];
             segment = new int[size];
             offset = new int[size];
             length = new int[size];
+            appendNanos = new long[size];
         }
 
         static long bytes(int size) {
-            return 4 * 16 + 24 + 20L * size;      // four arrays and the page, with their headers
+            return 5 * 16 + 24 + 28L * size;      // five arrays and the page, with their headers
         }
     }
 
@@ -211,11 +213,11 @@ public final class EventLog {
             }
         }
         SseEncoder.encode(segment.memory, at, eventType, data, offset, length, idPrefix, seq, retryMillis);
-        publishSlot(seq, segment, at, recordLength);
+        publishSlot(seq, segment, at, recordLength, System.nanoTime());
         return seq;
     }
 
-    private void publishSlot(long seq, Segment segment, int at, int recordLength) {
+    private void publishSlot(long seq, Segment segment, int at, int recordLength, long appendNanos) {
         int i = (int) seq & slotMask;
         SlotPage page = pageForWrite(i);
         int j = i & pageMask;
@@ -229,6 +231,7 @@ public final class EventLog {
         page.segment[j] = (int) segment.number;
         page.offset[j] = at;
         page.length[j] = recordLength;
+        page.appendNanos[j] = appendNanos;
         SLOT_SEQ.setRelease(slotSeq, j, seq);
     }
 
@@ -395,6 +398,7 @@ public final class EventLog {
         int segmentNumber = page.segment[p];
         int from = page.offset[p];
         int to = from + page.length[p];
+        long appendNanos = page.appendNanos[p];
         VarHandle.loadLoadFence();              // the extent reads complete before the slot word is checked again
         if ((long) SLOT_SEQ.getOpaque(page.seq, p) != seq) {
             return OVERTAKEN;                   // lapped while we read
@@ -430,7 +434,7 @@ public final class EventLog {
             to = nextTo;                        // records of one segment lie back to back
             last = next;
         }
-        run.set(segment, from, to, seq, last, more);
+        run.set(segment, from, to, seq, last, more, appendNanos);
         return RUN;
     }
 

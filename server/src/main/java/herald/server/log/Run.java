@@ -15,13 +15,15 @@ public final class Run {
     private long firstSeq;
     private long lastSeq;
     private boolean more;
+    private long firstAppendNanos;
 
     /** An empty run, for one reader to reuse. */
     public Run() {
     }
 
-    void set(Segment segment, int from, int to, long firstSeq, long lastSeq, boolean more) {
+    void set(Segment segment, int from, int to, long firstSeq, long lastSeq, boolean more, long firstAppendNanos) {
         this.more = more;
+        this.firstAppendNanos = firstAppendNanos;
         this.segment = segment;
         this.from = from;
         this.to = to;
@@ -76,6 +78,11 @@ public final class Run {
      */
     public boolean more() {
         return more;
+    }
+
+    /** {@link System#nanoTime()} when the run's first (oldest) event was appended. */
+    public long firstAppendNanos() {
+        return firstAppendNanos;
     }
 
     public int eventCount() {

@@ -87,10 +87,18 @@ public final class Metrics {
         return n == null ? 0 : n.sum();
     }
 
+    /** Append of an event to the write that completed it, per write batch (see {@link LatencyHistogram}). */
+    public final LatencyHistogram deliveryLatency = new LatencyHistogram();
+
     public void recordError(int status) {
         if (status >= 400 && status < 600) {
             errorsByStatus.incrementAndGet(status - 400);
         }
+    }
+
+    /** Requests answered with {@code status} so far (400 to 599). */
+    public long errors(int status) {
+        return status >= 400 && status < 600 ? errorsByStatus.get(status - 400) : 0;
     }
 
     /** Where the number of open connections comes from: the connection limiter's own count. */
@@ -118,11 +126,13 @@ public final class Metrics {
         counter(out, "herald_requests_total", "HTTP requests parsed", requests.sum());
         gauge(out, "herald_subscribers", "Topic subscribers (SSE streams) open now", subscribers.sum());
         counter(out, "herald_subscriptions_total", "Topic subscriptions opened", subscriptions.sum());
-        gauge(out, "herald_topics", "Topics known now", topics);
-        counter(out, "herald_events_published_total", "Events appended to topic logs", eventsPublished.sum());
+        gauge(out, "herald_topics", "Topics known now (Herald's own under _herald/ not counted)", topics);
+        counter(out, "herald_events_published_total", "Events appended to topic logs (not Herald's own)",
+                eventsPublished.sum());
         counter(out, "herald_published_bytes_total", "Data bytes of published events, before SSE encoding",
                 bytesPublished.sum());
-        counter(out, "herald_events_delivered_total", "Events written to subscribers", eventsDelivered.sum());
+        counter(out, "herald_events_delivered_total", "Events written to subscribers (not Herald's own)",
+                eventsDelivered.sum());
         counter(out, "herald_delivered_bytes_total", "Bytes written to subscribers", bytesDelivered.sum());
         counter(out, "herald_writes_total", "Write calls to subscriber sockets", writes.sum());
         counter(out, "herald_heartbeats_total", "Heartbeat comments written to idle streams", heartbeats.sum());
@@ -164,6 +174,9 @@ public final class Metrics {
                         .append(n).append('\n');
             }
         }
+        deliveryLatency.snapshot().writePrometheus(out, "herald_delivery_latency_seconds",
+                "From an event's append to the write that completed it, once per write batch (its oldest event)");
+        RuntimeMetrics.writePrometheus(out);
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {

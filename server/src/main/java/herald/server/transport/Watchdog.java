@@ -157,6 +157,19 @@ public final class Watchdog implements AutoCloseable {
         guarded.remove(g);
     }
 
+    /** Closes every watched connection now (a stop's deadline passed): their blocked calls end with an exception. */
+    public void closeAll() {
+        for (Guarded g : guarded) {
+            guarded.remove(g);
+            g.expired = true;
+            try {
+                g.channel.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing a connection at the stop deadline", e);
+            }
+        }
+    }
+
     private void loop() {
         while (running) {
             try {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -34,9 +35,14 @@ final class BrokerHarness implements AutoCloseable {
     private int publishes;
 
     BrokerHarness(List<String> topics, Retention retention) throws IOException {
+        this(topics, retention, Duration.ZERO);
+    }
+
+    /** @param drainTimeout how long the broker's close waits for streams to drain (and for the test to run them) */
+    BrokerHarness(List<String> topics, Retention retention, Duration drainTimeout) throws IOException {
         this.topics = topics;
         Broker.Settings settings = new Broker.Settings(retention, Duration.ofHours(1), -1, 1, 1, 100, 100, 8,
-                Duration.ZERO, 1_000, 1L << 30, Duration.ZERO);
+                Duration.ZERO, 1_000, 1L << 30, drainTimeout, 5_000);
         this.broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }), 0);
     }
 
@@ -142,7 +148,14 @@ final class BrokerHarness implements AutoCloseable {
      * byte for byte as {@link #expectedStream}, the last with the id of the stream's position now.
      */
     void assertDeliveredAll(FakeSink sink, String before) {
-        String text = sink.text();
+        assertDeliveredAll(sink, before, "");
+    }
+
+    /** {@link #assertDeliveredAll(FakeSink, String)}, with {@code after} the last bytes of the stream. */
+    void assertDeliveredAll(FakeSink sink, String before, String after) {
+        String whole = sink.text();
+        assertTrue(whole.endsWith(after), "bytes after the events");
+        String text = whole.substring(0, whole.length() - after.length());
         assertEquals(before, text.substring(0, Math.min(before.length(), text.length())), "bytes before the events");
         Parsed parsed = parse(text.substring(before.length()).getBytes(StandardCharsets.UTF_8));
         Map<String, Integer> seen = new HashMap<>();

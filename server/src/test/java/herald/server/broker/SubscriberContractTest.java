@@ -6,6 +6,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +33,11 @@ abstract class SubscriberContractTest {
 
     private BrokerHarness harness(Retention retention) throws IOException {
         harness = new BrokerHarness(topics(), retention);
+        return harness;
+    }
+
+    private BrokerHarness harness(Retention retention, Duration drainTimeout) throws IOException {
+        harness = new BrokerHarness(topics(), retention, drainTimeout);
         return harness;
     }
 
@@ -235,12 +243,66 @@ abstract class SubscriberContractTest {
         FakeSink sink = attach(h, new FakeSink().takeAtMost(5));
         h.runQueued();
         assertEquals(5, sink.bytes().length);
-        sink.subscriber().endAfterDrain();
-        sink.subscriber().endAfterDrain();             // met once per topic: once is enough
+        sink.subscriber().endAfterDrain(null);
+        sink.subscriber().endAfterDrain(null);         // met once per topic: once is enough
         h.pump(sink);
         h.assertDeliveredAll(sink);
         assertEquals(sink.bytes().length, sink.bytesAtClose, "closed after the last byte, not before");
         assertClosedOnce(h, sink);
+    }
+
+    @Test
+    void shouldWriteTheShutdownEventLastResumingAShortWriteExactly() throws IOException {
+        BrokerHarness h = harness(Retention.DEFAULTS);
+        h.publish(50);
+        FakeSink sink = attach(h, new FakeSink().takeAtMost(5));     // every write short, the event's too
+        h.runQueued();
+        h.heartbeatDue(sink);
+        String event = "event: herald-shutdown\ndata: {\"reconnectAfterMs\":1234}\nretry: 1234\n\n";
+        sink.subscriber().endAfterDrain(ByteBuffer.wrap(event.getBytes(StandardCharsets.US_ASCII)));
+        sink.subscriber().endAfterDrain(ByteBuffer.wrap("other".getBytes(StandardCharsets.US_ASCII)));   // first wins
+        h.pump(sink);
+        String text = sink.text();
+        assertTrue(text.endsWith(event), "the shutdown event last, whole: " + text.substring(text.length() - 80));
+        String events = text.substring(0, text.length() - event.length());
+        assertFalse(events.contains(":\n:"), "no heartbeat");
+        h.assertDeliveredAll(sink, "", event);
+        assertEquals(sink.bytes().length, sink.bytesAtClose, "closed after the event's last byte, not before");
+        assertClosedOnce(h, sink);
+        BrokerHarness.Parsed parsed = BrokerHarness.parse(sink.bytes());
+        assertEquals("{\"reconnectAfterMs\":1234}", parsed.data().getLast());
+        assertEquals(h.position(), parsed.ids().getLast(), "the event has no id: the last event's id stands");
+    }
+
+    @Test
+    void shouldEndWithTheShutdownEventWhenTheBrokerStops() throws IOException {
+        BrokerHarness h = harness(Retention.DEFAULTS, Duration.ofSeconds(10));
+        h.publish(20);
+        FakeSink slow = attach(h, new FakeSink().script(3, 0).takeAtMost(11));
+        FakeSink fast = attach(h, new FakeSink());
+        h.runQueued();
+        Thread closer = Thread.ofPlatform().start(h.broker::close);   // waits for the streams to drain
+        try {
+            for (int round = 0; round < 100_000 && (slow.closes == 0 || fast.closes == 0); round++) {
+                h.runQueued();
+                if (slow.wantsWritable()) {
+                    slow.fireWritable();
+                }
+                Thread.onSpinWait();
+            }
+            closer.join(5_000);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        for (FakeSink sink : List.of(slow, fast)) {
+            String text = sink.text();
+            String last = text.substring(text.lastIndexOf("event: "));
+            assertTrue(last.matches("event: herald-shutdown\ndata: \\{\"reconnectAfterMs\":(\\d+)}\nretry: \\d+\n\n"),
+                    last);
+            h.assertDeliveredAll(sink, "", last);
+            assertEquals(1, sink.closes);
+        }
+        assertFalse(closer.isAlive());
     }
 
     @Test
