@@ -21,9 +21,10 @@ import java.util.function.UnaryOperator;
  * @param memory    the memory budgets ({@link MemoryBudgets}); {@code maxInflightBodyBytes} must be at least
  *                  {@code limits.maxBodyBytes()}, or no largest body could ever be read
  * @param access    who may publish and delete ({@link Access})
+ * @param tls       native TLS certificate files ({@link TlsFiles}; none: plain HTTP)
  */
 public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, Retention retention, FanOut fanOut,
-                           Topics topics, MemoryBudgets memory, Access access) {
+                           Topics topics, MemoryBudgets memory, Access access, TlsFiles tls) {
 
     /**
      * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
@@ -40,6 +41,7 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(tls, "tls");
         if (memory.maxInflightBodyBytes() < limits.maxBodyBytes()) {
             throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
                     + "maxInflightBodyBytes=" + memory.maxInflightBodyBytes() + " maxBodyBytes=" + limits.maxBodyBytes());
@@ -49,39 +51,44 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
     /** The defaults of the "just run it" case; some derive from this machine and JVM (see each group). */
     public static HeraldConfig defaults() {
         return new HeraldConfig(Listen.defaults(), HttpLimits.DEFAULTS, Timeouts.DEFAULTS, Retention.DEFAULTS,
-                FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS);
+                FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS,
+                TlsFiles.NONE);
     }
 
     public HeraldConfig withListen(Listen value) {
-        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access);
+        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, tls);
     }
 
     public HeraldConfig withLimits(HttpLimits value) {
-        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access);
+        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, tls);
     }
 
     public HeraldConfig withTimeouts(Timeouts value) {
-        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access);
+        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, tls);
     }
 
     public HeraldConfig withRetention(Retention value) {
-        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access);
+        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, tls);
     }
 
     public HeraldConfig withFanOut(FanOut value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access);
+        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, tls);
     }
 
     public HeraldConfig withTopics(Topics value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, tls);
     }
 
     public HeraldConfig withMemory(MemoryBudgets value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, tls);
     }
 
     public HeraldConfig withAccess(Access value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, tls);
+    }
+
+    public HeraldConfig withTls(TlsFiles value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value);
     }
 
     /**

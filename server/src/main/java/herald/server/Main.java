@@ -51,6 +51,7 @@ public final class Main {
     private static final Kind<Integer> INT_SIZE = new Kind<>(Main::intSize, v -> formatSize((long) v));
     private static final Kind<Duration> DURATION = new Kind<>(Main::duration, Main::formatDuration);
     private static final Kind<Boolean> SWITCH = new Kind<>(Main::bool, v -> v ? "on" : "off");
+    private static final Kind<Path> PATH = new Kind<>(Path::of, v -> v == null ? "none" : v.toString());
 
     /**
      * One option, declared once.
@@ -167,7 +168,17 @@ public final class Main {
                     c -> c.access().publish() == PublishAccess.ANY,
                     (c, v) -> c.withAccess(c.access().withPublish(v ? PublishAccess.ANY : PublishAccess.LOOPBACK))),
             option("--examples", null, "serve the browser examples under /examples/", SWITCH,
-                    c -> c.access().examples(), (c, v) -> c.withAccess(c.access().withExamples(v))));
+                    c -> c.access().examples(), (c, v) -> c.withAccess(c.access().withExamples(v))),
+            option("--tls-cert", "PATH", "serve HTTPS on --port: PEM certificate chain, server's first; with "
+                    + "--tls-key; re-read when it changes", PATH,
+                    c -> c.tls().cert(), (c, v) -> c.withTls(c.tls().withCert(v))),
+            option("--tls-key", "PATH", "PEM PKCS#8 private key (BEGIN PRIVATE KEY), RSA or EC, of --tls-cert", PATH,
+                    c -> c.tls().key(), (c, v) -> c.withTls(c.tls().withKey(v))),
+            option("--tls-keystore", "PATH", "serve HTTPS on --port from a PKCS#12 keystore instead of PEM files; "
+                    + "re-read when it changes", PATH,
+                    c -> c.tls().keystore(), (c, v) -> c.withTls(c.tls().withKeystore(v))),
+            option("--tls-keystore-password-file", "PATH", "file holding the --tls-keystore password", PATH,
+                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 
