@@ -19,7 +19,7 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Buffers (heap, each about one TLS record, 16 KiB + 325): {@code netIn} received ciphertext, {@code appIn}
  * decrypted bytes not yet read, {@code netOut} ciphertext not yet sent; each kept in read mode (flipped). A
- * stream handed to the broker writes through {@link #sinkWriter()} instead, and the read buffers are dropped.
+ * stream handed to the broker writes through {@link #sinkWriter()} instead, and all three are dropped.
  *
  * <p>Threads: the connection's thread only, until {@link #sinkWriter()}.
  */
@@ -251,7 +251,9 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     TlsSinkWriter sinkWriter() {
         netIn = null;
         appIn = null;
-        return new TlsSinkWriter(channel, engine, netOut);
+        ByteBuffer left = netOut;
+        netOut = null;
+        return new TlsSinkWriter(channel, engine, left);
     }
 
     @Override
