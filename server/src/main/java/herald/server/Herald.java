@@ -23,12 +23,14 @@ import herald.server.transport.ForwardedClients;
 import herald.server.transport.Networks;
 import herald.server.transport.PeerLimits;
 import herald.server.transport.Listener;
+import herald.server.transport.TlsContext;
 import herald.server.transport.Watchdog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +109,7 @@ public final class Herald implements AutoCloseable {
     private Herald(HeraldConfig config, List<Router.StreamRoute> streams, SubscribeHook hook,
                    Consumer<Throwable> onFatal, Set<BuiltIn> builtIns, Authorizer authorizer) throws IOException {
         this.config = config;
+        TlsContext tls = tlsContext(config.tls());          // before any thread starts: a bad file stops start-up
         this.supervisor = new Supervisor(onFatal);
         this.limiter = new ConnectionLimiter(config.listen().maxConnections(), metrics);
         this.watchdog = new Watchdog(100, supervisor);
@@ -135,7 +138,7 @@ public final class Herald implements AutoCloseable {
         try {
             this.listener = new Listener(new InetSocketAddress(config.listen().host(), config.listen().port()),
                     config.listen().backlog(), limiter, peers, metrics, supervisor,
-                    (channel, permit) -> new Connection(channel, permit, shared));
+                    connections(tls, shared));
         } catch (IOException e) {
             broker.close();
             watchdog.close();
@@ -146,7 +149,37 @@ public final class Herald implements AutoCloseable {
         LOG.log(Level.INFO, "herald listening on " + config.listen().host() + ":" + listener.port() + " (epoch "
                 + ids.epoch() + ", retention " + config.retention().slots() + " events within "
                 + config.retention().bytes() + " bytes per topic, heartbeat " + fanOut.heartbeat().toMillis()
-                + "ms, max " + config.listen().maxConnections() + " connections)");
+                + "ms, max " + config.listen().maxConnections() + " connections" + (tls == null ? "" : ", TLS") + ")");
+    }
+
+    /** Plain connections, or TLS ones with {@code tls}'s identity. */
+    private static Listener.ConnectionFactory connections(TlsContext tls, Connection.Shared shared) {
+        if (tls == null) {
+            return (channel, permit) -> new Connection(channel, permit, shared);
+        }
+        return (channel, permit) -> new Connection(channel, permit, shared, tls);
+    }
+
+    /**
+     * The TLS identity of {@code files}, read now, or null for plain HTTP.
+     *
+     * @throws IllegalArgumentException in one line: files missing their pair, unreadable, or of another format
+     */
+    private static TlsContext tlsContext(TlsFiles files) {
+        if (!files.enabled()) {
+            return null;
+        }
+        if (files.keystore() != null) {
+            if (files.cert() != null || files.key() != null) {
+                throw new IllegalArgumentException("--tls-keystore or --tls-cert with --tls-key, not both");
+            }
+            return TlsContext.ofKeystore(files.keystore(), files.keystorePasswordFile());
+        }
+        if (files.cert() == null || files.key() == null) {
+            throw new IllegalArgumentException(files.cert() == null ? "--tls-key needs --tls-cert"
+                    : "--tls-cert needs --tls-key");
+        }
+        return TlsContext.ofPem(files.cert(), files.key());
     }
 
     public static Builder builder() {
@@ -552,6 +585,16 @@ public final class Herald implements AutoCloseable {
         }
 
         /** Serves the browser examples under {@code /examples/}, their chat stream included; off by default. */
+        /** Serves HTTPS on the port with a PEM certificate chain and PKCS#8 key, re-read when they change. */
+        public Builder tls(Path cert, Path key) {
+            return edit(c -> c.withTls(new TlsFiles(cert, key, null, null)));
+        }
+
+        /** Serves HTTPS on the port from a PKCS#12 keystore (password file may be null), re-read when it changes. */
+        public Builder tlsKeystore(Path keystore, Path passwordFile) {
+            return edit(c -> c.withTls(new TlsFiles(null, null, keystore, passwordFile)));
+        }
+
         public Builder examples(boolean examples) {
             return edit(c -> c.withAccess(c.access().withExamples(examples)));
         }

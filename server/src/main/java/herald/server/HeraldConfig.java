@@ -24,10 +24,11 @@ import java.util.function.UnaryOperator;
  * @param abuse     limits per client: connections and connect rate per address, publish rate, trusted proxies
  *                  ({@link AbuseLimits})
  * @param auth      JWT keys and token rules ({@link Auth}); none by default
+ * @param tls       native TLS certificate files ({@link TlsFiles}; none: plain HTTP)
  */
 public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, Retention retention, FanOut fanOut,
                            Topics topics, MemoryBudgets memory, Access access, AbuseLimits abuse,
-                           Auth auth) {
+                           Auth auth, TlsFiles tls) {
 
     /**
      * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
@@ -46,6 +47,7 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(abuse, "abuse");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(tls, "tls");
         if (memory.maxInflightBodyBytes() < limits.maxBodyBytes()) {
             throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
                     + "maxInflightBodyBytes=" + memory.maxInflightBodyBytes() + " maxBodyBytes=" + limits.maxBodyBytes());
@@ -56,47 +58,51 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
     public static HeraldConfig defaults() {
         return new HeraldConfig(Listen.defaults(), HttpLimits.DEFAULTS, Timeouts.DEFAULTS, Retention.DEFAULTS,
                 FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS,
-                AbuseLimits.DEFAULTS, Auth.DEFAULTS);
+                AbuseLimits.DEFAULTS, Auth.DEFAULTS, TlsFiles.NONE);
     }
 
     public HeraldConfig withListen(Listen value) {
-        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth);
+        return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth, tls);
     }
 
     public HeraldConfig withLimits(HttpLimits value) {
-        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, abuse, auth);
+        return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, abuse, auth, tls);
     }
 
     public HeraldConfig withTimeouts(Timeouts value) {
-        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, abuse, auth);
+        return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, abuse, auth, tls);
     }
 
     public HeraldConfig withRetention(Retention value) {
-        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, abuse, auth);
+        return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, abuse, auth, tls);
     }
 
     public HeraldConfig withFanOut(FanOut value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, abuse, auth);
+        return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, abuse, auth, tls);
     }
 
     public HeraldConfig withTopics(Topics value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, abuse, auth);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, abuse, auth, tls);
     }
 
     public HeraldConfig withMemory(MemoryBudgets value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, abuse, auth);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, abuse, auth, tls);
     }
 
     public HeraldConfig withAccess(Access value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, abuse, auth);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, abuse, auth, tls);
     }
 
     public HeraldConfig withAbuse(AbuseLimits value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value, auth);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value, auth, tls);
+    }
+
+    public HeraldConfig withTls(TlsFiles value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth, value);
     }
 
     public HeraldConfig withAuth(Auth value) {
-        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, value);
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, value, tls);
     }
 
     /**

@@ -70,6 +70,7 @@ public final class Main {
     /** A name, or {@code off} for none. */
     private static final Kind<String> NAME_OR_OFF = new Kind<>(v -> v.equalsIgnoreCase("off") ? null : v,
             v -> v == null ? "off" : v);
+    private static final Kind<Path> PATH = new Kind<>(Path::of, v -> v == null ? "none" : v.toString());
 
     /**
      * One option, declared once.
@@ -238,7 +239,17 @@ public final class Main {
             option("--private-topics", "PATTERN,...", "topics that need a token with a matching subscribe pattern "
                     + "(users/42, dashboard/*, orders/**, **); repeat the flag or separate with commas", LIST,
                     c -> c.auth().privateTopics(), (c, v) -> c.withAuth(c.auth().withPrivateTopics(v)))
-                    .repeatable());
+                    .repeatable(),
+            option("--tls-cert", "PATH", "serve HTTPS on --port: PEM certificate chain, server's first; with "
+                    + "--tls-key; re-read when it changes", PATH,
+                    c -> c.tls().cert(), (c, v) -> c.withTls(c.tls().withCert(v))),
+            option("--tls-key", "PATH", "PEM PKCS#8 private key (BEGIN PRIVATE KEY), RSA or EC, of --tls-cert", PATH,
+                    c -> c.tls().key(), (c, v) -> c.withTls(c.tls().withKey(v))),
+            option("--tls-keystore", "PATH", "serve HTTPS on --port from a PKCS#12 keystore instead of PEM files; "
+                    + "re-read when it changes", PATH,
+                    c -> c.tls().keystore(), (c, v) -> c.withTls(c.tls().withKeystore(v))),
+            option("--tls-keystore-password-file", "PATH", "file holding the --tls-keystore password", PATH,
+                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 

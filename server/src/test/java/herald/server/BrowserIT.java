@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * what the browser missed, and no more reconnects after a 204.
  */
 class BrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String TOPIC = "browser";
     /** Chromium's start and the page's first load. */
     private static final Duration START = Duration.ofSeconds(15);
@@ -203,7 +203,7 @@ class BrowserIT {
     }
 
     /** The page's reports in the order the page made them (by their sequence number). */
-    private static final class Reports {
+    static final class Reports {
         private final PageServer page;
         private final Chromium browser;
         private final Map<Integer, Report> early = new HashMap<>();
@@ -294,7 +294,7 @@ class BrowserIT {
     }
 
     /** The page's origin: serves the page at {@code /} and takes its reports at {@code POST /report}. */
-    private static final class PageServer implements AutoCloseable {
+    static final class PageServer implements AutoCloseable {
         final BlockingQueue<String> reports = new LinkedBlockingQueue<>();
         private final ServerSocket server;
         private final byte[] html;
@@ -388,7 +388,7 @@ class BrowserIT {
     }
 
     /** Headless Chromium on a fresh profile; {@link #close()} kills its whole process tree. */
-    private static final class Chromium implements AutoCloseable {
+    static final class Chromium implements AutoCloseable {
         private final Process process;
         private final Path dir;
         private final Path log;
@@ -400,13 +400,21 @@ class BrowserIT {
         }
 
         static Chromium launch(String url) throws IOException {
+            return launch(url, List.of());
+        }
+
+        /** With extra command-line flags (BrowserTlsIT: {@code --ignore-certificate-errors}). */
+        static Chromium launch(String url, List<String> flags) throws IOException {
             Path dir = Files.createTempDirectory("herald-browser-it-");
             Path profile = Files.createDirectory(dir.resolve("profile"));
             Path log = dir.resolve("chromium.log");
             try {
-                Process process = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
                         "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, url)
+                        "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+                command.addAll(flags);
+                command.add(url);
+                Process process = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();

@@ -231,4 +231,39 @@ class EmbeddingIT {
             assertTrue(herald.deleteTopic("ok"));
         }
     }
+
+    @Test
+    void shouldFrameHandlerStreamsAsChunksAndKeepTheConnectionForTheNextRequest() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.stream("POST", "/v1/chat", (request, stream) -> {
+            String prompt = new String(request.body(), StandardCharsets.UTF_8);
+            stream.send(prompt + " 1");
+            stream.send("token", prompt + " 2", "7");
+        }).stream("GET", "/v1/nothing", (request, stream) -> { }));
+             Socket socket = TestHttp.connect(herald.port())) {
+            for (String prompt : List.of("a", "b")) {
+                TestHttp.write(socket, "POST /v1/chat HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n" + prompt);
+                TestHttp.Response response = TestHttp.read(socket.getInputStream(), false);
+                assertEquals(200, response.status());
+                assertEquals("chunked", response.header("Transfer-Encoding"));
+                assertEquals(null, response.header("Connection"));
+                assertEquals("data: " + prompt + " 1\n\nevent: token\ndata: " + prompt + " 2\nid: 7\n\n",
+                        response.body());
+            }
+            TestHttp.write(socket, "GET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+            TestHttp.Response empty = TestHttp.read(socket.getInputStream(), false);
+            assertEquals("chunked", empty.header("Transfer-Encoding"));
+            assertEquals("", empty.body(), "a handler that sent nothing: the last chunk alone");
+            assertEquals(200, TestHttp.request(herald.port(), "GET", "/health", null).status());
+        }
+        // HTTP/1.0, or a request asking for the close: the body lasts until the close, as before
+        try (Herald herald = TestServer.start(b -> b.stream("GET", "/v1/once", (request, stream) -> stream.send("x")))) {
+            TestHttp.Response closing = TestHttp.request(herald.port(), "GET", "/v1/once", null);
+            assertEquals("close", closing.header("Connection"));
+            assertEquals(null, closing.header("Transfer-Encoding"));
+            assertEquals("data: x\n\n", closing.body());
+            TestHttp.Response old = TestHttp.exchange(herald.port(), "GET /v1/once HTTP/1.0\r\n\r\n");
+            assertEquals(null, old.header("Transfer-Encoding"));
+            assertEquals("data: x\n\n", old.body());
+        }
+    }
 }

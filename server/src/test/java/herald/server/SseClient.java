@@ -78,6 +78,11 @@ final class SseClient implements AutoCloseable {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port), TestHttp.TIMEOUT_MILLIS);
+        return open(socket, target, read, headers);
+    }
+
+    /** Subscribes on a connected socket (a TLS one, say); returns once the response head arrived. */
+    static SseClient open(Socket socket, String target, boolean read, String... headers) throws IOException {
         socket.setSoTimeout(TestHttp.TIMEOUT_MILLIS);
         StringBuilder req = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 .append("Accept: text/event-stream\r\n");

@@ -113,10 +113,47 @@ final class TestHttp {
             body = new byte[0];
         } else if (length != null) {
             body = in.readNBytes(Integer.parseInt(length.get(0)));
+        } else if (headers.containsKey("transfer-encoding")) {
+            body = readChunked(in);
         } else {
             body = in.readAllBytes();
         }
         return new Response(status, lines[0], headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** A chunked body (RFC 9112 section 7.1), without trailers; fails on a malformed one. */
+    static byte[] readChunked(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = readLine(in);
+            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            if (size == 0) {
+                if (!readLine(in).isEmpty()) {
+                    throw new IOException("trailers after the last chunk");
+                }
+                return body.toByteArray();
+            }
+            body.write(in.readNBytes(size));
+            if (!readLine(in).isEmpty()) {
+                throw new IOException("no CRLF after a chunk of " + size + " bytes");
+            }
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("connection closed in a chunked body");
+            }
+            line.write(b);
+        }
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        if (!text.endsWith("\r")) {
+            throw new IOException("a line of a chunked body without CR: " + text);
+        }
+        return text.substring(0, text.length() - 1);
     }
 
     /** The head up to and excluding its empty line, or null at EOF before any byte. */

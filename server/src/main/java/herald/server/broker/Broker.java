@@ -236,6 +236,14 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
+     * As {@link #attach(Subscription, SocketChannel, Runnable)}, for a stream whose bytes go to the socket through
+     * {@code writer} (TLS): the socket is watched the same way.
+     */
+    public void attach(Subscription subscription, SocketChannel channel, ChannelWriter writer, Runnable onClose) {
+        attach(subscription, new WriterSink(channel, watcherOf(channel), writer, onClose));
+    }
+
+    /**
      * Hands a stream whose response head and preamble were sent to the fan-out (the entry point of any transport:
      * a plain socket, TLS, an HTTP/2 stream): from here the broker starts the sink, writes to it and closes it.
      * The calling thread may end.

@@ -12,10 +12,12 @@ import java.nio.channels.SocketChannel;
  * reset (RST) or sent bytes it should not have ({@link Events#gone()}); writable after a short write means the
  * subscriber can go on ({@link Events#writable()}). It is the selection key's attachment.
  *
+ * {@link WriterSink} writes through a TLS engine instead.
+ *
  * <p>Threads: {@link #write} and {@link #requestWritable} on the dispatcher thread running the subscriber; the
  * events and {@link #junkBytes} on the watcher's thread; {@link #close} on any.
  */
-final class ChannelSink implements SubscriberSink {
+class ChannelSink implements SubscriberSink {
     private static final System.Logger LOG = System.getLogger(ChannelSink.class.getName());
 
     final SocketChannel channel;
@@ -43,6 +45,11 @@ final class ChannelSink implements SubscriberSink {
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         // one buffer: write(2), not writev(2)
         return length == 1 ? channel.write(srcs[offset]) : channel.write(srcs, offset, length);
+    }
+
+    /** The socket drained after a {@link #requestWritable}; watcher thread. */
+    void onWritable() {
+        events.writable();
     }
 
     @Override

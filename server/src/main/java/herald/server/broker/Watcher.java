@@ -92,7 +92,7 @@ final class Watcher implements AutoCloseable {
         }
         if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
             key.interestOpsAnd(~SelectionKey.OP_WRITE);
-            sink.events.writable();
+            sink.onWritable();
         }
     }
 

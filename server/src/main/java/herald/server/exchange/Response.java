@@ -40,6 +40,13 @@ public interface Response {
     /** Sends the head of a stream that lasts until the exchange ends, with its first body bytes. */
     void sendStreamHead(byte[] firstBytes) throws IOException;
 
+    /**
+     * Sends the head of a request-scoped stream whose body is framed as chunks ({@code Transfer-Encoding:
+     * chunked}, RFC 9112 section 7.1): the caller writes each piece as a chunk and ends with the last chunk, and
+     * the connection then serves the next request. For HTTP/1.1 requests that keep their connection.
+     */
+    void sendChunkedStreamHead() throws IOException;
+
     /** Sends {@code e}'s status, {@code Retry-After} if it has one, and its one-line reason as text. */
     void error(HttpException e, boolean close) throws IOException;
 

@@ -20,7 +20,7 @@ final class HandlerStreams {
     static void serve(Exchange exchange, RequestHead head, StreamHandler handler, Metrics metrics)
             throws IOException {
         RequestView request = new RequestView(exchange, head);
-        HandlerStream stream = new HandlerStream(exchange);
+        HandlerStream stream = new HandlerStream(exchange, head);
         metrics.streamsOpened.increment();
         try {
             try {
@@ -48,9 +48,10 @@ final class HandlerStreams {
             if (!stream.opened()) {
                 stream.open();                  // a handler that sent nothing still answers with an empty stream
             }
-        } finally {
-            stream.end();                       // from here the handler's stream refuses every call
+        } catch (IOException | RuntimeException e) {
+            stream.finish();                    // refused before it opened, or it could not open
+            throw e;
         }
-        exchange.closeAfterResponse();        // the stream's end is the exchange's end
+        stream.finish();                        // the last chunk, or the connection's end
     }
 }

@@ -20,6 +20,8 @@ import herald.server.metrics.Metrics;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,9 @@ public final class Connection implements Runnable, Exchange {
     }
 
     private final SocketChannel channel;
+    private final ReadableByteChannel reader;     // the socket itself, or its TLS channel
+    private final GatheringByteChannel writer;
+    private final TlsChannel tls;                 // null on a plain connection
     private final RequestHandler handler;
     private final HttpLimits limits;
     private final Timeouts timeouts;
@@ -86,7 +91,19 @@ public final class Connection implements Runnable, Exchange {
     }
 
     public Connection(SocketChannel channel, Permit permit, Shared shared) {
+        this(channel, permit, shared, (TlsChannel) null);
+    }
+
+    /** A connection speaking TLS with {@code tls}'s identity ({@link TlsChannel}); the handshake runs on its thread. */
+    public Connection(SocketChannel channel, Permit permit, Shared shared, TlsContext tls) {
+        this(channel, permit, shared, new TlsChannel(channel, tls));
+    }
+
+    private Connection(SocketChannel channel, Permit permit, Shared shared, TlsChannel tls) {
         this.channel = channel;
+        this.tls = tls;
+        this.reader = tls == null ? channel : tls;
+        this.writer = tls == null ? channel : tls;
         this.permit = permit;
         this.handler = shared.handler();
         this.limits = shared.limits();
@@ -191,7 +208,7 @@ public final class Connection implements Runnable, Exchange {
             }
             flushHeld();                    // before waiting for the client: it may be waiting for these
             in.clear();
-            int n = channel.read(in);
+            int n = reader.read(in);
             in.flip();
             if (n < 0) {
                 if (guard.headTimedOut()) {
@@ -284,7 +301,7 @@ public final class Connection implements Runnable, Exchange {
             }
             flushHeld();
             in.clear();
-            int n = channel.read(in);
+            int n = reader.read(in);
             in.flip();
             if (n < 0) {
                 guard.endPhase();
@@ -386,7 +403,7 @@ public final class Connection implements Runnable, Exchange {
         guard.writeDeadlineIn(timeouts.writeNanos());
         try {
             while (remaining > 0) {
-                remaining -= channel.write(buffers, 0, count);
+                remaining -= writer.write(buffers, 0, count);
             }
         } finally {
             guard.writeDone();
@@ -419,7 +436,11 @@ public final class Connection implements Runnable, Exchange {
         guard.endPhase();
         watchdog.release(guard);
         releaseBuffers();
-        broker.attach(subscription, channel, permit);   // the permit is its own release action
+        if (tls == null) {
+            broker.attach(subscription, channel, permit);   // the permit is its own release action
+        } else {
+            broker.attach(subscription, channel, tls.sinkWriter(), permit);
+        }
     }
 
     /**
@@ -430,6 +451,9 @@ public final class Connection implements Runnable, Exchange {
      */
     private void linger() {
         try {
+            if (tls != null) {
+                closeTls();
+            }
             channel.shutdownOutput();
             guard.phase(Watchdog.Phase.LINGER, LINGER_NANOS);   // the watchdog closes it if the client never does
             long discarded = 0;
@@ -446,6 +470,16 @@ public final class Connection implements Runnable, Exchange {
             // the client reset the connection, or did not close it in time: the answer went out before either
         }
         in.clear().flip();
+    }
+
+    /** TLS close_notify before the FIN, under a write deadline. */
+    private void closeTls() throws IOException {
+        guard.writeDeadlineIn(timeouts.writeNanos());
+        try {
+            tls.closeOutbound();
+        } finally {
+            guard.writeDone();
+        }
     }
 
     private void releaseBuffers() {

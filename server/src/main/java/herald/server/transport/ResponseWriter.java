@@ -143,6 +143,14 @@ public final class ResponseWriter implements Response {
         connection.write(new ByteBuffer[] {head.flip(), ByteBuffer.wrap(firstBytes)}, 2);
     }
 
+    /** Sends a stream head with {@code Transfer-Encoding: chunked}: the connection stays for the next request. */
+    @Override
+    public void sendChunkedStreamHead() throws IOException {
+        header(ResponseHead.TRANSFER_ENCODING_CHUNKED);
+        endHead();
+        connection.write(head.flip());
+    }
+
     /** Sends {@code e}'s status and its one-line reason as text, and closes the connection after if asked. */
     @Override
     public void error(HttpException e, boolean close) throws IOException {
