@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of every module: unit tests (surefire) and socket-level *IT tests (failsafe).
-# Installs what the tests need when it is missing (Chromium for the browser test, nginx and openssl for
-# the proxy test, curl, Maven) and finds a JDK 21+ on its own. Extra arguments go to Maven, e.g.
-# ./ops/test.sh -pl protocol.
+# Installs what the tests need when it is missing (Chromium for the browser tests, nginx and openssl for
+# the proxy and TLS tests, promtool from Debian's prometheus for the metrics test, curl, Maven) and finds a
+# JDK 21+ on its own. Extra arguments go to Maven, e.g. ./ops/test.sh -pl protocol.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ops/lib/jdk.sh
@@ -12,6 +12,7 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)     # promtool checks /metrics (MetricsIT)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "herald: installing test dependencies: ${missing[*]}"
     herald_apt_install "${missing[@]}"
