@@ -168,7 +168,9 @@ for i in $(seq 0 $((PROCESSES - 1))); do
         echo "c100k: 127.0.0.1:$port is in use; choose another --port-base" >&2
         exit 1
     fi
+    # per-address limits off: the generator's source addresses stand in for many clients
     # shellcheck disable=SC2086
+    HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0 \
     java $HEAP $JVM_EXTRA -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" --backlog 4096 \
         --max-connections $((NOFILE - 64)) >"$OUT/herald-$i.log" 2>&1 &
     PIDS+=($!)

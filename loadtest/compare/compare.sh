@@ -193,8 +193,11 @@ start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
     fi
     case "$stack" in
         herald)
+            # The generator's few source addresses stand in for thousands of clients: per-address limits off
+            # (environment, not flags, so that an older jar without them still starts).
             # shellcheck disable=SC2086
-            java $JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+            HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0 \
+                java $JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
             ;;
         netty)
             # shellcheck disable=SC2086
@@ -358,7 +361,7 @@ run_one() {   # $1 stack, $2 scenario
     echo
     echo "| stack | version | command | threads / processes |"
     echo "| --- | --- | --- | --- |"
-    need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests |"
+    need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests; per-address limits off (\`HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0\`) |"
     need_stack nchan && echo "| nchan | $("$NGINX" -v 2>&1 | sed 's/.*: //'), libnginx-mod-nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?') | \`nginx -p TMP -c loadtest/peers/nchan/nchan.conf -g 'daemon off;'\` (port $(port_of nchan)) | worker_processes 2 (+ master), listen reuseport |"
     need_stack netty && echo "| netty | Netty $(unzip -p "$BENCH_JAR" META-INF/io.netty.versions.properties 2>/dev/null | sed -n 's/^netty-transport.version=//p' | head -1) (epoll) | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.peer.NettyBroadcastServer --host 127.0.0.1 --port $(port_of netty) --threads 2\` | 2 I/O event loops + 1 acceptor |"
     need_stack node && echo "| node | Node.js $(node --version 2>/dev/null) | \`node loadtest/peers/node/broadcast.js --host 127.0.0.1 --port $(port_of node)\` | one process (single JavaScript thread) |"
