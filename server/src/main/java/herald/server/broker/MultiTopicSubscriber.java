@@ -1,5 +1,8 @@
 package herald.server.broker;
 
+// Longer than ~300 lines on purpose: the batch of a stream of several topics, its own id lines and its topic-typed
+// event lines are one write layout; split, the buffers' indexes would be shared across files.
+
 import herald.server.log.EventLog;
 import herald.server.log.Run;
 

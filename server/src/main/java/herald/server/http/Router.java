@@ -1,5 +1,8 @@
 package herald.server.http;
 
+// Longer than ~300 lines on purpose: the route table and the Allow/CORS rules of every path sit together, so that
+// what a path answers is read in one place.
+
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.ResponseHead;

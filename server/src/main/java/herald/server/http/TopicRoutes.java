@@ -1,5 +1,8 @@
 package herald.server.http;
 
+// Longer than ~300 lines on purpose: subscribe, publish and delete with their checks in the order a reader must see
+// them (name, origin, auth, limits, the broker's answer).
+
 import herald.protocol.http1.HttpException;
 import herald.protocol.http1.QueryParams;
 import herald.protocol.http1.RequestHead;
