@@ -86,6 +86,10 @@ class TlsIT {
             String tls13 = sClient(connect, "-tls1_3");
             assertTrue(tls13.contains("New, TLSv1.3"), tls13);
             assertTrue(tls13.contains("ALPN protocol: http/1.1"), tls13);
+            String metrics = herald.metricsText();               // counted: two refused, two completed
+            assertTrue(TestServer.eventually(java.time.Duration.ofSeconds(5), () -> herald.metricsText()
+                    .contains("herald_tls_handshakes_total 2\n")), metrics);
+            assertTrue(herald.metricsText().contains("herald_tls_handshake_failures_total 2\n"), herald.metricsText());
         }
     }
 

@@ -28,6 +28,8 @@ public final class Metrics {
     public final LongAdder streamsOpened = new LongAdder();
     public final LongAdder retainedFull = new LongAdder();
     public final LongAdder historyDropped = new LongAdder();
+    public final LongAdder tlsHandshakes = new LongAdder();
+    public final LongAdder tlsHandshakeFailures = new LongAdder();
     private volatile java.util.function.LongSupplier retainedBytes = () -> 0;
     private final AtomicLongArray errorsByStatus = new AtomicLongArray(200);   // 400..599
     private final LongAdder[] rejected = newAdders(Rejection.values().length);
@@ -151,6 +153,10 @@ public final class Metrics {
                 retainedFull.sum());
         counter(out, "herald_history_dropped_total",
                 "Idle topics whose history was dropped to make room under maxRetainedBytes", historyDropped.sum());
+        counter(out, "herald_tls_handshakes_total", "TLS handshakes completed", tlsHandshakes.sum());
+        counter(out, "herald_tls_handshake_failures_total",
+                "TLS handshakes that failed (refused protocol or cipher, bad client, peer gone or too slow)",
+                tlsHandshakeFailures.sum());
         out.append("# HELP herald_rejected_requests_total Connections and requests refused by an abuse limit\n");
         out.append("# TYPE herald_rejected_requests_total counter\n");
         for (Rejection reason : Rejection.values()) {            // every reason, 0 too: alerts need the series

@@ -96,7 +96,7 @@ public final class Connection implements Runnable, Exchange {
 
     /** A connection speaking TLS with {@code tls}'s identity ({@link TlsChannel}); the handshake runs on its thread. */
     public Connection(SocketChannel channel, Permit permit, Shared shared, TlsContext tls) {
-        this(channel, permit, shared, new TlsChannel(channel, tls));
+        this(channel, permit, shared, new TlsChannel(channel, tls, shared.metrics()));
     }
 
     private Connection(SocketChannel channel, Permit permit, Shared shared, TlsChannel tls) {

@@ -1,5 +1,8 @@
 package herald.server.transport;
 
+import herald.server.metrics.Metrics;
+
+
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -28,15 +31,17 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     private final SocketChannel channel;
     private final TlsContext context;
+    private final Metrics metrics;
     private SSLEngine engine;               // made at the handshake, on the connection's thread
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private boolean inboundClosed;
 
-    TlsChannel(SocketChannel channel, TlsContext context) {
+    TlsChannel(SocketChannel channel, TlsContext context, Metrics metrics) {
         this.channel = channel;
         this.context = context;
+        this.metrics = metrics;
     }
 
     /** The negotiated application protocol (ALPN), "" when none; null before the handshake. */
@@ -54,9 +59,14 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             engine.beginHandshake();
             handshakeSteps();
         } catch (SSLException e) {
+            metrics.tlsHandshakeFailures.increment();
             sendAlert();
             throw e;
+        } catch (IOException e) {
+            metrics.tlsHandshakeFailures.increment();     // the peer left or timed out mid-handshake
+            throw e;
         }
+        metrics.tlsHandshakes.increment();
     }
 
     private void handshakeSteps() throws IOException {
