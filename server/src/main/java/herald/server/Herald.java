@@ -304,6 +304,11 @@ public final class Herald implements AutoCloseable {
                         .append(",\"gaps\":").append(metrics.gaps.sum())
                         .append(",\"rejected\":").append(metrics.connectionsRejected.sum() + metrics.errors(429)
                                 + metrics.errors(503))
+                        .append(",\"rejectedBy\":{");
+                for (Metrics.Rejection reason : Metrics.Rejection.values()) {
+                    json.append('"').append(reason.label()).append("\":").append(metrics.rejections(reason)).append(',');
+                }
+                json.append("\"auth\":").append(metrics.authRejectionsTotal()).append('}')
                         .append(",\"latencyMs\":{");
                 String separator = "";
                 for (String[] q : new String[][] {{"p50", "0.5"}, {"p90", "0.9"}, {"p99", "0.99"}}) {

@@ -64,6 +64,11 @@ class AbuseLimitsIT {
                         TestHttp.raw("GET", "/health", null)).status());
                 assertEquals("1", rejected(herald, "max_connections_per_ip"));
                 assertEquals("0", rejected(herald, "connect_rate"));
+                try (SseClient dashboard = SseClient.open(herald.port(), "/topics/_herald/stats")) {   // the dashboard's feed
+                    String stats = dashboard.next(Duration.ofSeconds(5)).data();
+                    assertTrue(stats.contains("\"rejectedBy\":{\"max_connections\":0,\"max_connections_per_ip\":1,"
+                            + "\"connect_rate\":0,\"publish_rate\":0,\"auth\":0}"), stats);
+                }
                 held.removeFirst().close();
                 assertTrue(TestServer.eventually(Duration.ofSeconds(5), () -> {
                     try {

@@ -83,6 +83,15 @@ public final class Metrics {
         authRejections.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
+    /** Auth and CORS-allowlist rejections, all reasons together. */
+    public long authRejectionsTotal() {
+        long sum = 0;
+        for (LongAdder n : authRejections.values()) {
+            sum += n.sum();
+        }
+        return sum;
+    }
+
     /** The count of auth rejections for one reason (0 when none). */
     public long authRejections(String reason) {
         LongAdder n = authRejections.get(reason);
