@@ -37,6 +37,7 @@ final class RequestParserTest {
         assertEquals("lastEventId=42", head.rawQuery());
         assertEquals("42", head.queryParams().first("lastEventId"));
         assertEquals(HttpVersion.HTTP_1_1, head.version());
+        assertEquals("HTTP/1.1", head.version().toString());
         assertEquals("herald.example.com:8080", head.authority());
         assertEquals(12, head.headerCount());
         assertEquals("text/event-stream", head.header("accept"));
