@@ -125,6 +125,15 @@ final class RequestTargetTest {
     }
 
     @Test
+    void shouldDecodePathWhenQueryFollows() {
+        RequestHead head = get("/a%20b/./c?x=%41");
+        assertEquals("/a b/c", head.path());
+        assertEquals("/a%20b/./c", head.rawPath());
+        assertEquals("x=%41", head.rawQuery());
+        assertEquals("/a/c", get("/a/./c?x").path());
+    }
+
+    @Test
     void shouldNotTreatPlusAsSpaceInPath() {
         assertEquals("/a+b", get("/a+b").path());
     }

@@ -537,6 +537,17 @@ class SseStreamParserTest {
     }
 
     @Test
+    void shouldAcceptLineAtLimitSplitAcrossBuffers() {
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events, 16);
+        parser.parse(ByteBuffer.wrap(utf8("data: 0123")));
+        parser.parse(ByteBuffer.wrap(utf8("456789\n\n")));                // 16 bytes before the LF: at the limit
+        assertEquals(List.of(event("0123456789")), events.events());
+        parser.parse(ByteBuffer.wrap(utf8("data: 0123")));
+        assertThrows(SseLimitException.class, () -> parser.parse(ByteBuffer.wrap(utf8("4567890\n"))));
+    }
+
+    @Test
     void shouldRejectUnfinishedLineLongerThanLimitAsSoonAsItArrives() {
         SseStreamParser heap = new SseStreamParser(new SseEventCollector(), 8);
         heap.parse(ByteBuffer.wrap(utf8(":1234")));
