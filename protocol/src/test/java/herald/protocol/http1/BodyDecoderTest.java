@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -122,6 +123,7 @@ final class BodyDecoderTest {
         body.decode(ByteBuffer.wrap(bytes("x")), ByteBuffer.allocate(1));
         assertEquals(0, body.trailerCount());
         assertEquals(java.util.List.of(), body.trailers("X"));
-        assertThrows(IndexOutOfBoundsException.class, () -> body.trailerName(0));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> body.trailerName(0));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> body.trailerValue(0));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -57,8 +58,10 @@ final class HeaderFieldTest {
         assertEquals("h", head.headerValue(0));
         assertEquals("X-Custom", head.headerName(1));
         assertEquals("v", head.headerValue(1));
-        assertThrows(IndexOutOfBoundsException.class, () -> head.headerName(2));
-        assertThrows(IndexOutOfBoundsException.class, () -> head.headerValue(-1));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> head.headerName(2));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> head.headerName(-1));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> head.headerValue(2));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> head.headerValue(-1));
     }
 
     @Test
@@ -177,5 +180,18 @@ final class HeaderFieldTest {
         RequestHead head = parse("GET /a?token=secret HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer secret\r\n\r\n");
         assertFalse(head.toString().contains("secret"), head.toString());
         assertTrue(head.toString().contains("GET /a"), head.toString());
+    }
+
+    @Test
+    void shouldMarkOnlyPresentQueryInToString() {
+        assertTrue(parse("GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n").toString().startsWith("RequestHead[GET /a?\u2026 HTTP/1.1,"));
+        assertTrue(parse("GET /a HTTP/1.1\r\nHost: h\r\n\r\n").toString().startsWith("RequestHead[GET /a HTTP/1.1,"));
+    }
+
+    @Test
+    void shouldFindFirstFieldLine() {
+        RequestHead head = parse("GET / HTTP/1.1\r\nHost: h\r\nX: 1\r\n\r\n");
+        assertTrue(head.containsHeader("host"));
+        assertTrue(head.containsHeader("X"));
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -108,6 +111,54 @@ final class QueryParamsTest {
     @Test
     void shouldNotPrintValues() {
         assertFalse(QueryParams.parse("token=secret").toString().contains("secret"));
+        assertEquals("QueryParams[token, a]", QueryParams.parse("token=secret&a=1&token=x").toString());
+    }
+
+    @Test
+    void shouldDecodeValueThatIsOnlyPlusOrEscapes() {
+        assertEquals(" ", QueryParams.parse("a=+").first("a"));
+        assertEquals("  ", QueryParams.parse("a=++").first("a"));
+        assertEquals("b", QueryParams.parse("+=b").first(" "));
+        assertEquals("A", QueryParams.parse("a=%41").first("a"));
+    }
+
+    @Test
+    void shouldDecodeEscapeAtStartOfQuery() {
+        QueryParams params = QueryParams.parse("%41=1&%42%43=2");
+        assertEquals("1", params.first("A"));
+        assertEquals("2", params.first("BC"));
+    }
+
+    @Test
+    void shouldDecodeEscapesWithZeroDigits() {
+        assertEquals("0\n\u0000", QueryParams.parse("a=%30%0A%00").first("a"));
+    }
+
+    @Test
+    void shouldRejectLatin1ByteThatIsNotUtf8AsInvalidUtf8() {
+        HttpException e = assertThrows(HttpException.class, () -> QueryParams.parse("a=\u00ff"));
+        assertEquals(400, e.status());
+        assertEquals("query is not valid UTF-8 after percent-decoding", e.getMessage());
+        HttpException above = assertThrows(HttpException.class, () -> QueryParams.parse("a=%41\u0100"));
+        assertEquals("query contains a character above U+00FF", above.getMessage());
+    }
+
+    @Test
+    void shouldRejectIndexBeyondSizeEvenWhenEmptyPiecesWereSkipped() {
+        QueryParams params = QueryParams.parse("a=1&&&");
+        assertEquals(1, params.size());
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> params.name(1));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> params.value(1));
+        assertThrowsExactly(IndexOutOfBoundsException.class, () -> params.name(-1));
+    }
+
+    @Test
+    void shouldSpreadHashCodesOverEarlierParameters() {
+        Set<Integer> hashes = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            hashes.add(QueryParams.parse("n" + i + "=1&b=2").hashCode());
+        }
+        assertEquals(100, hashes.size());
     }
 
     @Test

@@ -37,6 +37,7 @@ final class RequestParserTest {
         assertEquals("lastEventId=42", head.rawQuery());
         assertEquals("42", head.queryParams().first("lastEventId"));
         assertEquals(HttpVersion.HTTP_1_1, head.version());
+        assertEquals("HTTP/1.1", head.version().toString());
         assertEquals("herald.example.com:8080", head.authority());
         assertEquals(12, head.headerCount());
         assertEquals("text/event-stream", head.header("accept"));
@@ -231,6 +232,28 @@ final class RequestParserTest {
         ByteBuffer in = Requests.buffer(bytes(Requests.CHROME_GET + "GET /x HTTP/1.1\r\n"), true);
         assertEquals(parse(Requests.CHROME_GET), new RequestParser().parse(in));
         assertEquals("GET /x HTTP/1.1\r\n".length(), in.remaining());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OPTIONS * HTTP/1.1", "GET http://herald.example.com:8080/a%20b?x=%41 HTTP/1.1",
+        "GET http://h?q HTTP/1.1", "POST /topics/a%2Fb/./c?lastEventId=42&x=%41 HTTP/1.0", "GET /a.b?x HTTP/1.1",
+        "PURGE /x HTTP/1.1"})
+    void shouldParseRequestAfterAnotherInTheSameBufferAsIfAlone(String requestLine) {
+        String raw = requestLine + "\r\nHost: h\r\n\r\n";
+        RequestHead alone = parse(raw);
+        ByteBuffer in = ByteBuffer.wrap(bytes("GET /first?y=1 HTTP/1.1\r\nHost: h\r\n\r\n" + raw));
+        RequestParser parser = new RequestParser();
+        assertEquals("/first", parser.parse(in).path());
+        RequestHead second = parser.parse(in);
+        assertEquals(alone.method(), second.method());
+        assertEquals(alone.target(), second.target());
+        assertEquals(alone.rawPath(), second.rawPath());
+        assertEquals(alone.path(), second.path());
+        assertEquals(alone.rawQuery(), second.rawQuery());
+        assertEquals(alone.queryParams(), second.queryParams());
+        assertEquals(alone.authority(), second.authority());
+        assertEquals(alone.version(), second.version());
+        assertEquals(requestLine.substring(0, requestLine.indexOf(' ')), second.method().toString());
     }
 
     @Test

@@ -125,6 +125,15 @@ final class RequestTargetTest {
     }
 
     @Test
+    void shouldDecodePathWhenQueryFollows() {
+        RequestHead head = get("/a%20b/./c?x=%41");
+        assertEquals("/a b/c", head.path());
+        assertEquals("/a%20b/./c", head.rawPath());
+        assertEquals("x=%41", head.rawQuery());
+        assertEquals("/a/c", get("/a/./c?x").path());
+    }
+
+    @Test
     void shouldNotTreatPlusAsSpaceInPath() {
         assertEquals("/a+b", get("/a+b").path());
     }
@@ -259,6 +268,9 @@ final class RequestTargetTest {
         "http://192.0.2.1/a/b         | 192.0.2.1          | /a/b",
         "http://h:/                   | h:                 | /",
         "http://%41bc/                | %41bc              | /",
+        "http://x%41/                 | x%41               | /",
+        "http://a%30%0Ab/             | a%30%0Ab           | /",
+        "http://[::]/                 | [::]               | /",
         "http://[v1.fe:80]/           | [v1.fe:80]         | /",
         "http://[::1.2.3.4]/          | [::1.2.3.4]        | /",
         "https://a-b.c_d~e!$&'()*+,;=/ | a-b.c_d~e!$&'()*+,;= | /"})

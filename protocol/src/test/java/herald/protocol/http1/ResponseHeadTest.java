@@ -1,6 +1,7 @@
 package herald.protocol.http1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.BufferOverflowException;
@@ -72,6 +73,7 @@ final class ResponseHeadTest {
     void shouldRejectStatusOutOfRange(int status) {
         assertThrows(IllegalArgumentException.class, () -> ResponseHead.writeStatusLine(ByteBuffer.allocate(64),
                 status));
+        assertThrows(IllegalArgumentException.class, () -> ResponseHead.reasonPhrase(status));
     }
 
     @ParameterizedTest
@@ -106,6 +108,7 @@ final class ResponseHeadTest {
                 "v"));
         assertThrows(IllegalArgumentException.class, () -> ResponseHead.writeHeader(ByteBuffer.allocate(64), name,
                 1L));
+        assertThrows(IllegalArgumentException.class, () -> HeaderLine.of(name, "v"));
     }
 
     @Test
@@ -136,6 +139,24 @@ final class ResponseHeadTest {
         ByteBuffer exact = ByteBuffer.allocate(9);
         ResponseHead.writeHeader(exact, "Name", "v");
         assertEquals(9, exact.position());
+    }
+
+    @Test
+    void shouldAcceptLastLatin1CharacterInValue() {
+        ByteBuffer out = ByteBuffer.allocate(64);
+        ResponseHead.writeHeader(out, "X", "a\u00ff");
+        assertEquals("X: a\u00ff\r\n", written(out));
+        assertEquals("X: a\u00ff", HeaderLine.of("X", "a\u00ff").toString());
+    }
+
+    @Test
+    void shouldWriteNothingWhenLongValueMissesOneByte() {
+        ByteBuffer out = ByteBuffer.allocate("Content-Length: 12345\r\n".length() - 1);
+        assertThrows(BufferOverflowException.class, () -> ResponseHead.writeHeader(out, "Content-Length", 12345L));
+        assertEquals(0, out.position());
+        ByteBuffer exact = ByteBuffer.allocate("Content-Length: 12345\r\n".length());
+        ResponseHead.writeHeader(exact, "Content-Length", 12345L);
+        assertFalse(exact.hasRemaining());
     }
 
     @Test

@@ -304,6 +304,18 @@ class SseEncoderTest {
     }
 
     @Test
+    void shouldWriteSequenceZeroAndRetryZero() {
+        byte[] data = utf8("x");
+        ByteBuffer out = ByteBuffer.allocate(64);
+        int end = SseEncoder.encode(out, 0, null, data, 0, data.length, utf8("p-"), 0, 0);
+        assertEquals("retry: 0\ndata: x\nid: p-0\n\n", new String(out.array(), 0, end, UTF_8));
+        assertEquals("retry: 0\n".length(), SseEncoder.retryLength(0));
+        ByteBuffer retry = ByteBuffer.allocate(16);
+        assertEquals(9, SseEncoder.encodeRetry(retry, 0));
+        assertEquals("retry: 0\n", new String(retry.array(), 0, retry.position(), UTF_8));
+    }
+
+    @Test
     void shouldThrowIndexOutOfBoundsWhenAbsoluteEncodeDoesNotFit() {
         byte[] data = utf8("0123456789");
         ByteBuffer out = ByteBuffer.allocate(32);

@@ -464,10 +464,12 @@ class SseStreamParserTest {
     void shouldHandLiveViewsToListener() {
         List<String> seen = new ArrayList<>();
         SseStreamParser parser = new SseStreamParser((type, data, id) -> {
-            seen.add(type + "|" + data + "|" + id + "|" + data.length() + "|" + data.subSequence(1, 2));
+            seen.add(type + "|" + data + "|" + id + "|" + data.length() + "|" + data.subSequence(1, 2) + "|"
+                    + data.charAt(0) + type.charAt(0) + id.charAt(0));
+            assertThrows(IndexOutOfBoundsException.class, () -> data.charAt(data.length()));
         });
         parser.parse(ByteBuffer.wrap(utf8("event: t\nid: 3\ndata: ab\n\ndata: cd\n\n")));
-        assertEquals(List.of("t|ab|3|2|b", "message|cd|3|2|d"), seen);
+        assertEquals(List.of("t|ab|3|2|b|at3", "message|cd|3|2|d|cm3"), seen);
     }
 
     // ----- end of stream, reset -----
@@ -532,6 +534,17 @@ class SseStreamParserTest {
                 () -> parser.parse(ByteBuffer.wrap(utf8(": 0123456789abcde\n"))));
         assertEquals(16, e.limit());
         assertEquals("line exceeds maxEventChars=16", e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptLineAtLimitSplitAcrossBuffers() {
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events, 16);
+        parser.parse(ByteBuffer.wrap(utf8("data: 0123")));
+        parser.parse(ByteBuffer.wrap(utf8("456789\n\n")));                // 16 bytes before the LF: at the limit
+        assertEquals(List.of(event("0123456789")), events.events());
+        parser.parse(ByteBuffer.wrap(utf8("data: 0123")));
+        assertThrows(SseLimitException.class, () -> parser.parse(ByteBuffer.wrap(utf8("4567890\n"))));
     }
 
     @Test
