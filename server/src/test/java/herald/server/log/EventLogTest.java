@@ -274,4 +274,64 @@ class EventLogTest {
         assertEquals(1, append(log, "needs room"));
         assertEquals(1, asked[0]);
     }
+
+    @Test
+    void shouldTakeExactlyOneSegmentAndOneIndexPageForItsFirstEvent() {
+        MemoryBudget budget = MemoryBudget.unbounded();
+        EventLog log = new EventLog(Retention.DEFAULTS, PREFIX, 1, budget);
+        append(log, "first");
+        long page = 5 * 16 + 24 + 28L * EventLog.PAGE_SLOTS;       // five arrays, the page, 28 bytes a slot
+        assertEquals(4_096 + page, budget.used());
+        assertEquals(budget.used(), log.budgetedBytes());
+    }
+
+    @Test
+    void shouldGiveItsMemoryBackOnceWhenClosedTwice() {
+        MemoryBudget budget = MemoryBudget.unbounded();
+        EventLog log = new EventLog(Retention.DEFAULTS, PREFIX, 1, budget);
+        append(log, "one");
+        append(log, "two");
+        assertEquals(2, log.close());
+        assertEquals(2, log.close(), "idempotent: the same last sequence");
+        assertEquals(0, budget.used(), "released once, not twice");
+    }
+
+    @Test
+    void shouldLeaveItsLockFreeForOtherThreadsAfterCloseAndRetainedBytes() throws Exception {
+        EventLog log = log(64, 64 << 10, 4_096);
+        append(log, "x");
+        log.retainedBytes();
+        log.close();
+        Thread other = Thread.ofPlatform().start(() -> {
+            log.retainedBytes();                                    // blocks forever if a lock was left held
+            log.close();
+        });
+        other.join(5_000);
+        assertFalse(other.isAlive(), "the rotation lock was released");
+    }
+
+    @Test
+    void shouldKeepEverySegmentTheByteRetentionAllowsBeforeTheSegmentRingWraps() {
+        // 64 segments of 4 KiB fit the 256 KiB retention: the ring of segments must hold them all
+        EventLog log = log(1 << 16, 256 << 10, 4_096);
+        String data = "d".repeat(1_000);
+        long last = 0;
+        for (int i = 0; i < 200; i++) {
+            last = append(log, data);
+        }
+        long tail = log.tailSeq();
+        assertTrue(log.headSeq() - tail + 1 >= 200 - 4, "retained since " + tail + " of " + last);
+        assertEquals(EventLog.RUN, log.read(tail - 1, new Run(), Integer.MAX_VALUE, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void shouldStampEachRunWithTheAppendTimeOfItsFirstEvent() {
+        EventLog log = log(64, 64 << 10, 4_096);
+        long before = System.nanoTime();
+        append(log, "timed");
+        Run run = new Run();
+        assertEquals(EventLog.RUN, log.read(0, run, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        assertTrue(run.firstAppendNanos() - before >= 0 && System.nanoTime() - run.firstAppendNanos() >= 0,
+                "firstAppendNanos=" + run.firstAppendNanos());
+    }
 }
