@@ -137,7 +137,7 @@ public final class Herald implements AutoCloseable {
                 proxies);
         try {
             this.listener = new Listener(new InetSocketAddress(config.listen().host(), config.listen().port()),
-                    config.listen().backlog(), limiter, peers, metrics, supervisor,
+                    config.listen().backlog(), limiter, peers, metrics, supervisor, tls != null,
                     connections(tls, shared));
         } catch (IOException e) {
             broker.close();

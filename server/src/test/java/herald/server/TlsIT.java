@@ -51,6 +51,18 @@ class TlsIT {
     }
 
     @Test
+    void shouldCloseAConnectionRefusedAtAcceptWithoutPlaintextOnTheTlsPort() throws Exception {
+        try (Herald herald = startTls(b -> b.abuseLimits(AbuseLimits.off().withMaxConnectionsPerIp(1)));
+             java.net.Socket held = TestHttp.connect(herald.port());
+             java.net.Socket refused = TestHttp.connect(herald.port())) {
+            refused.setSoTimeout(5_000);
+            assertEquals(-1, refused.getInputStream().read(), "closed, no text answer a TLS client cannot read");
+            assertTrue(herald.metricsText().contains("herald_rejected_requests_total{reason=\"max_connections_per_ip\"} 1"),
+                    herald.metricsText());
+        }
+    }
+
+    @Test
     void shouldSubscribePublishAndReceiveOverHttpsWithCurl() throws Exception {
         try (Herald herald = startTls(b -> b)) {
             String base = "https://127.0.0.1:" + herald.port();

@@ -50,6 +50,7 @@ public final class TlsCost {
 
     private static void server(String[] args) throws InterruptedException {
         Herald.Builder builder = Herald.builder().host("127.0.0.1").port(Integer.parseInt(args[1]))
+                .abuseLimits(herald.server.AbuseLimits.off())    // one client address stands in for thousands
                 .stream("POST", "/v1/chat", (request, stream) -> {
                     request.body();
                     stream.send("token", "one");

@@ -57,9 +57,17 @@ public final class Listener implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean closing;
     private long lastErrorLogMillis;
+    private final boolean tls;
 
+    /**
+     * @param tls whether the port speaks TLS: a connection refused at accept is then closed without the text
+     *            answer, which a TLS client could not read before a handshake (it sees a failed handshake and
+     *            retries later)
+     */
     public Listener(InetSocketAddress address, int backlog, ConnectionLimiter limiter, PeerLimits peers,
-                    Metrics metrics, Supervisor supervisor, ConnectionFactory connections) throws IOException {
+                    Metrics metrics, Supervisor supervisor, boolean tls, ConnectionFactory connections)
+            throws IOException {
+        this.tls = tls;
         this.limiter = limiter;
         this.peers = peers;
         this.supervisor = supervisor;
@@ -164,7 +172,9 @@ public final class Listener implements AutoCloseable {
         try {
             channel.configureBlocking(false);
             channel.read(drain.clear());            // unread bytes at close would send a reset instead of a FIN
-            channel.write(ByteBuffer.wrap(answer));   // best effort: a fresh socket has room for it
+            if (!tls) {
+                channel.write(ByteBuffer.wrap(answer));   // best effort: a fresh socket has room for it
+            }
             channel.shutdownOutput();
             channel.read(drain.clear());
         } catch (IOException e) {

@@ -26,7 +26,7 @@ class ListenerSupervisionTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch served = new CountDownLatch(1);
         try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                limiter, peers, metrics, supervisor, (channel, permit) -> {
+                limiter, peers, metrics, supervisor, false, (channel, permit) -> {
                     if (calls.incrementAndGet() == 1) {
                         throw new OutOfMemoryError("Java heap space");
                     }
@@ -54,7 +54,7 @@ class ListenerSupervisionTest {
         Metrics metrics = new Metrics();
         try (Listener listener = new Listener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
                 new ConnectionLimiter(10, metrics), new PeerLimits(0, 0, new ForwardedClients(Networks.NONE), 0L),
-                metrics, supervisor, (channel, permit) -> {
+                metrics, supervisor, false, (channel, permit) -> {
                     throw new InternalError("broken");
                 });
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
