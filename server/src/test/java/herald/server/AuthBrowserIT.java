@@ -60,7 +60,7 @@ class AuthBrowserIT {
             String page = page(herald.port(), token);
             allowed.html = page;
             other.html = page;
-            try (Chromium browser = Chromium.launch(allowed.url())) {
+            try (BrowserIT.Chromium browser = BrowserIT.Chromium.launch(allowed.url())) {
                 Reports reports = new Reports(allowed, browser);
                 assertEquals(allowed.origin(), reports.await("loaded", START));
                 reports.await("open", WAIT);
@@ -70,7 +70,7 @@ class AuthBrowserIT {
                 String body = reports.await("fetch-body", WAIT);
                 assertTrue(body.contains("data: hello reader-1\n") && body.contains("data: body hi\n"), body);
             }
-            try (Chromium browser = Chromium.launch(other.url())) {
+            try (BrowserIT.Chromium browser = BrowserIT.Chromium.launch(other.url())) {
                 Reports reports = new Reports(other, browser);
                 assertEquals(other.origin(), reports.await("loaded", START));
                 assertEquals("2", reports.await("error", WAIT));          // 403: closed, no reconnect
@@ -96,10 +96,10 @@ class AuthBrowserIT {
     /** The page's reports ({@code kind|data}), in arrival order. */
     private static final class Reports {
         private final PageServer page;
-        private final Chromium browser;
+        private final BrowserIT.Chromium browser;
         final List<String> seen = new ArrayList<>();
 
-        Reports(PageServer page, Chromium browser) {
+        Reports(PageServer page, BrowserIT.Chromium browser) {
             this.page = page;
             this.browser = browser;
         }
@@ -220,66 +220,6 @@ class AuthBrowserIT {
         @Override
         public void close() throws IOException {
             server.close();
-        }
-    }
-
-    /** Headless Chromium on a fresh profile; {@link #close()} kills its process tree. */
-    private static final class Chromium implements AutoCloseable {
-        private final Process process;
-        private final Path dir;
-        private final Path log;
-
-        private Chromium(Process process, Path dir, Path log) {
-            this.process = process;
-            this.dir = dir;
-            this.log = log;
-        }
-
-        static Chromium launch(String url) throws IOException {
-            Path dir = Files.createTempDirectory("herald-auth-browser-it-");
-            Path profile = Files.createDirectory(dir.resolve("profile"));
-            Path log = dir.resolve("chromium.log");
-            Process process = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, url)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            return new Chromium(process, dir, log);
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                        .filter(line -> !line.contains("dbus")).toList();
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException | RuntimeException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-                tree.forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                tree.add(process.toHandle());
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                for (ProcessHandle handle : tree) {
-                    while (handle.isAlive() && System.nanoTime() < deadline) {
-                        Thread.sleep(10);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                try (var paths = Files.walk(dir)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException | RuntimeException e) {
-                    // best effort
-                }
-            }
         }
     }
 }

@@ -8,12 +8,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +23,6 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,7 +47,7 @@ class BrowserClientIT {
     private static final Duration RETRY = Duration.ofMillis(300);
 
     private static PageServer pages;
-    private static Chromium browser;
+    private static BrowserIT.Chromium browser;
 
     /** One observation of a page: {@code name|seq|kind|a|b|c}. */
     record Report(String page, int seq, String kind, String a, String b, String c) {
@@ -69,7 +64,7 @@ class BrowserClientIT {
                     + "installs it (apt-get install -y chromium)");
         }
         pages = PageServer.start();
-        browser = Chromium.launch();
+        browser = BrowserIT.Chromium.launchWithDevTools();
     }
 
     @AfterAll
@@ -520,123 +515,4 @@ class BrowserClientIT {
         }
     }
 
-    /**
-     * Headless Chromium on a fresh profile with the DevTools HTTP endpoints on a free port, through which tabs
-     * open ({@code PUT /json/new}) and close ({@code /json/close}); {@link #close()} kills its process tree.
-     */
-    private static final class Chromium implements AutoCloseable {
-        private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-        private final Process process;
-        private final Path dir;
-        private final Path log;
-        private final int devtools;
-
-        private Chromium(Process process, Path dir, Path log, int devtools) {
-            this.process = process;
-            this.dir = dir;
-            this.log = log;
-            this.devtools = devtools;
-        }
-
-        static Chromium launch() throws IOException {
-            Path dir = Files.createTempDirectory("herald-browser-client-it-");
-            Path profile = Files.createDirectory(dir.resolve("profile"));
-            Path log = dir.resolve("chromium.log");
-            Process process = null;
-            try {
-                process = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox",
-                        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--disable-background-timer-throttling",
-                        "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
-                        "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-                Path portFile = profile.resolve("DevToolsActivePort");
-                long deadline = System.nanoTime() + START.toNanos();
-                while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
-                    if (System.nanoTime() > deadline || !process.isAlive()) {
-                        throw new IOException("chromium did not open its DevTools port: "
-                                + String.join("\n", Files.readAllLines(log)));
-                    }
-                    Thread.sleep(20);
-                }
-                int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
-                return new Chromium(process, dir, log, port);
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                if (process != null) {
-                    process.destroyForcibly();
-                }
-                delete(dir);
-                throw e instanceof IOException io ? io : new IOException(e);
-            }
-        }
-
-        /** Opens a tab on {@code url} and returns its target id. */
-        String open(String url) throws IOException {
-            TestHttp.Response response = TestHttp.request(devtools, "PUT",
-                    "/json/new?" + URLEncoder.encode(url, StandardCharsets.UTF_8), null);
-            Matcher id = ID.matcher(response.body());
-            if (response.status() != 200 || !id.find()) {
-                throw new IOException("DevTools did not open a tab: " + response.statusLine() + " "
-                        + response.body());
-            }
-            return id.group(1);
-        }
-
-        void close(String target) {
-            try {
-                TestHttp.request(devtools, "GET", "/json/close/" + target, null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                        .filter(line -> !line.contains("dbus"))      // no D-Bus here: noise on every start
-                        .toList();
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException | UncheckedIOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-                tree.forEach(ProcessHandle::destroyForcibly);  // children first: they would be reparented
-                process.destroyForcibly();
-                tree.add(process.toHandle());
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                for (ProcessHandle handle : tree) {
-                    while (handle.isAlive() && System.nanoTime() < deadline) {
-                        Thread.sleep(10);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                delete(dir);
-            }
-        }
-
-        private static void delete(Path dir) {
-            for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
-                try (Stream<Path> paths = Files.walk(dir)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                        try {
-                            Files.deleteIfExists(path);
-                        } catch (IOException e) {
-                            // a file chromium was still writing: the next attempt
-                        }
-                    });
-                } catch (IOException | UncheckedIOException e) {
-                    // walked over a vanishing file: the next attempt
-                }
-            }
-        }
-    }
 }

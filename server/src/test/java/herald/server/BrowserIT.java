@@ -388,15 +388,27 @@ class BrowserIT {
     }
 
     /** Headless Chromium on a fresh profile; {@link #close()} kills its whole process tree. */
+    /**
+     * Headless Chromium on a fresh profile, shared by the browser tests: opened on one URL ({@link #launch}), or with
+     * the DevTools HTTP endpoints on a free port ({@link #launchWithDevTools}), through which tabs are opened and
+     * closed. {@link #close()} kills its process tree and deletes the profile.
+     */
     static final class Chromium implements AutoCloseable {
+        private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync");
+        private static final java.util.regex.Pattern TARGET_ID =
+                java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
         private final Process process;
         private final Path dir;
         private final Path log;
+        private final int devtools;             // the DevTools port, or -1
 
-        private Chromium(Process process, Path dir, Path log) {
+        private Chromium(Process process, Path dir, Path log, int devtools) {
             this.process = process;
             this.dir = dir;
             this.log = log;
+            this.devtools = devtools;
         }
 
         static Chromium launch(String url) throws IOException {
@@ -405,23 +417,78 @@ class BrowserIT {
 
         /** With extra command-line flags (BrowserTlsIT: {@code --ignore-certificate-errors}). */
         static Chromium launch(String url, List<String> flags) throws IOException {
-            Path dir = Files.createTempDirectory("herald-browser-it-");
+            List<String> extra = new ArrayList<>(flags);
+            extra.add(url);
+            return start(extra, false);
+        }
+
+        /**
+         * On {@code about:blank}, with the DevTools endpoints (tabs through {@link #open} and {@link #close(String)})
+         * and no throttling of background tabs (BrowserClientIT drives several tabs at once).
+         */
+        static Chromium launchWithDevTools() throws IOException {
+            return start(List.of("--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                    "--disable-backgrounding-occluded-windows", "--remote-debugging-port=0", "about:blank"), true);
+        }
+
+        private static Chromium start(List<String> extra, boolean devtools) throws IOException {
+            Path dir = Files.createTempDirectory("herald-browser-");
             Path profile = Files.createDirectory(dir.resolve("profile"));
             Path log = dir.resolve("chromium.log");
+            Process process = null;
             try {
-                List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
-                        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
-                command.addAll(flags);
-                command.add(url);
-                Process process = new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-                return new Chromium(process, dir, log);
+                List<String> command = new ArrayList<>();
+                command.add(CHROMIUM.toString());
+                command.addAll(FLAGS);
+                command.add("--user-data-dir=" + profile);
+                command.addAll(extra);
+                process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                return new Chromium(process, dir, log, devtools ? devToolsPort(process, profile, log) : -1);
             } catch (IOException | RuntimeException e) {
+                if (process != null) {
+                    process.destroyForcibly();
+                }
                 delete(dir);
                 throw e;
+            }
+        }
+
+        private static int devToolsPort(Process process, Path profile, Path log) throws IOException {
+            Path portFile = profile.resolve("DevToolsActivePort");
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            try {
+                while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
+                    if (System.nanoTime() > deadline || !process.isAlive()) {
+                        throw new IOException("chromium did not open its DevTools port: "
+                                + String.join("\n", Files.readAllLines(log)));
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while chromium started", e);
+            }
+            return Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
+        }
+
+        /** Opens a tab on {@code url} and returns its target id ({@link #launchWithDevTools} only). */
+        String open(String url) throws IOException {
+            TestHttp.Response response = TestHttp.request(devtools, "PUT",
+                    "/json/new?" + java.net.URLEncoder.encode(url, StandardCharsets.UTF_8), null);
+            java.util.regex.Matcher id = TARGET_ID.matcher(response.body());
+            if (response.status() != 200 || !id.find()) {
+                throw new IOException("DevTools did not open a tab: " + response.statusLine() + " "
+                        + response.body());
+            }
+            return id.group(1);
+        }
+
+        /** Closes the tab {@code target} ({@link #launchWithDevTools} only). */
+        void close(String target) {
+            try {
+                TestHttp.request(devtools, "GET", "/json/close/" + target, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
