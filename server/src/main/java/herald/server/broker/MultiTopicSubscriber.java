@@ -31,7 +31,6 @@ final class MultiTopicSubscriber extends Subscriber {
 
     private final Topic[] topics;
     private final Shard[] shards;           // shards[t]: the shard of topics[t]; each guarded by its topic's lock
-    private final long[] cursors;           // last sequence fully written, per topic
     private final long[] next;              // positions including the batch being written
     private final byte[] idPrefix;
     private final ByteBuffer[] views = new ByteBuffer[BATCH];
@@ -49,7 +48,6 @@ final class MultiTopicSubscriber extends Subscriber {
         super(sink, broker, DeliveryScratch.MAX_GATHER, !allSystem(topics));
         this.topics = topics;
         this.shards = new Shard[topics.length];
-        this.cursors = cursors.clone();
         this.next = cursors.clone();
         this.idPrefix = idPrefix;
         if (typedByTopic) {
@@ -197,7 +195,6 @@ final class MultiTopicSubscriber extends Subscriber {
 
     @Override
     boolean batchWritten(DeliveryScratch scratch) {
-        System.arraycopy(next, 0, cursors, 0, cursors.length);
         if (counted) {
             scratch.events += batchEvents;
         }
