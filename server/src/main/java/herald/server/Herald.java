@@ -118,7 +118,8 @@ public final class Herald implements AutoCloseable {
                 fanOut.retry().toMillis(), fanOut.dispatchThreads(), fanOut.watchers(), config.topics().maxTopics(),
                 config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
-                drainTimeout(config.timeouts().shutdown()), fanOut.shutdownSpread().toMillis()), metrics, ids,
+                drainTimeout(config.timeouts().shutdown()), fanOut.shutdownSpread().toMillis(),
+                config.overload().publishWait(), config.overload().fraction()), metrics, ids,
                 supervisor);
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
                 builtIns, config.access().examples(), config.abuse().publishRate(), authorizer,
@@ -208,12 +209,15 @@ public final class Herald implements AutoCloseable {
     }
 
     /**
-     * Publishes an event of the default type to a topic and returns its id. Never waits for subscribers.
+     * Publishes an event of the default type to a topic and returns its id. Never waits for one slow subscriber;
+     * when the topic's subscribers as a whole cannot keep up, waits up to the configured publish wait for room
+     * ({@link Overload}; {@link #tryPublish} chooses the wait and returns a result instead of throwing).
      *
      * @throws IllegalArgumentException for an invalid topic name, or a topic under {@code _herald/}
      * @throws IllegalStateException    when nothing was published: the server is stopping, {@code maxTopics}
-     *                                  topics are published to and this one is new, or the history of all
-     *                                  topics is at {@code maxRetainedBytes} and no idle topic's could be dropped
+     *                                  topics are published to and this one is new, the history of all
+     *                                  topics is at {@code maxRetainedBytes} and no idle topic's could be dropped,
+     *                                  or the topic's subscribers could not make room within the publish wait
      */
     public String publish(String topic, String data) {
         return publish(topic, null, data);
@@ -227,6 +231,11 @@ public final class Herald implements AutoCloseable {
      * @throws IllegalStateException    when nothing was published (see {@link #publish(String, String)})
      */
     public String publish(String topic, String eventType, String data) {
+        checkPublishable(topic);
+        return publishUnchecked(topic, eventType, data);
+    }
+
+    private static void checkPublishable(String topic) {
         String problem = TopicNames.problem(topic);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -234,18 +243,51 @@ public final class Herald implements AutoCloseable {
         if (TopicNames.isSystem(topic)) {
             throw new IllegalArgumentException("topics under " + TopicNames.SYSTEM_PREFIX + " are Herald's own");
         }
-        return publishUnchecked(topic, eventType, data);
+    }
+
+    /**
+     * Publishes an event with a type (null for the default {@code message}), waiting up to {@code wait} for room when
+     * the topic's subscribers cannot keep up (README "Slow consumers and overload"), and says what happened instead
+     * of throwing: the event's id, or why nothing was published ({@link PublishResult.Status#PUSHED_BACK} after the
+     * wait; zero: at once).
+     *
+     * @throws IllegalArgumentException for an invalid topic name or type (see {@link #publish(String, String, String)}),
+     *                                  or a negative wait
+     */
+    public PublishResult tryPublish(String topic, String eventType, String data, Duration wait) {
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative: wait=" + wait);
+        }
+        checkPublishable(topic);
+        try {
+            return new PublishResult(PublishResult.Status.PUBLISHED,
+                    publishUnchecked(topic, eventType, data, wait.toNanos()), null);
+        } catch (BrokerException e) {
+            PublishResult.Status status = switch (e.reason()) {
+                case PUSHED_BACK -> PublishResult.Status.PUSHED_BACK;
+                case STOPPING -> PublishResult.Status.STOPPING;
+                default -> PublishResult.Status.LIMIT;
+            };
+            return new PublishResult(status, null, e.getMessage());
+        }
     }
 
     private String publishUnchecked(String topic, String eventType, String data) {
+        try {
+            return publishUnchecked(topic, eventType, data, -1);
+        } catch (BrokerException e) {                  // stopping, a limit, pushed back: one line
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    /** Publishes; {@code waitNanos} -1 for the configured publish wait. */
+    private String publishUnchecked(String topic, String eventType, String data, long waitNanos) {
         Objects.requireNonNull(data, "data");
         byte[] type = eventType == null ? null : EventTypes.encode(eventType);
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        try {
-            return ids.format(broker.publish(topic, type, bytes, 0, bytes.length, -1));
-        } catch (BrokerException e) {                  // stopping, a topic limit, history full: one line
-            throw new IllegalStateException(e.getMessage());
-        }
+        long seq = waitNanos < 0 ? broker.publish(topic, type, bytes, 0, bytes.length, -1)
+                : broker.publish(topic, type, bytes, 0, bytes.length, -1, waitNanos);
+        return ids.format(seq);
     }
 
     /** Deletes a topic: its streams end, and subscribers get 204 until the next publish. */
@@ -301,6 +343,7 @@ public final class Herald implements AutoCloseable {
                         .append(",\"delivered\":").append(metrics.eventsDelivered.sum())
                         .append(",\"deliveredBytes\":").append(metrics.bytesDelivered.sum())
                         .append(",\"cutoffs\":").append(metrics.slowConsumerCutoffs.sum())
+                        .append(",\"pushbacks\":").append(metrics.publishPushbacks.sum())
                         .append(",\"gaps\":").append(metrics.gaps.sum())
                         .append(",\"rejected\":").append(metrics.connectionsRejected.sum() + metrics.errors(429)
                                 + metrics.errors(503))
@@ -507,6 +550,16 @@ public final class Herald implements AutoCloseable {
 
         public Builder maxUnpublishedTopics(int maxUnpublishedTopics) {
             return edit(c -> c.withTopics(c.topics().withMaxUnpublishedTopics(maxUnpublishedTopics)));
+        }
+
+        /**
+         * Push-back under overload ({@link Overload}): a publish that would overtake the slowest {@code fraction} of
+         * a topic's subscribers (at least two) waits up to {@code publishWait} for room, then is refused (100 ms,
+         * 0.1).
+         */
+        public Builder overload(Duration publishWait, double fraction) {
+            Overload overload = new Overload(publishWait, fraction);
+            return edit(c -> c.withOverload(overload));
         }
 
         public Builder maxTopicsPerSubscription(int maxTopicsPerSubscription) {

@@ -51,6 +51,7 @@ public final class Main {
     private static final Kind<Long> SIZE = new Kind<>(Main::size, Main::formatSize);
     private static final Kind<Integer> INT_SIZE = new Kind<>(Main::intSize, v -> formatSize((long) v));
     private static final Kind<Duration> DURATION = new Kind<>(Main::duration, Main::formatDuration);
+    private static final Kind<Double> FRACTION = new Kind<>(Main::fraction, Main::formatFraction);
     private static final Kind<Boolean> SWITCH = new Kind<>(Main::bool, v -> v ? "on" : "off");
     private static final Kind<List<String>> NETWORKS = new Kind<>(
             v -> "none".equalsIgnoreCase(v) ? List.of() : Networks.parse(v).texts(),
@@ -184,6 +185,12 @@ public final class Main {
                     c -> c.memory().maxInflightBodyBytes(),
                     (c, v) -> c.withMemory(c.memory().withMaxInflightBodyBytes(v)))
                     .derivedFrom("a quarter of the heap limit"),
+            option("--publish-wait", "DURATION", "when a publish would overtake the slowest --overload-fraction of "
+                    + "a topic's subscribers, it waits this long for room, then answers 503; at most 10s", DURATION,
+                    c -> c.overload().publishWait(), (c, v) -> c.withOverload(c.overload().withPublishWait(v))),
+            option("--overload-fraction", "FRACTION", "the share of a topic's subscribers (at least two) that, "
+                    + "overtaken together, make a publish wait, as 0.1 or 10%; fewer are cut off", FRACTION,
+                    c -> c.overload().fraction(), (c, v) -> c.withOverload(c.overload().withFraction(v))),
             option("--max-topics-per-subscription", "N", "topics one /events stream may name", INT,
                     c -> c.topics().maxTopicsPerSubscription(),
                     (c, v) -> c.withTopics(c.topics().withMaxTopicsPerSubscription(v))),
@@ -500,6 +507,24 @@ public final class Main {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a size (e.g. 1048576, 512KiB, 16MiB)");
         }
+    }
+
+    /** A fraction in [0, 1], written {@code 0.1} or {@code 10%}. */
+    static double fraction(String value) {
+        String v = value.trim();
+        boolean percent = v.endsWith("%");
+        String number = percent ? v.substring(0, v.length() - 1) : v;
+        if (number.matches("\\d{1,3}(\\.\\d{1,6})?")) {
+            double f = Double.parseDouble(number) / (percent ? 100 : 1);
+            if (f <= 1) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("not a fraction in [0, 1] (e.g. 0.1 or 10%)");
+    }
+
+    static String formatFraction(double value) {
+        return java.math.BigDecimal.valueOf(value).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** A size that must fit an {@code int}. */

@@ -54,6 +54,28 @@ class MainTest {
     }
 
     @Test
+    void shouldReadTheOverloadOptionsWithTheirContractDefaults() {
+        Overload defaults = parse(Map.of()).overload();
+        assertEquals(Duration.ofMillis(100), defaults.publishWait());
+        assertEquals(0.1, defaults.fraction());
+        assertEquals(new Overload(Duration.ofMillis(250), 0.25),
+                parse(Map.of("HERALD_OVERLOAD_FRACTION", "25%"), "--publish-wait", "250ms").overload());
+        assertEquals(0.05, parse(Map.of(), "--overload-fraction", "0.05").overload().fraction());
+        assertEquals(1.0, parse(Map.of(), "--overload-fraction=100%").overload().fraction());
+        assertEquals(0.0, parse(Map.of(), "--overload-fraction", "0").overload().fraction());
+        assertEquals(Duration.ZERO, parse(Map.of(), "--publish-wait", "0").overload().publishWait());
+        for (String bad : new String[] {"1.5", "150%", "-0.1", "abc", "", "0x1p-3", "NaN", "1e-1", "%"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> parse(Map.of(), "--overload-fraction", bad), bad);
+            assertEquals("--overload-fraction: not a fraction in [0, 1] (e.g. 0.1 or 10%): " + bad,
+                    refused.getMessage());
+        }
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--publish-wait", "11s"));
+        assertEquals("--publish-wait: publishWait must be in [0, 10s]: publishWait=PT11S", tooLong.getMessage());
+    }
+
+    @Test
     void shouldReadFlagsInBothFormsAndLetFlagsWinOverEnvironment() {
         HeraldConfig config = parse(Map.of("HERALD_PORT", "9000", "HERALD_HEARTBEAT", "5s"),
                 "--port=9100", "--retention-events", "100", "--max-body-bytes", "64KiB", "--idle-timeout", "500ms",

@@ -51,6 +51,10 @@ class ReliabilityIT {
                 assertTrue(refused.header("Retry-After") != null, "Retry-After on " + request[1]);
             }
             assertThrows(IllegalStateException.class, () -> herald.publish("drain", "late"));
+            PublishResult late = herald.tryPublish("drain", null, "late", Duration.ofMillis(10));
+            assertEquals(PublishResult.Status.STOPPING, late.status());
+            assertEquals(null, late.id());
+            assertEquals("server is stopping", late.reason());
 
             String stream = readToEnd(slow.getInputStream());    // now read: everything, then the end
             int events = stream.split("\ndata: ", -1).length - 1;

@@ -3,6 +3,7 @@ package herald.server.broker;
 // Longer than ~300 lines on purpose: the broker's entry points and the order of a stop, with the threading contract
 // in its javadoc; its jobs are in TopicRegistry, ResumeResolver and StreamSweeper.
 
+import herald.server.Overload;
 import herald.server.Retention;
 import herald.server.health.Supervisor;
 import herald.server.log.EventLog;
@@ -28,7 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Slow consumers: a subscriber is never waited for and never queued for. Its socket buffer is its only
  * buffer; when the log's retained window moves past the next event it needs, it is cut off (its connection
  * closed, {@code herald_slow_consumer_cutoffs_total} counted). Its client reconnects with its last id and
- * gets the gap signal, then what is retained.
+ * gets the gap signal, then the newest quarter of what is retained ({@link ResumeResolver}).
+ *
+ * <p>Overload: when a publish would overtake the slowest {@link Settings#overloadFraction} of a topic's
+ * subscribers (at least two), it waits up to {@link Settings#publishWait} for them to make room, then is refused
+ * ({@code PUSHED_BACK}) and publishes nothing ({@link Pushback}: no cost on the delivery path).
  *
  * <p>Jobs: the topics, their limits and the memory budget are {@link TopicRegistry}'s; where a resuming stream
  * starts is {@link ResumeResolver}'s; heartbeats, stream age and forgetting unused topics are
@@ -61,11 +66,25 @@ public final class Broker implements AutoCloseable {
      * @param drainTimeout             how long stopping waits for streams to be written what was published
      * @param shutdownSpreadMillis     each stream's {@code herald-shutdown} event asks its client to reconnect after
      *                                 a time drawn uniformly from [{@value #MIN_RECONNECT_MILLIS}, this] ms
+     * @param publishWait              how long a publish waits for room when a topic is overloaded, before it is
+     *                                 refused ({@link BrokerException.Reason#PUSHED_BACK})
+     * @param overloadFraction         when a publish would overtake this slowest fraction of a topic's subscribers
+     *                                 (at least two), it waits; fewer are cut off
      */
     public record Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
                            int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
                            Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout,
-                           long shutdownSpreadMillis) {
+                           long shutdownSpreadMillis, Duration publishWait, double overloadFraction) {
+
+        /** The default publish wait (100 ms) and overload fraction (10 %). */
+        public Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
+                        int watchers, int maxTopics, int maxUnpublishedTopics, int maxTopicsPerSubscription,
+                        Duration maxStreamAge, int maxSubscribers, long maxRetainedBytes, Duration drainTimeout,
+                        long shutdownSpreadMillis) {
+            this(retention, heartbeat, retryMillis, dispatchThreads, watchers, maxTopics, maxUnpublishedTopics,
+                    maxTopicsPerSubscription, maxStreamAge, maxSubscribers, maxRetainedBytes, drainTimeout,
+                    shutdownSpreadMillis, Overload.DEFAULTS.publishWait(), Overload.DEFAULTS.fraction());
+        }
 
         /** Without a shutdown spread: clients are told to reconnect after 100 ms to 5 s. */
         public Settings(Retention retention, Duration heartbeat, long retryMillis, int dispatchThreads,
@@ -88,6 +107,8 @@ public final class Broker implements AutoCloseable {
     private final ResumeResolver resumes;
     private final StreamSweeper sweeper;
     private final LongAdder publishing = new LongAdder();          // publishes in progress, for a clean stop
+    private final long publishWaitNanos;
+    long stalledNanos = Pushback.STALLED_NANOS;                    // tests shorten it
     private final Dispatcher dispatcher;
     private final Watcher[] watchers;
     private volatile boolean closed;
@@ -101,6 +122,7 @@ public final class Broker implements AutoCloseable {
     Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, int dispatchThreads)
             throws IOException {
         this.settings = settings;
+        this.publishWaitNanos = settings.publishWait().toNanos();
         this.metrics = metrics;
         this.ids = ids;
         int queue = (int) Math.min(1 << 22, Math.max(1 << 16, 2L * settings.maxSubscribers() + settings.maxTopics()
@@ -124,25 +146,48 @@ public final class Broker implements AutoCloseable {
     // ---- publish ----------------------------------------------------------------------------------------
 
     /**
-     * Appends one event to a topic (creating the topic if needed) and wakes its subscribers; never waits for
-     * them. Returns the event's sequence. The caller has validated the name and the fields.
+     * Appends one event to a topic (creating the topic if needed) and wakes its subscribers; never waits for one
+     * slow subscriber, only for an overloaded topic (see the class comment). Returns the event's sequence. The caller
+     * has validated the name and the fields.
      *
      * @throws BrokerException when the broker is stopping ({@code STOPPING}), when the topic would be new and
-     *                         {@code maxTopics} topics are published to ({@code TOPIC_LIMIT}), or when the retained
+     *                         {@code maxTopics} topics are published to ({@code TOPIC_LIMIT}), when the retained
      *                         history of all topics is at {@code maxRetainedBytes} and dropping idle topics' history
-     *                         freed nothing ({@code RETAINED_FULL}). Nothing was published then.
+     *                         freed nothing ({@code RETAINED_FULL}), or when the topic's subscribers could not make
+     *                         room within the publish wait ({@code PUSHED_BACK}). Nothing was published then.
      */
     public long publish(String topicName, byte[] eventType, byte[] data, int offset, int length, long retryMillis) {
+        return publish(topicName, eventType, data, offset, length, retryMillis, publishWaitNanos);
+    }
+
+    /**
+     * As {@link #publish(String, byte[], byte[], int, int, long)}, waiting up to {@code waitNanos} (instead of the
+     * configured publish wait) for room when the topic is overloaded.
+     *
+     * @throws BrokerException also {@code PUSHED_BACK}: the slowest {@code overloadFraction} of the topic's
+     *                         subscribers would still be overtaken after the wait; nothing was published
+     */
+    public long publish(String topicName, byte[] eventType, byte[] data, int offset, int length, long retryMillis,
+                        long waitNanos) {
         publishing.increment();
         try {
             if (closed) {                           // read after the increment: close() waits for this publish
                 throw stopping();
             }
+            boolean system = TopicNames.isSystem(topicName);
             while (true) {
                 Topic topic = topics.forPublish(topicName);
                 EventLog log = topic.logForAppend();
                 if (log == null) {
                     continue;                       // deleted or retired meanwhile: the next incarnation takes it
+                }
+                if (!system && !topic.pushback().admit(topic, log, waitNanos, this)) {
+                    if (closed) {
+                        throw stopping();
+                    }
+                    metrics.publishPushbacks.increment();
+                    throw BrokerException.pushedBack("the topic's subscribers cannot keep up: the slowest "
+                            + "overloadFraction=" + settings.overloadFraction() + " of them would be overtaken");
                 }
                 long seq = log.append(eventType, data, offset, length, retryMillis);
                 if (seq == EventLog.CLOSED) {
@@ -153,7 +198,7 @@ public final class Broker implements AutoCloseable {
                     throw BrokerException.retainedFull("retained history of all topics is full: "
                             + topics.retained().name() + "=" + topics.retained().limit());
                 }
-                if (!TopicNames.isSystem(topicName)) {    // Herald's own (the dashboard's stats) count nowhere
+                if (!system) {                      // Herald's own (the dashboard's stats) count nowhere
                     metrics.eventsPublished.increment();
                     metrics.bytesPublished.add(length);
                 }
@@ -163,6 +208,10 @@ public final class Broker implements AutoCloseable {
         } finally {
             publishing.decrement();
         }
+    }
+
+    double overloadFraction() {
+        return settings.overloadFraction();
     }
 
     private static BrokerException stopping() {

@@ -18,7 +18,9 @@ public final class BrokerException extends RuntimeException {
         /** A new topic would pass {@code maxTopics} (published) or {@code maxUnpublishedTopics}. */
         TOPIC_LIMIT,
         /** The history of all topics is at {@code maxRetainedBytes} and no idle topic's could be dropped. */
-        RETAINED_FULL
+        RETAINED_FULL,
+        /** The topic's subscribers cannot keep up: more than the slowest fraction would be overtaken. */
+        PUSHED_BACK
     }
 
     private final Reason reason;
@@ -44,6 +46,10 @@ public final class BrokerException extends RuntimeException {
 
     static BrokerException retainedFull(String message) {
         return new BrokerException(Reason.RETAINED_FULL, message, 1);
+    }
+
+    static BrokerException pushedBack(String message) {
+        return new BrokerException(Reason.PUSHED_BACK, message, 1);
     }
 
     public Reason reason() {

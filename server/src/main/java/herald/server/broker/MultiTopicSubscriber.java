@@ -6,6 +6,8 @@ package herald.server.broker;
 import herald.server.log.EventLog;
 import herald.server.log.Run;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -21,6 +23,7 @@ import java.nio.ByteBuffer;
  * it (its {@code retry:} line, if any, then its data lines), four buffers per event instead of two.
  */
 final class MultiTopicSubscriber extends Subscriber {
+    private static final VarHandle POSITION = MethodHandles.arrayElementVarHandle(long[].class);
     /** Events per write: two buffers each (record, then id line). */
     static final int BATCH = DeliveryScratch.MAX_GATHER / 2;
     private static final byte[] ID = {'i', 'd', ':', ' '};
@@ -31,7 +34,8 @@ final class MultiTopicSubscriber extends Subscriber {
 
     private final Topic[] topics;
     private final Shard[] shards;           // shards[t]: the shard of topics[t]; each guarded by its topic's lock
-    private final long[] next;              // positions including the batch being written
+    private final long[] next;              // positions including the batch being written; written opaque, for
+                                            // publishers reading positionIn
     private final byte[] idPrefix;
     private final ByteBuffer[] views = new ByteBuffer[BATCH];
     private final Object[] viewKeys = new Object[BATCH];
@@ -98,7 +102,7 @@ final class MultiTopicSubscriber extends Subscriber {
                 }
                 if (status == EventLog.RUN) {
                     long seq = run.lastSeq();
-                    next[t] = seq;
+                    POSITION.setOpaque(next, t, seq);
                     if (events == 0) {
                         batchAppendNanos = run.firstAppendNanos();   // the batch's first event: round robin
                     }                                                 // makes it the oldest or close to it
@@ -284,6 +288,11 @@ final class MultiTopicSubscriber extends Subscriber {
     @Override
     void joined(Topic topic, Shard shard) {
         shards[indexOf(topic)] = shard;
+    }
+
+    @Override
+    long positionIn(Topic topic) {
+        return (long) POSITION.getOpaque(next, indexOf(topic));
     }
 
     @Override

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Where a stream starts in each of its topics: after the client's {@code Last-Event-ID} when it is one of this
- * run's ids and still retained; at the oldest retained event, after a gap signal, when it is not (reason
- * {@code evicted}: older than the retained window; {@code unknown}: another run, malformed, or ahead of the log);
- * at the head (live) when the client sent none.
+ * run's ids and still retained; before the newest quarter of the retained events, after a gap signal, when it is
+ * not (reason {@code evicted}: older than the retained window; {@code unknown}: another run, malformed, or ahead of
+ * the log); at the head (live) when the client sent none.
  */
 final class ResumeResolver {
     private final EventIds ids;
@@ -60,9 +60,20 @@ final class ResumeResolver {
         return new Subscription(topics, cursors, gaps, ids.format(cursors), retryMillis);
     }
 
-    /** The position just before the oldest retained event. */
-    private static long afterGap(Topic topic) {
+    /**
+     * Where a stream continues after a gap: before the newest quarter of the retained events (rounded up). Not at
+     * the oldest retained event: a client cut off because it fell behind would start again as far behind as
+     * possible, and be cut off again at once while publishing goes on; from here it has three quarters of the window
+     * to catch up.
+     * What it skips is exactly what its gap event says (it continues after {@code resumeAfter}).
+     */
+    static long afterGap(Topic topic) {
         EventLog log = topic.log();
-        return log == null ? topic.baseSeq - 1 : log.tailSeq() - 1;
+        if (log == null) {
+            return topic.baseSeq - 1;
+        }
+        long head = log.headSeq();
+        long retained = head - log.tailSeq() + 1;
+        return head - (retained + 3) / 4;           // rounded up: one retained event is still sent
     }
 }

@@ -47,6 +47,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     private volatile boolean ending;        // set once by a stopping broker: end when all is written
     private volatile boolean endClaimed;    // the first endAfterDrain call took it
     private ByteBuffer last;                // written by that call before ending, read by the writer after ending
+    private long blockedSinceNanos;         // when the sink last filled up; written before the move to WAITING
     final long attachedTick;                // when the stream was handed to the broker
     long expiresAtMillis;                   // 0: never; written before the topics publish it (Broker.attach)
 
@@ -125,6 +126,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 return;
             }
             if (result == BLOCKED) {
+                blockedSinceNanos = System.nanoTime();     // once per full sink, not per event
                 if (moveFromRunning(WAITING)) {
                     sink.requestWritable();
                 }
@@ -150,6 +152,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                     scratch.gather[0] = null;
                 }
                 if (lastResult == BLOCKED) {
+                    blockedSinceNanos = System.nanoTime();
                     if (moveFromRunning(WAITING)) {
                         sink.requestWritable();
                     }
@@ -178,6 +181,21 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 return true;
             }
         }
+    }
+
+    /**
+     * The last sequence of {@code topic} this subscriber has taken (written, or in the batch being written): it
+     * needs the events after it. Read by publishers deciding on push-back, racily by design: a stale value is
+     * lower than the true one, which only makes push-back more careful.
+     */
+    abstract long positionIn(Topic topic);
+
+    /**
+     * Whether its sink has been full, with nothing taken, since before {@code stalledBefore} (a {@link System#nanoTime}
+     * value): such a subscriber has stopped reading, and push-back does not wait for it (it is cut off instead).
+     */
+    final boolean stalledSince(long stalledBefore) {
+        return state == WAITING && blockedSinceNanos - stalledBefore < 0;
     }
 
     /** While WAITING: whether the next event it needs has left the log, so it can never catch up. */

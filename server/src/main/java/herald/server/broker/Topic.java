@@ -35,6 +35,7 @@ final class Topic {
     private final AtomicLong retiredHighWater;     // raised before this incarnation is seen as ended
     private final ReentrantLock lock = new ReentrantLock();
     private volatile EventLog log;                 // null before the first publish, and once ended
+    private volatile Pushback pushback;            // made with the log: unpublished topics hold none
     private volatile long endedHead;               // the last sequence, once the log was closed; under lock
     private volatile long lastPublishNanos;        // for choosing which idle topics lose their history first
     private volatile Shard[] shards = NO_SHARDS;   // copy-on-write under lock
@@ -80,12 +81,23 @@ final class Topic {
             }
             if (log == null) {
                 counts.publish();
+                pushback = new Pushback();
                 log = new EventLog(retention, idPrefix, baseSeq, budget);
             }
             return log;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The push-back state, made with the log at the first publish (null before). */
+    Pushback pushback() {
+        return pushback;
+    }
+
+    /** The shards now (a snapshot: copy-on-write). */
+    Shard[] shards() {
+        return shards;
     }
 
     /** Sequence of the newest event, or {@code baseSeq - 1} before the first. */
@@ -134,8 +146,7 @@ final class Topic {
                     Subscriber[] grown = Arrays.copyOf(members, members.length + 1);
                     grown[members.length] = subscriber;
                     shard.members = grown;
-                    subscriber.joined(this, shard);
-                    subscriberCount++;
+                    joined(subscriber, shard);
                     return true;
                 }
             }
@@ -143,11 +154,19 @@ final class Topic {
             Shard[] grown = Arrays.copyOf(current, current.length + 1);
             grown[current.length] = shard;
             shards = grown;
-            subscriber.joined(this, shard);
-            subscriberCount++;
+            joined(subscriber, shard);
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void joined(Subscriber subscriber, Shard shard) {     // under lock
+        subscriber.joined(this, shard);
+        subscriberCount++;
+        Pushback current = pushback;
+        if (current != null) {
+            current.joined(subscriber.positionIn(this));
         }
     }
 

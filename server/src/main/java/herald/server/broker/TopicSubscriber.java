@@ -3,6 +3,8 @@ package herald.server.broker;
 import herald.server.log.EventLog;
 import herald.server.log.Run;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,6 +16,16 @@ import java.nio.ByteBuffer;
  * repositioned for every write after that; delivering allocates nothing.
  */
 final class TopicSubscriber extends Subscriber {
+    private static final VarHandle BATCH_LAST;
+
+    static {
+        try {
+            BATCH_LAST = MethodHandles.lookup().findVarHandle(TopicSubscriber.class, "batchLast", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Topic topic;
     private Shard shard;                  // guarded by the topic's lock
     private long cursor;                  // last sequence fully written; writer thread only
@@ -21,7 +33,8 @@ final class TopicSubscriber extends Subscriber {
     private ByteBuffer viewB;
     private Object keyA;
     private Object keyB;
-    private long batchLast;               // the cursor once the batch is written; overtaken() reads it when WAITING
+    private long batchLast;               // the cursor once the batch is written; overtaken() reads it when WAITING,
+                                          // publishers (positionIn) at any time: written opaque
     private int batchEvents;
     private boolean batchMore;            // more may be readable right after the batch
 
@@ -57,7 +70,7 @@ final class TopicSubscriber extends Subscriber {
             last = run.lastSeq();
             events += run.eventCount();
         }
-        batchLast = last;
+        BATCH_LAST.setOpaque(this, last);  // a plain store on x86 and ARM; only tearing is ruled out
         batchEvents = events;
         batchAppendNanos = appendNanos;
         batchMore = run.more();
@@ -96,6 +109,11 @@ final class TopicSubscriber extends Subscriber {
     boolean overtaken() {
         EventLog log = topic.log();
         return log != null && log.isOvertaken(batchLast);
+    }
+
+    @Override
+    long positionIn(Topic topic) {
+        return (long) BATCH_LAST.getOpaque(this);
     }
 
     @Override

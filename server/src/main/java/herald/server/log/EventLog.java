@@ -98,7 +98,7 @@ public final class EventLog {
 
     private volatile Segment current;  // written under rotation
     private volatile long oldestSegment;  // number of the oldest retained segment; written under rotation
-    private long retainedBytes;        // guarded by rotation
+    private volatile long retainedBytes;  // written under rotation; read without it by tailAfterNextSegment
     private long pageBytes;            // guarded by rotation
     private volatile boolean closed;   // written under rotation
     private final ReentrantLock rotation = new ReentrantLock();
@@ -480,6 +480,31 @@ public final class EventLog {
             tail = Math.max(tail, segment.firstSeq);
         }
         return Math.min(tail, head + 1);
+    }
+
+    /** The event slots: the most events the log retains (its retention's events rounded up to a power of two). */
+    public int slots() {
+        return slots;
+    }
+
+    /**
+     * The oldest sequence still retained once the next segment is installed: {@link #tailSeq()}, unless a full-size
+     * next segment would take the retained bytes over the limit, which evicts the oldest segment (then the first
+     * sequence of the one after it; {@code headSeq() + 1} when the oldest is the only one). An estimate read without
+     * the lock, for pushing publishers back before a reader is overtaken; never used to decide what a reader gets.
+     */
+    public long tailAfterNextSegment() {
+        long tail = tailSeq();
+        if (retainedBytes + segmentBytes <= maxBytes) {
+            return tail;
+        }
+        long second = oldestSegment + 1;
+        Segment segment = (Segment) SEGMENT.getAcquire(segments, (int) second & segmentMask);
+        long head = headSeq();
+        if (segment == null || segment.number != second) {
+            return head + 1;
+        }
+        return Math.min(Math.max(tail, segment.firstSeq), head + 1);
     }
 
     /** Length of the {@code id:} line at the end of the event with sequence {@code seq}, before its blank line. */

@@ -27,6 +27,7 @@ public final class Metrics {
     public final LongAdder clientsGone = new LongAdder();
     public final LongAdder streamsOpened = new LongAdder();
     public final LongAdder retainedFull = new LongAdder();
+    public final LongAdder publishPushbacks = new LongAdder();
     public final LongAdder historyDropped = new LongAdder();
     public final LongAdder tlsHandshakes = new LongAdder();
     public final LongAdder tlsHandshakeFailures = new LongAdder();
@@ -160,6 +161,9 @@ public final class Metrics {
         counter(out, "herald_retained_full_total",
                 "Publishes refused because the retained history of all topics was at maxRetainedBytes",
                 retainedFull.sum());
+        counter(out, "herald_publish_pushbacks_total",
+                "Publishes refused (503) because more than the slowest fraction of the topic's subscribers would "
+                + "have been overtaken", publishPushbacks.sum());
         counter(out, "herald_history_dropped_total",
                 "Idle topics whose history was dropped to make room under maxRetainedBytes", historyDropped.sum());
         counter(out, "herald_tls_handshakes_total", "TLS handshakes completed", tlsHandshakes.sum());

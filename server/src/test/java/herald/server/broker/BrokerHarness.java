@@ -3,6 +3,7 @@ package herald.server.broker;
 import herald.protocol.sse.SseListener;
 import herald.protocol.sse.SseStreamParser;
 import herald.server.health.Supervisor;
+import herald.server.Overload;
 import herald.server.Retention;
 import herald.server.metrics.Metrics;
 
@@ -40,20 +41,31 @@ final class BrokerHarness implements AutoCloseable {
 
     /** @param drainTimeout how long the broker's close waits for streams to drain (and for the test to run them) */
     BrokerHarness(List<String> topics, Retention retention, Duration drainTimeout) throws IOException {
+        this(topics, retention, drainTimeout, Overload.DEFAULTS);
+    }
+
+    /** @param overload when publishes are pushed back (the defaults: 100 ms, 10 %) */
+    BrokerHarness(List<String> topics, Retention retention, Duration drainTimeout, Overload overload)
+            throws IOException {
         this.topics = topics;
         Broker.Settings settings = new Broker.Settings(retention, Duration.ofHours(1), -1, 1, 1, 100, 100, 8,
-                Duration.ZERO, 1_000, 1L << 30, drainTimeout, 5_000);
+                Duration.ZERO, 1_000, 1L << 30, drainTimeout, 5_000, overload.publishWait(), overload.fraction());
         this.broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }), 0);
     }
 
-    /** Publishes {@code count} events, to the stream's topics in turn, each with {@code padding} extra data bytes. */
+    /**
+     * Publishes {@code count} events, to the stream's topics in turn, each with {@code padding} extra data bytes; a
+     * refused publish (its exception passes) is not counted.
+     */
     void publish(int count, int padding) {
         for (int i = 0; i < count; i++) {
-            String topic = topics.get(publishes++ % topics.size());
-            int n = published.merge(topic, 1, Integer::sum);
+            String topic = topics.get(publishes % topics.size());
+            int n = published.getOrDefault(topic, 0) + 1;
             String data = topic + "-" + n + (padding > 0 ? "|" + ".".repeat(padding) : "");
             byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-            broker.publish(topic, null, bytes, 0, bytes.length, -1);
+            broker.publish(topic, null, bytes, 0, bytes.length, -1);   // counted once accepted: it may be refused
+            publishes++;
+            published.put(topic, n);
         }
     }
 
