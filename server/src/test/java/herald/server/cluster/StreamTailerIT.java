@@ -17,10 +17,14 @@ import static herald.server.cluster.RedisClientIT.FAST;
 import static herald.server.cluster.RedisClientIT.eventually;
 import static herald.server.cluster.RedisStreamsIT.append;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The tailing reader against a real redis-server: many topics per blocking read, adding while blocked, restarts. */
 class StreamTailerIT {
+    /** The commands an ACL user for Herald needs (server/README.md, "Cluster foundation"). */
+    static final String ACL_COMMANDS = "+ping +client|setname +client|id +client|unblock +evalsha +eval +xadd +xrange"
+            + " +xread +xinfo|stream +exists +get +set +time";
 
     /** What a listener saw, per topic, in order; fails the test on a repeat or a step back. */
     static final class Seen implements StreamTailer.Listener {
@@ -129,6 +133,35 @@ class StreamTailerIT {
                 }
                 assertTrue(tailer.unblocks() >= 5, "woken by CLIENT UNBLOCK: " + tailer.unblocks());
                 assertEquals(List.of(), seen.problems);
+            }
+        }
+    }
+
+    @Test
+    void shouldWorkAsAnAclUserAllowedOnlyWhatHeraldNeeds() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            List<String> acl = new ArrayList<>(List.of("ACL", "SETUSER", "herald", "on", ">pw", "~herald:*",
+                    "resetchannels", "-@all"));
+            acl.addAll(List.of(ACL_COMMANDS.split(" ")));               // the README's list
+            assertEquals("OK", redis.cli(acl.toArray(String[]::new)));
+            RedisUrl url = RedisUrl.parse("redis://herald:pw@127.0.0.1:" + redis.port());
+            try (RedisClient client = new RedisClient(url, FAST, "it")) {
+                assertTrue(client.start());
+                RedisStreams streams = new RedisStreams(client, "herald:", 100);
+                Seen seen = new Seen();
+                try (StreamTailer tailer = new StreamTailer(streams, 1, Duration.ofSeconds(30), 10, seen)) {
+                    tailer.add("first", StreamId.ZERO);
+                    assertTrue(eventually(Duration.ofSeconds(10), () -> blockedReaders(redis) == 1));
+                    StreamId id = append(streams, "acl", "x");
+                    tailer.add("acl", StreamId.ZERO);                   // CLIENT UNBLOCK
+                    assertTrue(eventually(Duration.ofSeconds(5), () -> seen.ids("acl").equals(List.of(id))));
+                    redis.cli("DEL", "herald:{acl}:epoch");              // XINFO STREAM in the script
+                    assertEquals(2, append(streams, "acl", "y").seq());
+                    assertEquals(2, streams.history("acl", StreamId.ZERO, 10).size());
+                    assertTrue(tailer.unblocks() >= 1);
+                }
+                RedisException denied = assertThrows(RedisException.class, () -> client.call("FLUSHALL"));
+                assertTrue(denied.isReply("NOPERM"), denied.getMessage());
             }
         }
     }
