@@ -44,6 +44,7 @@ public final class RedisClient implements AutoCloseable {
     private final String name;
     private final SSLContext tls;
     private final RedisConnection.Stats stats = new RedisConnection.Stats();
+    private final RedisConnection.Stats blockingStats = new RedisConnection.Stats();   // not round trips: they wait
     private final Set<RedisConnection> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
     private final ReentrantLock reconnectLock = new ReentrantLock();
@@ -76,7 +77,7 @@ public final class RedisClient implements AutoCloseable {
      */
     public boolean start() {
         try {
-            install(connect("cmd"));
+            install(connect("cmd", stats));
             return true;
         } catch (RedisException e) {
             lastFailure = e;
@@ -149,14 +150,14 @@ public final class RedisClient implements AutoCloseable {
      * @throws RedisException {@code UNAVAILABLE} (or {@code REPLY} for a refused AUTH) when it cannot open
      */
     RedisConnection openDedicated(String role) {
-        return connect(role + "-" + dedicatedCount.incrementAndGet());
+        return connect(role + "-" + dedicatedCount.incrementAndGet(), blockingStats);
     }
 
-    private RedisConnection connect(String role) {
+    private RedisConnection connect(String role, RedisConnection.Stats counters) {
         if (closed) {
             throw RedisException.unavailable("redis client closed");
         }
-        RedisConnection connection = RedisConnection.open(url, options, tls, name + "-" + role, open::remove, stats);
+        RedisConnection connection = RedisConnection.open(url, options, tls, name + "-" + role, open::remove, counters);
         open.add(connection);
         if (!connection.isOpen() || closed) {      // failed or closed while being added
             connection.close();
@@ -195,7 +196,7 @@ public final class RedisClient implements AutoCloseable {
         try {
             while (!closed) {
                 try {
-                    install(connect("cmd"));
+                    install(connect("cmd", stats));
                     reconnects.incrementAndGet();
                     LOG.log(System.Logger.Level.INFO, "redis {0}: connected", url);
                     return;
@@ -221,18 +222,23 @@ public final class RedisClient implements AutoCloseable {
         }
     }
 
-    /** Round trips completed (every reply on any of this client's connections). */
+    /** Round trips completed on the command connection (blocking reads are not counted). */
     public long roundTrips() {
         return stats.roundTrips.sum();
     }
 
-    /** Sum of round-trip times, nanoseconds (send to reply; a blocking read counts its blocked time). */
+    /** Sum of round-trip times on the command connection, nanoseconds, from the call to its reply. */
     public long roundTripNanosTotal() {
         return stats.roundTripNanos.sum();
     }
 
     public long lastRoundTripNanos() {
         return stats.lastRoundTripNanos;
+    }
+
+    /** Writes (system calls) on the command connection: {@link #roundTrips()} per write is the batching. */
+    public long writes() {
+        return stats.writes.sum();
     }
 
     /** Connections re-established after a failure. */

@@ -16,16 +16,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * One connection to Redis, pipelined: any number of threads {@link #send} commands, which are written in the
- * order they take the write lock and answered in that order; one reader thread parses replies as they arrive and
- * completes the oldest pending command with each. Many commands are in flight at once; {@link #sendAll} writes a
- * batch with one system call.
+ * order they are queued and answered in that order; one reader thread parses replies as they arrive and completes
+ * the oldest pending command with each. Many commands are in flight at once. Callers queue encoded commands; one
+ * writer thread writes everything queued with one system call, so concurrent callers share writes and Redis reads
+ * many commands per read.
  *
  * <p><b>Failure.</b> Any I/O error, a protocol violation, or a command past its deadline (the caller's wait, or
  * {@link #expireOverdue} from the client's timer, which also catches a write stuck on a full socket) closes the
@@ -41,14 +44,18 @@ import java.util.function.Consumer;
  */
 final class RedisConnection implements AutoCloseable {
     private static final int READ_BUFFER_BYTES = 64 << 10;
+    private static final int FLUSH_BYTES = 64 << 10;
 
     private final String name;
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
     private final RespWriter writer = new RespWriter(8 << 10);
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Pending> inflight = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock batchLock = new ReentrantLock();
+    private final AtomicBoolean writerIdle = new AtomicBoolean();
+    private Thread writerThread;
+    private final ConcurrentLinkedQueue<Pending> inflight = new ConcurrentLinkedQueue<>();    // written, unanswered
+    private final ConcurrentLinkedQueue<Pending> submitted = new ConcurrentLinkedQueue<>();   // encoded, unwritten
     private final AtomicReference<RedisException> failure = new AtomicReference<>();
     private final long commandTimeoutNanos;
     private final Consumer<RedisConnection> onFailure;
@@ -59,6 +66,7 @@ final class RedisConnection implements AutoCloseable {
     static final class Stats {
         final LongAdder roundTrips = new LongAdder();
         final LongAdder roundTripNanos = new LongAdder();
+        final LongAdder writes = new LongAdder();
         volatile long lastRoundTripNanos;
     }
 
@@ -66,6 +74,8 @@ final class RedisConnection implements AutoCloseable {
     static final class Pending extends CompletableFuture<Object> {
         final long sentNanos;
         final long deadlineNanos;
+        byte[] command;                        // encoded by the caller; written, then dropped, by the writer thread
+        int commandLength;
 
         Pending(long sentNanos, long timeoutNanos) {
             this.sentNanos = sentNanos;
@@ -117,6 +127,8 @@ final class RedisConnection implements AutoCloseable {
             throw RedisException.unavailable("redis " + url.host() + ":" + url.port() + " unreachable: " + describe(e));
         }
         Thread.ofPlatform().name("herald-redis-read-" + name).daemon().start(connection::readLoop);
+        connection.writerThread = Thread.ofPlatform().name("herald-redis-write-" + name).daemon()
+                .start(connection::writeLoop);
         connection.handshake(url, options.connectTimeout().toNanos());
         return connection;
     }
@@ -174,49 +186,115 @@ final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Sends one command; its reply must arrive within {@code timeoutNanos}.
+     * Sends one command; its reply must arrive within {@code timeoutNanos}. The caller encodes it and queues it;
+     * the connection's writer thread writes everything queued with one system call, so concurrent callers share
+     * writes (and Redis reads many commands per read).
      *
-     * @throws RedisException {@code UNAVAILABLE} when the connection is closed or the write fails
+     * @throws RedisException {@code UNAVAILABLE} at once when the connection is closed; a later failure completes
+     *                        the returned pending instead
      */
     Pending send(long timeoutNanos, Object... args) {
-        writeLock.lock();
+        RedisException failed = failure.get();
+        if (failed != null) {
+            throw failed;
+        }
+        RespWriter encoder = new RespWriter(128);
+        encoder.command(args);
+        Pending pending = new Pending(System.nanoTime(), timeoutNanos);
+        pending.command = encoder.buffer();
+        pending.commandLength = encoder.size();
+        submitted.add(pending);
+        if (failure.get() != null) {
+            drainSubmitted(failure.get());     // fail() may have drained before the add
+        }
+        wakeWriter();
+        return pending;
+    }
+
+    /**
+     * Sends a batch in one write (the writer may add other callers' commands to it); the pendings are in the
+     * batch's order.
+     *
+     * @throws RedisException {@code UNAVAILABLE} at once when the connection is closed
+     */
+    List<Pending> sendAll(List<Object[]> commands, long timeoutNanos) {
+        RedisException failed = failure.get();
+        if (failed != null) {
+            throw failed;
+        }
+        if (commands.isEmpty()) {
+            return List.of();
+        }
+        RespWriter encoder = new RespWriter(128 * commands.size());
+        for (Object[] command : commands) {
+            encoder.command(command);
+        }
+        List<Pending> pendings = new ArrayList<>(commands.size());
+        long now = System.nanoTime();
+        for (int i = 0; i < commands.size(); i++) {
+            pendings.add(new Pending(now, timeoutNanos));
+        }
+        Pending last = pendings.get(pendings.size() - 1);
+        last.command = encoder.buffer();        // all the bytes ride on the last; the others only wait in order
+        last.commandLength = encoder.size();
+        batchLock.lock();                       // the batch's pendings stay together in the queue
         try {
-            RedisException failed = failure.get();
-            if (failed != null) {
-                throw failed;
-            }
-            writer.command(args);
-            Pending pending = new Pending(System.nanoTime(), timeoutNanos);
-            inflight.add(pending);
-            flush();
-            return pending;
+            submitted.addAll(pendings);
         } finally {
-            writer.reset();
-            writeLock.unlock();
+            batchLock.unlock();
+        }
+        if (failure.get() != null) {
+            drainSubmitted(failure.get());
+        }
+        wakeWriter();
+        return pendings;
+    }
+
+    private void wakeWriter() {
+        if (writerIdle.get() && writerIdle.compareAndSet(true, false)) {
+            LockSupport.unpark(writerThread);
         }
     }
 
-    /** Sends a batch in one write; the pendings are in the batch's order. */
-    List<Pending> sendAll(List<Object[]> commands, long timeoutNanos) {
-        List<Pending> pendings = new ArrayList<>(commands.size());
-        writeLock.lock();
+    /** The writer thread: writes what is queued, parks when nothing is. */
+    private void writeLoop() {
         try {
-            RedisException failed = failure.get();
-            if (failed != null) {
-                throw failed;
+            while (failure.get() == null) {
+                Pending pending = submitted.poll();
+                if (pending == null) {
+                    if (writer.size() > 0) {
+                        flush();
+                        continue;
+                    }
+                    writerIdle.set(true);
+                    if (submitted.isEmpty() && failure.get() == null) {
+                        LockSupport.park(this);
+                    }
+                    writerIdle.set(false);
+                    continue;
+                }
+                if (pending.command != null) {
+                    writer.encoded(pending.command, pending.commandLength);
+                    pending.command = null;
+                }
+                inflight.add(pending);                // in write order: replies come back in this order
+                if (writer.size() >= FLUSH_BYTES) {
+                    flush();
+                }
             }
-            long now = System.nanoTime();
-            for (Object[] command : commands) {
-                writer.command(command);
-                Pending pending = new Pending(now, timeoutNanos);
-                pendings.add(pending);
-                inflight.add(pending);
-            }
-            flush();
-            return pendings;
-        } finally {
-            writer.reset();
-            writeLock.unlock();
+        } catch (RedisException e) {
+            // flush() failed the connection and every pending: their callers see it in await()
+        }
+        RedisException cause = failure.get();
+        drainSubmitted(cause);
+        for (Pending pending; (pending = inflight.poll()) != null; ) {
+            pending.completeExceptionally(cause);      // added after fail() drained inflight
+        }
+    }
+
+    private void drainSubmitted(RedisException cause) {
+        for (Pending pending; (pending = submitted.poll()) != null; ) {
+            pending.completeExceptionally(cause);
         }
     }
 
@@ -224,6 +302,8 @@ final class RedisConnection implements AutoCloseable {
         try {
             out.write(writer.buffer(), 0, writer.size());
             out.flush();
+            writer.reset();
+            stats.writes.increment();
         } catch (IOException e) {
             RedisException cause = RedisException.unavailable("redis connection " + name + " lost: " + describe(e));
             fail(cause);
@@ -324,6 +404,8 @@ final class RedisConnection implements AutoCloseable {
         for (Pending pending; (pending = inflight.poll()) != null; ) {
             pending.completeExceptionally(cause);
         }
+        drainSubmitted(cause);
+        LockSupport.unpark(writerThread);
         onFailure.accept(this);
     }
 

@@ -29,7 +29,7 @@ import java.util.List;
  */
 public final class RedisStreams {
     /** The append script: KEYS stream, epoch key; ARGV max length, then field/value pairs. Returns the entry id. */
-    static final String APPEND_SCRIPT = """
+    public static final String APPEND_SCRIPT = """
             local epoch = redis.call('GET', KEYS[2])
             local id
             if redis.call('EXISTS', KEYS[1]) == 0 then

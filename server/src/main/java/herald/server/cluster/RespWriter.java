@@ -38,6 +38,13 @@ final class RespWriter {
         }
     }
 
+    /** Appends a command encoded before (by another writer). */
+    void encoded(byte[] command, int length) {
+        ensure(length);
+        System.arraycopy(command, 0, buffer, size, length);
+        size += length;
+    }
+
     void bulk(byte[] bytes, int offset, int length) {
         header('$', length);
         ensure(length + 2);
