@@ -25,15 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * work is in another process; what matters is the ratio within one run.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar herald.bench.cluster.RedisAppendThroughput [N] [PIPELINE]
+ * java -cp bench/target/benchmarks.jar herald.bench.cluster.RedisAppendThroughput [N] [PIPELINE] [ROUNDS]
  *   N         appends per measurement (200000)
  *   PIPELINE  commands in flight on the one connection (64)
+ *   ROUNDS    rounds of all measurements, interleaved (5); medians are printed
  * </pre>
  *
- * Measurements, each after a warm-up of N/4:
+ * Measurements, after a warm-up of N/4 each:
  * <ol>
  *   <li>{@code XADD key MAXLEN ~ 100000 * t <ms> d <100 B>}: redis-benchmark {@code -c 1 -P PIPELINE} vs Herald's
  *       client sending batches of PIPELINE in one write ({@code RedisClient.pipeline}).</li>
+ *   <li>The same XADD from PIPELINE virtual threads sharing Herald's client, each waiting for its reply.</li>
  *   <li>Herald's append script ({@code EVALSHA}, what a publish runs): redis-benchmark {@code -c 1 -P PIPELINE} vs
  *       {@code RedisStreams.append} called by PIPELINE virtual threads sharing the connection (each waits for its
  *       reply: the publish path's shape).</li>
@@ -48,6 +50,7 @@ public final class RedisAppendThroughput {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int pipeline = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path dir = Files.createTempDirectory("herald-redis-bench");
         int port = freePort();
         Process redis = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", String.valueOf(port),
@@ -67,24 +70,35 @@ public final class RedisAppendThroughput {
             String sha = sha1(RedisStreams.APPEND_SCRIPT);
             String ms = String.valueOf(System.currentTimeMillis());
 
-            System.out.printf("redis-server %s, N=%d, pipeline=%d, payload=%d B, JDK %s%n", version(), n, pipeline,
-                    PAYLOAD.length, Runtime.version());
-            double baseXadd = redisBenchmark(port, n, pipeline, "XADD", "base:{x}", "MAXLEN", "~", "100000", "*",
-                    "t", ms, "d", new String(PAYLOAD, StandardCharsets.US_ASCII));
+            System.out.printf("redis-server %s, N=%d, pipeline=%d, payload=%d B, rounds=%d, JDK %s%n", version(), n,
+                    pipeline, PAYLOAD.length, rounds, Runtime.version());
+            String payload = new String(PAYLOAD, StandardCharsets.US_ASCII);
             pipelined(client, n / 4, pipeline, "herald:{x}", ms);                    // warm-up
-            double oursXadd = pipelined(client, n, pipeline, "herald:{x}", ms);
             concurrentXadds(client, n / 4, pipeline, "herald:{y}", ms);
-            double oursXaddCallers = concurrentXadds(client, n, pipeline, "herald:{y}", ms);
-            double baseScript = redisBenchmark(port, n, pipeline, "EVALSHA", sha, "2", "base:{s}", "base:{s}:epoch",
-                    "100000", "t", ms, "d", new String(PAYLOAD, StandardCharsets.US_ASCII));
-            concurrentAppends(streams, n / 4, pipeline, "warm");
-            double oursScript = concurrentAppends(streams, n, pipeline, "s");
-            System.out.printf("XADD         redis-benchmark %,10.0f/s   Herald client (batches)     %,10.0f/s   ratio %.2f%n",
-                    baseXadd, oursXadd, oursXadd / baseXadd);
-            System.out.printf("XADD         redis-benchmark %,10.0f/s   Herald client (%d callers)   %,10.0f/s   ratio %.2f%n",
-                    baseXadd, pipeline, oursXaddCallers, oursXaddCallers / baseXadd);
-            System.out.printf("append (Lua) redis-benchmark %,10.0f/s   Herald append (%d callers)  %,10.0f/s   ratio %.2f%n",
-                    baseScript, pipeline, oursScript, oursScript / baseScript);
+            concurrentAppends(streams, n / 4, pipeline, "s");
+            double[][] perSecond = new double[5][rounds];
+            for (int r = 0; r < rounds; r++) {       // interleaved: a burst of load elsewhere hits both sides
+                perSecond[0][r] = redisBenchmark(port, n, pipeline, "XADD", "base:{x}", "MAXLEN", "~", "100000", "*",
+                        "t", ms, "d", payload);
+                perSecond[1][r] = pipelined(client, n, pipeline, "herald:{x}", ms);
+                perSecond[2][r] = concurrentXadds(client, n, pipeline, "herald:{y}", ms);
+                perSecond[3][r] = redisBenchmark(port, n, pipeline, "EVALSHA", sha, "2", "base:{s}", "base:{s}:epoch",
+                        "100000", "t", ms, "d", payload);
+                perSecond[4][r] = concurrentAppends(streams, n, pipeline, "s");
+                System.out.printf("round %d: XADD redis-benchmark %,.0f/s, Herald batches %,.0f/s, Herald %d callers"
+                        + " %,.0f/s; append script redis-benchmark %,.0f/s, RedisStreams.append %d callers %,.0f/s%n",
+                        r + 1, perSecond[0][r], perSecond[1][r], pipeline, perSecond[2][r], perSecond[3][r], pipeline,
+                        perSecond[4][r]);
+            }
+            System.out.printf("median XADD         redis-benchmark %,10.0f/s  Herald client (batches of %d)  %,10.0f/s"
+                    + "  ratio of round medians %.2f, median of ratios %.2f%n", median(perSecond[0]), pipeline,
+                    median(perSecond[1]), median(perSecond[1]) / median(perSecond[0]), medianRatio(perSecond[1], perSecond[0]));
+            System.out.printf("median XADD         redis-benchmark %,10.0f/s  Herald client (%d callers)      %,10.0f/s"
+                    + "  ratio of round medians %.2f, median of ratios %.2f%n", median(perSecond[0]), pipeline,
+                    median(perSecond[2]), median(perSecond[2]) / median(perSecond[0]), medianRatio(perSecond[2], perSecond[0]));
+            System.out.printf("median append (Lua) redis-benchmark %,10.0f/s  RedisStreams.append (%d callers) %,10.0f/s"
+                    + "  ratio of round medians %.2f, median of ratios %.2f%n", median(perSecond[3]), pipeline,
+                    median(perSecond[4]), median(perSecond[4]) / median(perSecond[3]), medianRatio(perSecond[4], perSecond[3]));
             System.out.printf("first epoch %d; mean round trip %.1f us over %d round trips, %.1f commands per write%n",
                     first.epoch(), client.roundTripNanosTotal() / 1e3 / client.roundTrips(), client.roundTrips(),
                     (double) client.roundTrips() / client.writes());
@@ -95,6 +109,21 @@ public final class RedisAppendThroughput {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static double medianRatio(double[] ours, double[] base) {
+        double[] ratios = new double[ours.length];
+        for (int i = 0; i < ours.length; i++) {
+            ratios[i] = ours[i] / base[i];
+        }
+        return median(ratios);
     }
 
     private static double pipelined(RedisClient client, int n, int pipeline, String key, String ms) {

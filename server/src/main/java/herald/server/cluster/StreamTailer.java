@@ -234,7 +234,18 @@ public final class StreamTailer implements AutoCloseable {
         }
 
         private void readOnce(RedisConnection reader, List<String> topics, long startedGeneration) {
-            int n = topics.size();
+            StreamId[] after = new StreamId[topics.size()];
+            int n = 0;
+            for (String topic : topics) {
+                StreamId position = positions.get(topic);
+                if (position != null) {             // null: removed since the snapshot
+                    topics.set(n, topic);
+                    after[n++] = position;
+                }
+            }
+            if (n == 0) {
+                return;
+            }
             Object[] args = new Object[6 + 2 * n];
             args[0] = "XREAD";
             args[1] = "COUNT";
@@ -243,10 +254,8 @@ public final class StreamTailer implements AutoCloseable {
             args[4] = blockMillis;
             args[5] = "STREAMS";
             for (int i = 0; i < n; i++) {
-                String topic = topics.get(i);
-                StreamId after = positions.get(topic);
-                args[6 + i] = streams.streamKey(topic);
-                args[6 + n + i] = after == null ? StreamId.ZERO.toString() : after.toString();
+                args[6 + i] = streams.streamKey(topics.get(i));
+                args[6 + n + i] = after[i].toString();
             }
             readingGeneration = startedGeneration;
             if (generation.get() != startedGeneration) {
