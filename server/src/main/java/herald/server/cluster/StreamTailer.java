@@ -32,7 +32,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * Redis lost comes back with a higher epoch, so reading on after the old epoch's ids returns the new entries.
  *
  * <p><b>Threading.</b> {@link #add}, {@link #remove} and the counters: any thread. The {@link Listener} is called on
- * the topic's reader thread, with each topic's entries in order and never twice; it must not block.
+ * the topic's reader thread, with each topic's entries in order and never twice; it must not block, and must not
+ * throw (an exception ends its reader thread, as any unexpected one ends a Herald loop).
+ *
+ * <pre>{@code
+ * RedisClient client = new RedisClient(RedisUrl.parse("redis://127.0.0.1:6379"), RedisOptions.DEFAULTS, "node1");
+ * client.start();
+ * RedisStreams streams = new RedisStreams(client, "herald:", 10_000);
+ * try (StreamTailer tailer = new StreamTailer(streams, 2, Duration.ofSeconds(5), 256,
+ *         (topic, entries) -> log(topic).appendAll(entries))) {
+ *     tailer.add("news", lastIdTheNodeHas);          // StreamId.ZERO: everything the stream keeps
+ *     ...
+ * }
+ * }</pre>
  */
 public final class StreamTailer implements AutoCloseable {
     /** Receives what the readers read. */
