@@ -38,17 +38,23 @@ final class RedisServer implements AutoCloseable {
 
     /** Starts a plain server; {@code extraArgs} are more {@code --name value} options. */
     static RedisServer start(String... extraArgs) throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(Files.createTempDirectory("herald-redis"), freePort(), false,
-                List.of(extraArgs));
-        server.restart();
-        return server;
+        return started(new RedisServer(Files.createTempDirectory("herald-redis"), freePort(), false,
+                List.of(extraArgs)));
+    }
+
+    private static RedisServer started(RedisServer server) throws IOException, InterruptedException {
+        try {
+            server.restart();
+            return server;
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Starts a plain server on {@code port}. */
     static RedisServer startOn(int port) throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(Files.createTempDirectory("herald-redis"), port, false, List.of());
-        server.restart();
-        return server;
+        return started(new RedisServer(Files.createTempDirectory("herald-redis"), port, false, List.of()));
     }
 
     /** Starts a server that speaks only TLS on its port, with a fresh self-signed certificate for 127.0.0.1. */
@@ -62,8 +68,7 @@ final class RedisServer implements AutoCloseable {
                 "--tls-cert-file", dir.resolve("redis.crt").toString(), "--tls-key-file",
                 dir.resolve("redis.key").toString(), "--tls-ca-cert-file", dir.resolve("redis.crt").toString(),
                 "--tls-auth-clients", "no"));
-        server.restart();
-        return server;
+        return started(server);
     }
 
     /** Starts (again) on this server's port; returns once it answers PING. */
@@ -80,7 +85,9 @@ final class RedisServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!answersPing()) {
             if (!process.isAlive() || System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("redis-server did not start: " + log());
+                String log = log();
+                kill();                                   // never leave a half-started server behind
+                throw new IllegalStateException("redis-server did not start: " + log);
             }
             Thread.sleep(20);
         }
