@@ -46,9 +46,9 @@ import java.nio.charset.StandardCharsets;
  * <p>Decisions where RFC 9113 leaves a choice:
  * <ul>
  *   <li>A frame longer than {@code maxFrameBytes} is a connection error FRAME_SIZE_ERROR, whatever its type.</li>
- *   <li>Frames on a stream Herald reset are ignored (section 5.4.2), remembered for the last 64 resets; DATA on
- *       another closed stream is a stream error STREAM_CLOSED, HEADERS a connection error STREAM_CLOSED for a
- *       recently closed stream, PROTOCOL_ERROR for a lower id never seen recently. Their DATA still counts against
+ *   <li>Frames on a stream Herald reset are ignored (section 5.4.2), among the last 64 streams closed; DATA on
+ *       another closed stream is a stream error STREAM_CLOSED; HEADERS a connection error, STREAM_CLOSED for one of
+ *       those 64, else PROTOCOL_ERROR (a stream id not above the previous ones, section 5.1.1). Their DATA still counts against
  *       the connection window, and is returned at once.</li>
  *   <li>A stream beyond {@code maxConcurrentStreams} is refused with REFUSED_STREAM (section 5.1.2), also before
  *       the client acknowledged the setting. After Herald's GOAWAY, new streams are decoded and ignored.</li>
@@ -61,7 +61,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Http2Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    private static final int RECENT_RESETS = 64;
+    private static final int RECENT_CLOSED = 64;
+    private static final int RESET_BY_US = 0x8000_0000;     // marks an id in recentClosed (ids are 31-bit)
     private static final int KIND_NEW = 0;
     private static final int KIND_TRAILERS = 1;
     private static final int KIND_IGNORE = 2;
@@ -76,8 +77,8 @@ public final class Http2Connection {
     private final HeaderListCollector collector;
     private final PeerSettings peer = new PeerSettings();
     private final long[] limitCounts = new long[Http2Limit.values().length];
-    private final int[] recentResets = new int[RECENT_RESETS];  // ids of streams Herald reset, newest last
-    private int recentResetsNext;
+    private final int[] recentClosed = new int[RECENT_CLOSED];  // ids of the last streams closed, | RESET_BY_US
+    private int recentClosedNext;
 
     private int prefaceMatched;
     private boolean peerSettingsReceived;
@@ -309,8 +310,11 @@ public final class Http2Connection {
             kind = KIND_TRAILERS;
         } else if (streamId <= lastPeerStreamId) {
             if (!recentlyReset(streamId)) {
-                throw Http2Exception.connection(streamId <= lastProcessedStreamId ? ErrorCode.STREAM_CLOSED
-                        : ErrorCode.PROTOCOL_ERROR, "HEADERS on a closed stream (RFC 9113 section 5.1, 5.1.1)");
+                throw recentlyClosed(streamId)
+                        ? Http2Exception.connection(ErrorCode.STREAM_CLOSED,
+                                "HEADERS on a closed stream (RFC 9113 section 5.1)")
+                        : Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
+                                "stream id not above the previous ones (RFC 9113 section 5.1.1)");
             }
             kind = KIND_IGNORE;                                     // decoded to keep HPACK in step
         } else if ((streamId & 1) == 0) {
@@ -668,11 +672,12 @@ public final class Http2Connection {
     private void streamError(int streamId, ErrorCode code) {
         queueAnswer(Http2Limit.RESET_FLOOD, HEADER_BYTES + FrameDescriptor.RST_STREAM_BYTES);
         FrameWriter.writeRstStream(output.claim(HEADER_BYTES + FrameDescriptor.RST_STREAM_BYTES), streamId, code);
-        rememberReset(streamId);
         Http2Stream stream = streams.get(streamId);
         if (stream != null) {
-            removeStream(stream, false);
+            removeStream(stream, true);
             listener.onStreamReset(streamId, code);
+        } else {
+            rememberClosed(streamId, true);
         }
     }
 
@@ -712,14 +717,24 @@ public final class Http2Connection {
         listener.onLimitExceeded(limit);
     }
 
-    private void rememberReset(int streamId) {
-        recentResets[recentResetsNext] = streamId;
-        recentResetsNext = (recentResetsNext + 1) % RECENT_RESETS;
+    private void rememberClosed(int streamId, boolean resetByUs) {
+        recentClosed[recentClosedNext] = resetByUs ? streamId | RESET_BY_US : streamId;
+        recentClosedNext = (recentClosedNext + 1) % RECENT_CLOSED;
     }
 
+    /** Herald reset the stream lately: frames the client sent before it knew are ignored (section 5.4.2). */
     private boolean recentlyReset(int streamId) {
-        for (int id : recentResets) {
-            if (id == streamId) {
+        for (int id : recentClosed) {
+            if (id == (streamId | RESET_BY_US)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean recentlyClosed(int streamId) {
+        for (int id : recentClosed) {
+            if ((id & STREAM_ID_MASK) == streamId) {
                 return true;
             }
         }
@@ -740,9 +755,8 @@ public final class Http2Connection {
         if (!stream.remoteClosed) {                                 // section 8.1: stop the client's request
             FrameWriter.writeRstStream(output.claim(HEADER_BYTES + FrameDescriptor.RST_STREAM_BYTES), stream.id,
                     ErrorCode.NO_ERROR);
-            rememberReset(stream.id);
         }
-        removeStream(stream, false);
+        removeStream(stream, !stream.remoteClosed);
     }
 
     /** Removes an active stream, returning its unconsumed bytes to the connection window. */
@@ -752,9 +766,7 @@ public final class Http2Connection {
         }
         stream.removed = true;
         streams.remove(stream.id);
-        if (reset) {
-            rememberReset(stream.id);
-        }
+        rememberClosed(stream.id, reset);
         if (stream.unconsumed > 0) {
             creditConnection(stream.unconsumed);
             stream.unconsumed = 0;
