@@ -253,6 +253,9 @@ public final class Http2Connection {
         } else {
             consecutiveEmptyFrames = 0;
         }
+        if (endStream) {
+            stream.remoteClosed = true;                             // no stream WINDOW_UPDATE from here on
+        }
         if (length - dataLength > 0) {                          // padding and its length byte: returned at once
             creditStream(stream, length - dataLength);
             creditConnection(length - dataLength);

@@ -40,6 +40,7 @@ final class Peer implements Http2Listener {
         peer.drain();
         assertFalse(peer.h2.isClosed(), "handshake failed: " + peer.events);
         peer.events.clear();
+        peer.received.clear();
         return peer;
     }
 
