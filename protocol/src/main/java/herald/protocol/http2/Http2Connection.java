@@ -224,7 +224,7 @@ public final class Http2Connection {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream="
                         + streamId + " (RFC 9113 section 5.1)");
             }
-            if (!recentlyReset(streamId)) {
+            if (!recentlyReset(streamId) && !ignoredAfterGoAway(streamId)) {
                 throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED,
                         "DATA on closed stream (RFC 9113 section 6.1)");
             }
@@ -312,7 +312,7 @@ public final class Http2Connection {
         if (stream != null) {
             kind = KIND_TRAILERS;
         } else if (streamId <= lastPeerStreamId) {
-            if (!recentlyReset(streamId)) {
+            if (!recentlyReset(streamId) && !ignoredAfterGoAway(streamId)) {
                 throw recentlyClosed(streamId)
                         ? Http2Exception.connection(ErrorCode.STREAM_CLOSED,
                                 "HEADERS on a closed stream (RFC 9113 section 5.1)")
@@ -388,7 +388,11 @@ public final class Http2Connection {
             throw e.isConnectionError() ? e : Http2Exception.compression(e.getMessage());
         }
         collector.finish();
-        if (blockKind == KIND_NEW) {
+        if (blockSelfDependent && blockKind != KIND_IGNORE) {
+            throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
+                    "stream depends on itself (RFC 9113 section 5.3.1 of RFC 7540)");
+        }
+        if (blockKind == KIND_NEW && !goAwaySent) {                 // (a GOAWAY may have come since its HEADERS)
             openStream(streamId);
         } else if (blockKind == KIND_TRAILERS && streams.get(streamId) != null) {
             trailers(streams.get(streamId));                        // (null: the transport reset it meanwhile)
@@ -396,10 +400,6 @@ public final class Http2Connection {
     }
 
     private void openStream(int streamId) {
-        if (blockSelfDependent) {
-            throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
-                    "stream depends on itself (RFC 9113 section 5.3.1 of RFC 7540)");
-        }
         String malformed = collector.malformed();
         if (malformed == null && blockEndStream && collector.contentLength() > 0) {
             malformed = "content-length without DATA (RFC 9113 section 8.1.1)";
@@ -733,6 +733,11 @@ public final class Http2Connection {
             }
         }
         return false;
+    }
+
+    /** A stream the client opened after Herald's GOAWAY: its frames are discarded (section 6.8). */
+    private boolean ignoredAfterGoAway(int streamId) {
+        return goAwaySent && streamId > lastProcessedStreamId;
     }
 
     private boolean recentlyClosed(int streamId) {

@@ -425,6 +425,25 @@ final class Http2ConnectionTest {
     }
 
     @Test
+    void shouldAnswerTrailersDependingOnItselfWithProtocolErrorRfc7540Section5_3_1() {
+        byte[] payload = concat(int32(1), new byte[] {15}, LiteralDecoder.encode("trailer", "x"));
+        Peer peer = Peer.connected().send(headers(1, LiteralDecoder.post("/p"), false),
+                frame(TYPE_HEADERS, FLAG_PRIORITY | FLAG_END_HEADERS | FLAG_END_STREAM, 1, payload));
+        peer.assertStreamError(1, ErrorCode.PROTOCOL_ERROR);
+        assertEquals(List.of("request 1 POST /p", "reset 1 PROTOCOL_ERROR"), peer.events);
+    }
+
+    @Test
+    void shouldIgnoreStreamWhoseFieldBlockEndsAfterGracefulGoAwaySection6_8() {
+        Peer peer = Peer.connected().send(get(1), frame(TYPE_HEADERS, FLAG_END_STREAM, 3, new byte[0]));
+        peer.h2.goAway();
+        peer.send(frame(TYPE_CONTINUATION, FLAG_END_HEADERS, 3, LiteralDecoder.get("/late")));
+        assertEquals(List.of("request 1 GET /s1 end"), peer.events);
+        assertEquals(1, peer.drain().size(), "the GOAWAY only");
+        assertEquals(1, peer.h2.lastProcessedStreamId());
+    }
+
+    @Test
     void shouldAcceptAndIgnorePrioritySection6_3() {
         Peer peer = Peer.connected().send(get(1), Peer.priority(1, 0), Peer.priority(9, 1));
         assertEquals(List.of("request 1 GET /s1 end"), peer.events);
@@ -516,9 +535,11 @@ final class Http2ConnectionTest {
         List<Frame> frames = peer.drain();
         assertEquals(1, frames.size());
         assertEquals(new Frame(TYPE_GOAWAY, 0, 0, concat(int32(3), int32(0))), frames.get(0));
-        peer.send(get(5));
-        assertEquals(3, peer.decoder.blocksDecoded, "the ignored stream's block is still decoded");
+        peer.send(headers(5, LiteralDecoder.post("/late"), false), data(5, new byte[3], false),
+                headers(5, LiteralDecoder.encode("trailer", "x"), true));
+        assertEquals(4, peer.decoder.blocksDecoded, "the ignored stream's blocks are still decoded");
         assertEquals(2, peer.events.size(), peer.events.toString());
+        assertTrue(peer.drain().isEmpty(), "its frames are discarded without answer");
         assertFalse(peer.h2.isFinished());
         peer.h2.resetStream(1, ErrorCode.CANCEL);
         peer.h2.writeHeaders(ByteBuffer.allocate(64), 3, ByteBuffer.allocate(1), true);
