@@ -61,11 +61,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Http2Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    private static final int RECENT_CLOSED = 64;
-    private static final int RESET_BY_US = 0x8000_0000;     // marks an id in recentClosed (ids are 31-bit)
-    private static final int KIND_NEW = 0;
-    private static final int KIND_TRAILERS = 1;
-    private static final int KIND_IGNORE = 2;
 
     private final Http2Limits limits;
     private final HeaderBlockDecoder decoder;
@@ -76,9 +71,9 @@ public final class Http2Connection {
     private final StreamTable streams = new StreamTable();
     private final HeaderListCollector collector;
     private final PeerSettings peer = new PeerSettings();
-    private final long[] limitCounts = new long[Http2Limit.values().length];
-    private final int[] recentClosed = new int[RECENT_CLOSED];  // ids of the last streams closed, | RESET_BY_US
-    private int recentClosedNext;
+    private final AttackGuard guard;
+    private final ClosedStreams closedStreams = new ClosedStreams();
+    private final FieldBlock block;
 
     private int prefaceMatched;
     private boolean peerSettingsReceived;
@@ -93,19 +88,6 @@ public final class Http2Connection {
     private boolean goAwayReceived;
     private boolean closed;
 
-    // the field block being assembled across HEADERS and CONTINUATION frames
-    private boolean inBlock;
-    private int blockStreamId;
-    private int blockKind;
-    private boolean blockEndStream;
-    private boolean blockSelfDependent;
-    private ByteBuffer blockBuffer;
-
-    // attack accounting
-    private int streamsInResetWindow;
-    private int earlyResets;
-    private int consecutiveEmptyFrames;
-
     /**
      * A connection before the client preface; queues Herald's SETTINGS (and a WINDOW_UPDATE raising the connection
      * window), which the transport must send before anything else.
@@ -118,6 +100,8 @@ public final class Http2Connection {
         this.listener = listener;
         this.reader = new FrameReader(limits.maxFrameBytes());
         this.collector = new HeaderListCollector(limits.maxHeaderListBytes());
+        this.guard = new AttackGuard(limits, listener);
+        this.block = new FieldBlock(limits.maxHeaderListBytes());
         queueSettings();
         connectionReceiveWindow = limits.connectionWindowBytes();
         if (connectionReceiveWindow > DEFAULT_WINDOW_BYTES) {
@@ -168,7 +152,7 @@ public final class Http2Connection {
     }
 
     private boolean onFrame(int type, int flags, int streamId, ByteBuffer payload) {
-        if (inBlock && type != FrameDescriptor.TYPE_CONTINUATION) {
+        if (block.isOpen() && type != FrameDescriptor.TYPE_CONTINUATION) {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, FrameDescriptor.typeName(type)
                     + " inside a field block (RFC 9113 section 6.10)");
         }
@@ -192,7 +176,7 @@ public final class Http2Connection {
                 case FrameDescriptor.TYPE_GOAWAY -> onGoAway(streamId, payload);
                 case FrameDescriptor.TYPE_WINDOW_UPDATE -> onWindowUpdate(streamId, payload);
                 case FrameDescriptor.TYPE_CONTINUATION -> onContinuation(flags, streamId, payload);
-                default -> emptyFrame();                // unknown types are ignored (section 4.1)
+                default -> guard.emptyFrame();          // unknown types are ignored (section 4.1)
             }
         } catch (Http2Exception e) {
             if (e.isConnectionError()) {
@@ -224,7 +208,7 @@ public final class Http2Connection {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream="
                         + streamId + " (RFC 9113 section 5.1)");
             }
-            if (!recentlyReset(streamId) && !ignoredAfterGoAway(streamId)) {
+            if (!closedStreams.resetByUs(streamId) && !ignoredAfterGoAway(streamId)) {
                 throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED,
                         "DATA on closed stream (RFC 9113 section 6.1)");
             }
@@ -249,9 +233,9 @@ public final class Http2Connection {
                     "DATA length differs from content-length (RFC 9113 section 8.1.1)");
         }
         if (dataLength == 0 && !endStream) {
-            emptyFrame();
+            guard.emptyFrame();
         } else {
-            consecutiveEmptyFrames = 0;
+            guard.contentFrame();
         }
         if (endStream) {
             stream.remoteClosed = true;                             // no stream WINDOW_UPDATE from here on
@@ -310,125 +294,102 @@ public final class Http2Connection {
         int kind;
         Http2Stream stream = streams.get(streamId);
         if (stream != null) {
-            kind = KIND_TRAILERS;
+            kind = FieldBlock.TRAILERS;
         } else if (streamId <= lastPeerStreamId) {
-            if (!recentlyReset(streamId) && !ignoredAfterGoAway(streamId)) {
-                throw recentlyClosed(streamId)
+            if (!closedStreams.resetByUs(streamId) && !ignoredAfterGoAway(streamId)) {
+                throw closedStreams.contains(streamId)
                         ? Http2Exception.connection(ErrorCode.STREAM_CLOSED,
                                 "HEADERS on a closed stream (RFC 9113 section 5.1)")
                         : Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
                                 "stream id not above the previous ones (RFC 9113 section 5.1.1)");
             }
-            kind = KIND_IGNORE;                                     // decoded to keep HPACK in step
+            kind = FieldBlock.IGNORED;                              // decoded to keep HPACK in step
         } else if ((streamId & 1) == 0) {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
                     "client stream id is even (RFC 9113 section 5.1.1)");
         } else {
             lastPeerStreamId = streamId;
-            kind = goAwaySent ? KIND_IGNORE : KIND_NEW;
+            kind = goAwaySent ? FieldBlock.IGNORED : FieldBlock.NEW_STREAM;
         }
-        inBlock = true;
-        blockStreamId = streamId;
-        blockKind = kind;
-        blockEndStream = (flags & FLAG_END_STREAM) != 0;
-        blockSelfDependent = selfDependent;
+        block.start(streamId, kind, (flags & FLAG_END_STREAM) != 0, selfDependent);
         if ((flags & FLAG_END_HEADERS) != 0) {
-            finishBlock(payload);
+            block.close();
+            decodeBlock(payload);                                   // in place: never copied
         } else {
-            if (!payload.hasRemaining()) {
-                emptyFrame();
-            }
-            appendFragment(payload, true);
+            appendFragment(payload);
         }
     }
 
     private void onContinuation(int flags, int streamId, ByteBuffer payload) {
-        if (!inBlock || streamId != blockStreamId) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, inBlock
+        if (!block.isOpen() || streamId != block.streamId()) {
+            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, block.isOpen()
                     ? "CONTINUATION on another stream (RFC 9113 section 6.10)"
                     : "CONTINUATION without a field block (RFC 9113 section 6.10)");
         }
-        if (!payload.hasRemaining() && (flags & FLAG_END_HEADERS) == 0) {
-            emptyFrame();
-        }
-        appendFragment(payload, false);
+        appendFragment(payload);
         if ((flags & FLAG_END_HEADERS) != 0) {
-            finishBlock(blockBuffer.flip());
+            decodeBlock(block.complete());
         }
     }
 
-    private void appendFragment(ByteBuffer fragment, boolean first) {
-        int held = first ? 0 : blockBuffer.position();
-        int needed = held + fragment.remaining();
-        if (needed > limits.maxHeaderListBytes()) {
-            limitExceeded(Http2Limit.CONTINUATION_FLOOD);
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "field block exceeds maxHeaderListBytes="
+    private void appendFragment(ByteBuffer fragment) {
+        if (!fragment.hasRemaining()) {
+            guard.emptyFrame();                                     // END_HEADERS is checked by the caller
+        }
+        if (!block.append(fragment)) {
+            throw guard.exceeded(Http2Limit.CONTINUATION_FLOOD, "field block exceeds maxHeaderListBytes="
                     + limits.maxHeaderListBytes() + " across CONTINUATION frames");
         }
-        if (blockBuffer == null || blockBuffer.capacity() < needed) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.min(limits.maxHeaderListBytes(),
-                    Math.max(needed, blockBuffer == null ? 1_024 : blockBuffer.capacity() * 2)));
-            if (!first) {
-                bigger.put(blockBuffer.flip());
-            }
-            blockBuffer = bigger;
-        } else if (first) {
-            blockBuffer.clear();
-        }
-        blockBuffer.put(fragment);
     }
 
-    private void finishBlock(ByteBuffer block) {
-        inBlock = false;
-        int streamId = blockStreamId;
-        collector.reset(blockKind == KIND_TRAILERS);
+    private void decodeBlock(ByteBuffer bytes) {
+        int streamId = block.streamId();
+        int kind = block.kind();
+        collector.reset(kind == FieldBlock.TRAILERS);
         try {
-            decoder.decode(block, collector);
+            decoder.decode(bytes, collector);
         } catch (Http2Exception e) {
             throw e.isConnectionError() ? e : Http2Exception.compression(e.getMessage());
         }
         collector.finish();
-        if (blockSelfDependent && blockKind != KIND_IGNORE) {
+        if (block.selfDependent() && kind != FieldBlock.IGNORED) {
             throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
                     "stream depends on itself (RFC 9113 section 5.3.1 of RFC 7540)");
         }
-        if (blockKind == KIND_NEW && !goAwaySent) {                 // (a GOAWAY may have come since its HEADERS)
+        if (kind == FieldBlock.NEW_STREAM && !goAwaySent) {         // (a GOAWAY may have come since its HEADERS)
             openStream(streamId);
-        } else if (blockKind == KIND_TRAILERS && streams.get(streamId) != null) {
+        } else if (kind == FieldBlock.TRAILERS && streams.get(streamId) != null) {
             trailers(streams.get(streamId));                        // (null: the transport reset it meanwhile)
         }
     }
 
     private void openStream(int streamId) {
         String malformed = collector.malformed();
-        if (malformed == null && blockEndStream && collector.contentLength() > 0) {
+        boolean endStream = block.endStream();
+        if (malformed == null && endStream && collector.contentLength() > 0) {
             malformed = "content-length without DATA (RFC 9113 section 8.1.1)";
         }
         if (malformed != null) {
             throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "malformed request: " + malformed);
         }
         if (streams.size() >= limits.maxConcurrentStreams()) {
-            limitExceeded(Http2Limit.STREAM_REFUSED);
+            guard.hit(Http2Limit.STREAM_REFUSED);
             throw Http2Exception.stream(streamId, ErrorCode.REFUSED_STREAM, "streams exceed maxConcurrentStreams="
                     + limits.maxConcurrentStreams() + " (RFC 9113 section 5.1.2)");
         }
         Http2Stream stream = new Http2Stream(streamId, peer.initialWindowBytes(), receiveInitialWindow);
-        stream.remoteClosed = blockEndStream;
+        stream.remoteClosed = endStream;
         streams.put(stream);
         lastProcessedStreamId = streamId;
-        consecutiveEmptyFrames = 0;
-        if (++streamsInResetWindow > limits.rapidResetWindowStreams()) {
-            streamsInResetWindow = 1;
-            earlyResets = 0;
-        }
+        guard.streamOpened();
         if (collector.tooLarge()) {
             stream.rejected = true;
-            limitExceeded(Http2Limit.HEADER_LIST_TOO_LARGE);
+            guard.hit(Http2Limit.HEADER_LIST_TOO_LARGE);
             listener.onRequestRejected(streamId, 431, "header list exceeds maxHeaderListBytes="
                     + limits.maxHeaderListBytes());
         } else {
             stream.contentLength = collector.contentLength();
-            listener.onRequest(streamId, collector.request(), blockEndStream);
+            listener.onRequest(streamId, collector.request(), endStream);
         }
     }
 
@@ -438,7 +399,7 @@ public final class Http2Connection {
             throw Http2Exception.stream(streamId, ErrorCode.STREAM_CLOSED,
                     "HEADERS after END_STREAM (RFC 9113 section 5.1)");
         }
-        if (!blockEndStream) {
+        if (!block.endStream()) {
             throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
                     "trailers without END_STREAM (RFC 9113 section 8.1)");
         }
@@ -450,7 +411,7 @@ public final class Http2Connection {
             throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
                     "DATA length differs from content-length (RFC 9113 section 8.1.1)");
         }
-        consecutiveEmptyFrames = 0;
+        guard.contentFrame();
         if (!stream.rejected) {
             listener.onData(streamId, EMPTY.duplicate(), true);
         }
@@ -470,7 +431,7 @@ public final class Http2Connection {
             throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR,
                     "stream depends on itself (RFC 9113 section 5.3.1 of RFC 7540)");
         }
-        emptyFrame();                                               // accepted and ignored
+        guard.emptyFrame();                                         // accepted and ignored
     }
 
     private void onRstStream(int streamId, ByteBuffer payload) {
@@ -494,11 +455,8 @@ public final class Http2Connection {
         boolean early = !stream.responseStarted;
         removeStream(stream, false);
         listener.onStreamReset(streamId, code);
-        if (early && ++earlyResets > limits.maxRapidResets()) {
-            limitExceeded(Http2Limit.RAPID_RESET);
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "streams reset before their response exceed"
-                    + " maxRapidResets=" + limits.maxRapidResets() + " per " + limits.rapidResetWindowStreams()
-                    + " streams");
+        if (early) {
+            guard.earlyReset();
         }
     }
 
@@ -572,7 +530,7 @@ public final class Http2Connection {
             }
             long window = (long) stream.sendWindow + delta;
             if (window > MAX_WINDOW_BYTES) {
-                limitExceeded(Http2Limit.WINDOW_UPDATE_OVERFLOW);
+                guard.hit(Http2Limit.WINDOW_UPDATE_OVERFLOW);
                 throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR,
                         "SETTINGS_INITIAL_WINDOW_SIZE takes a window above 2^31-1 (RFC 9113 section 6.9.2)");
             }
@@ -634,7 +592,7 @@ public final class Http2Connection {
             }
             long window = (long) connectionSendWindow + increment;
             if (window > MAX_WINDOW_BYTES) {
-                limitExceeded(Http2Limit.WINDOW_UPDATE_OVERFLOW);
+                guard.hit(Http2Limit.WINDOW_UPDATE_OVERFLOW);
                 throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR,
                         "connection window above 2^31-1 (RFC 9113 section 6.9.1)");
             }
@@ -659,7 +617,7 @@ public final class Http2Connection {
         }
         long window = (long) stream.sendWindow + increment;
         if (window > MAX_WINDOW_BYTES) {
-            limitExceeded(Http2Limit.WINDOW_UPDATE_OVERFLOW);
+            guard.hit(Http2Limit.WINDOW_UPDATE_OVERFLOW);
             throw Http2Exception.stream(streamId, ErrorCode.FLOW_CONTROL_ERROR,
                     "stream window above 2^31-1 (RFC 9113 section 6.9.1)");
         }
@@ -680,7 +638,7 @@ public final class Http2Connection {
             removeStream(stream, true);
             listener.onStreamReset(streamId, code);
         } else {
-            rememberClosed(streamId, true);
+            closedStreams.remember(streamId, true);
         }
     }
 
@@ -689,7 +647,7 @@ public final class Http2Connection {
             return;
         }
         closed = true;
-        inBlock = false;
+        block.close();
         byte[] debug = reason.getBytes(StandardCharsets.US_ASCII);
         FrameWriter.writeGoAway(output.claim(HEADER_BYTES + FrameDescriptor.GOAWAY_MIN_BYTES + debug.length),
                 lastProcessedStreamId, code, debug);
@@ -698,41 +656,9 @@ public final class Http2Connection {
 
     /** Checks room for one more answer the client caused; over the limit, a connection error. */
     private void queueAnswer(Http2Limit flood, int bytes) {
-        if (output.pendingAnswers() >= limits.maxPendingControlFrames()) {
-            limitExceeded(flood);
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "answers waiting to be sent exceed"
-                    + " maxPendingControlFrames=" + limits.maxPendingControlFrames());
-        }
+        guard.answer(output.pendingAnswers(), flood);
         output.answerQueued();
         output.claim(bytes);
-    }
-
-    private void emptyFrame() {
-        if (++consecutiveEmptyFrames > limits.maxConsecutiveEmptyFrames()) {
-            limitExceeded(Http2Limit.EMPTY_FRAME_FLOOD);
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "frames without content in a row exceed"
-                    + " maxConsecutiveEmptyFrames=" + limits.maxConsecutiveEmptyFrames());
-        }
-    }
-
-    private void limitExceeded(Http2Limit limit) {
-        limitCounts[limit.ordinal()]++;
-        listener.onLimitExceeded(limit);
-    }
-
-    private void rememberClosed(int streamId, boolean resetByUs) {
-        recentClosed[recentClosedNext] = resetByUs ? streamId | RESET_BY_US : streamId;
-        recentClosedNext = (recentClosedNext + 1) % RECENT_CLOSED;
-    }
-
-    /** Herald reset the stream lately: frames the client sent before it knew are ignored (section 5.4.2). */
-    private boolean recentlyReset(int streamId) {
-        for (int id : recentClosed) {
-            if (id == (streamId | RESET_BY_US)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A stream the client opened after Herald's GOAWAY: its frames are discarded (section 6.8). */
@@ -740,14 +666,6 @@ public final class Http2Connection {
         return goAwaySent && streamId > lastProcessedStreamId;
     }
 
-    private boolean recentlyClosed(int streamId) {
-        for (int id : recentClosed) {
-            if ((id & STREAM_ID_MASK) == streamId) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ---------------------------------------------------------------- stream lifecycle and flow control
 
@@ -774,7 +692,7 @@ public final class Http2Connection {
         }
         stream.removed = true;
         streams.remove(stream.id);
-        rememberClosed(stream.id, reset);
+        closedStreams.remember(stream.id, reset);
         if (stream.unconsumed > 0) {
             creditConnection(stream.unconsumed);
             stream.unconsumed = 0;
@@ -961,7 +879,7 @@ public final class Http2Connection {
 
     /** A GOAWAY was sent or received and no stream is active: drain the output and close. */
     public boolean isFinished() {
-        return closed || ((goAwaySent || goAwayReceived) && streams.size() == 0 && !inBlock);
+        return closed || ((goAwaySent || goAwayReceived) && streams.size() == 0 && !block.isOpen());
     }
 
     /** Streams open or half-closed. */
@@ -985,7 +903,7 @@ public final class Http2Connection {
 
     /** Times {@code limit} was hit on this connection. */
     public long limitCount(Http2Limit limit) {
-        return limitCounts[limit.ordinal()];
+        return guard.count(limit);
     }
 
     /** The connection send window (DATA bytes all streams together may still send). */
