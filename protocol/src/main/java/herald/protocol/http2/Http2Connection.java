@@ -138,7 +138,7 @@ public final class Http2Connection {
             if (prefaceMatched < ConnectionPreface.LENGTH) {
                 prefaceMatched = ConnectionPreface.consume(in, prefaceMatched);
                 if (prefaceMatched < 0) {
-                    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "invalid connection preface");
+                    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "invalid connection preface (RFC 9113 section 3.4)");
                 }
                 if (prefaceMatched < ConnectionPreface.LENGTH) {
                     return;
@@ -316,7 +316,7 @@ public final class Http2Connection {
             block.close();
             decodeBlock(payload);                                   // in place: never copied
         } else {
-            appendFragment(payload);
+            appendFragment(payload, false);
         }
     }
 
@@ -326,15 +326,15 @@ public final class Http2Connection {
                     ? "CONTINUATION on another stream (RFC 9113 section 6.10)"
                     : "CONTINUATION without a field block (RFC 9113 section 6.10)");
         }
-        appendFragment(payload);
+        appendFragment(payload, (flags & FLAG_END_HEADERS) != 0);
         if ((flags & FLAG_END_HEADERS) != 0) {
             decodeBlock(block.complete());
         }
     }
 
-    private void appendFragment(ByteBuffer fragment) {
-        if (!fragment.hasRemaining()) {
-            guard.emptyFrame();                                     // END_HEADERS is checked by the caller
+    private void appendFragment(ByteBuffer fragment, boolean endHeaders) {
+        if (!fragment.hasRemaining() && !endHeaders) {
+            guard.emptyFrame();
         }
         if (!block.append(fragment)) {
             throw guard.exceeded(Http2Limit.CONTINUATION_FLOOD, "field block exceeds maxHeaderListBytes="
