@@ -832,7 +832,9 @@ public final class Http2Connection {
 
     /**
      * Starts a graceful shutdown (section 6.8): queues GOAWAY NO_ERROR naming the last stream Herald processed;
-     * later streams are ignored, open ones finish. {@link #isFinished()} tells when to close. Idempotent.
+     * later streams are ignored, open ones finish. {@link #isFinished()} tells when to close. Idempotent. One
+     * GOAWAY, not the two-step one of section 6.8: a stream the client opened while it was in flight is ignored,
+     * and the client may retry it on a new connection.
      */
     public void goAway() {
         if (closed || goAwaySent) {

@@ -53,7 +53,8 @@ public interface Http2Listener {
 
     /**
      * A connection error: a GOAWAY with {@code code} is queued as the last output. Drain
-     * {@link Http2Connection#drainOutput}, then close the connection; every open stream is gone.
+     * {@link Http2Connection#drainOutput}, then close the connection. Every open stream is gone with it, without an
+     * {@link #onStreamReset} each: the transport ends their work itself.
      */
     void onConnectionError(ErrorCode code, String reason);
 
