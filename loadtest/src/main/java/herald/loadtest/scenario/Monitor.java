@@ -83,6 +83,8 @@ final class Monitor {
             w.latency.add(f.latency());
             if (p != null) {
                 w.publishLatency.add(p.latency());
+                w.inFlightSum += p.inFlight();
+                w.inFlightPolls++;
             }
         }
         sincePrint.add(f.latency());
@@ -129,7 +131,7 @@ final class Monitor {
         long serverCpu = serverSample == null ? 0 : serverSample.cpuNanos();
         long rss = serverSample == null ? 0 : serverSample.rssBytes();
         Window w = new Window(name, System.nanoTime(), fleetStatus.counters().clone(), serverCpu, loadCpu(),
-                published(), rss);
+                published(), rss, publisherStatus);
         open.add(w);
         return w;
     }
@@ -144,6 +146,7 @@ final class Monitor {
         w.endRss = serverSample == null ? 0 : serverSample.rssBytes();
         w.endLoadCpu = loadCpu();
         w.endPublished = published();
+        w.endPublisher = publisherStatus;
         w.endKernel = KernelMemory.sample();
     }
 
@@ -185,7 +188,11 @@ final class Monitor {
         if (p != null) {
             s.append(" | pub ").append(rate((p.accepted() - lastPrintAccepted) / dt)).append("/s");
             if (p.rejected() > 0 || p.lost() > 0) {
-                s.append(" rej ").append(p.rejected()).append(" lost ").append(p.lost());
+                s.append(" rej ").append(p.rejected());
+                if (p.rejected503() > 0) {
+                    s.append(" (503 ").append(p.rejected503()).append(')');
+                }
+                s.append(" lost ").append(p.lost());
             }
             lastPrintAccepted = p.accepted();
         }

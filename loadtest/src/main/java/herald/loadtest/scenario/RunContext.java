@@ -56,7 +56,8 @@ public final class RunContext {
                     + subscribeUrls.size() + "), got " + publishUrls.size());
         }
         this.publishMethod = options.string("publish-method", "POST");
-        HttpUrl first = subscribeUrls.get(0);
+        HttpUrl first = options.has("stream-url") && !options.has("subscribe-url")
+                ? HttpUrl.parse(options.string("stream-url", "")) : subscribeUrls.get(0);
         this.target = options.string("target", first.host() + ":" + first.port());
         this.server = options.has("server-pid") ? ProcessTree.of(options.string("server-pid", "")) : null;
         this.machine = Machine.describe();
