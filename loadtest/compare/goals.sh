@@ -36,7 +36,7 @@ jq -s -r '
     def sustained: (.step.deliveryRatio // -1) >= 0.999 and (.step.p99Micros // 1e18) <= 1000000
       and (.step.offeredPerSecond // 0) > 0 and .step.acceptedPerSecond >= 0.99 * .step.offeredPerSecond;
     def mib: if . == null then "n/a" else (. / 1048576 * 10 | round / 10 | tostring) + " MiB" end;
-    def lower($h; $b; $f; $name): { verdict: verdict(if $b == null or $h == null then null else $h <= $f * $b.v end),
+    def lower($h; $b; $f): { verdict: verdict(if $b == null or $h == null then null else $h <= $f * $b.v end),
       by: (if $b == null or $h == null or $b.v == 0 then "" else "Herald/\($b.k) = \(($h / $b.v * 100 | round) / 100) (goal <= \($f))" end) };
   [ $runs | to_entries[] | .key as $k | .value as $m | select($m.herald != null)
     | ($m.herald) as $h
@@ -82,13 +82,13 @@ jq -s -r '
         | ([peers($m)[] | {k: .key, v: .value.measured.serverRssMaxBytes} | select(.v != null)] | min_by(.v)) as $br
         | ({ goal: "per-request streams, inter-token gap p99 (tokens 6-51) at \($n) streams: <= the best peer",
              herald: "\($gap | ms)", peers: ([peers($m)[] | "\(.key): \(.value.measured.interTokenGap.p99 | ms)"] | join("; ")) }
-             + lower($gap; $bg; 1; "gap")),
+             + lower($gap; $bg; 1)),
           ({ goal: "per-request streams, time to first token p99 at \($n) streams: <= 0.5 x the best peer",
              herald: "\($ttfb | ms)", peers: ([peers($m)[] | "\(.key): \(.value.measured.timeToFirstToken.p99 | ms)"] | join("; ")) }
-             + lower($ttfb; $bt; 0.5; "ttfb")),
+             + lower($ttfb; $bt; 0.5)),
           ({ goal: "per-request streams, server RSS (max) at \($n) streams: <= the best peer",
              herald: "\($rss | mib)", peers: ([peers($m)[] | "\(.key): \(.value.measured.serverRssMaxBytes | mib)"] | join("; ")) }
-             + lower($rss; $br; 1; "rss"))
+             + lower($rss; $br; 1))
       else empty end ]
   + ( [ $runs | to_entries[] | select(.key | startswith("ladder ")) | .value | to_entries[] ]
       | group_by(.key) | map({k: .[0].key, steps: length, best: (map(.value | select(sustained)) | max_by(.step.offeredRate))})

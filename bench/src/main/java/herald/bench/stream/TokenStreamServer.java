@@ -5,6 +5,7 @@ import herald.server.Herald;
 import herald.server.Refusal;
 import herald.server.StreamHandler;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,8 +87,15 @@ public final class TokenStreamServer {
                 System.exit(2);
             }
         }
-        Herald herald = Herald.builder().host(host).port(port).abuseLimits(AbuseLimits.off())
-                .stream("POST", "/stream", TOKENS_HANDLER).start();
+        Herald herald;
+        try {
+            herald = Herald.builder().host(host).port(port).abuseLimits(AbuseLimits.off())
+                    .stream("POST", "/stream", TOKENS_HANDLER).start();
+        } catch (UncheckedIOException e) {
+            System.err.println("TokenStreamServer: " + e.getMessage() + ": " + e.getCause().getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(herald::close, "token-stream-server-stop"));
         System.out.println("TokenStreamServer: Herald on http://" + host + ":" + herald.port()
                 + " with POST /stream (pid " + ProcessHandle.current().pid() + ")");

@@ -40,6 +40,7 @@ final class Monitor {
     private PublisherStatus publisherStatus;
     private ProcessTree.Sample serverSample;
     private long lastPrintNanos = t0;
+    private long polledNanos = t0;
     private long lastPrintEvents;
     private long lastPrintAccepted;
     private long lastPrintServerCpu = -1;
@@ -77,6 +78,7 @@ final class Monitor {
     void poll() {
         FleetStatus f = fleet.status();
         PublisherStatus p = publisher == null ? null : publisher.status();
+        polledNanos = System.nanoTime();            // the statuses' time; a progress line may follow and take a while
         fleetStatus = f;
         publisherStatus = p;
         for (Window w : open) {
@@ -127,10 +129,11 @@ final class Monitor {
 
     Window open(String name) {
         poll();
+        long polled = polledNanos;                  // the counters' time, not after the server's /proc was read
         sampleServer();
         long serverCpu = serverSample == null ? 0 : serverSample.cpuNanos();
         long rss = serverSample == null ? 0 : serverSample.rssBytes();
-        Window w = new Window(name, System.nanoTime(), fleetStatus.counters().clone(), serverCpu, loadCpu(),
+        Window w = new Window(name, polled, fleetStatus.counters().clone(), serverCpu, loadCpu(),
                 published(), rss, publisherStatus);
         open.add(w);
         return w;
@@ -138,9 +141,9 @@ final class Monitor {
 
     void close(Window w) {
         poll();
+        w.endNanos = polledNanos;
         sampleServer();
         open.remove(w);
-        w.endNanos = System.nanoTime();
         w.endCounters = fleetStatus.counters().clone();
         w.endServerCpu = serverSample == null ? 0 : serverSample.cpuNanos();
         w.endRss = serverSample == null ? 0 : serverSample.rssBytes();

@@ -93,7 +93,7 @@ final class PerRequestStreams implements Scenario {
     }
 
     private StreamsResult runOnce(RunContext ctx, int n) {
-        HttpUrl url = HttpUrl.parse(ctx.options.string("stream-url", DEFAULT_URL));
+        HttpUrl url = HttpUrl.parse(ctx.options.string("stream-url", DEFAULT_URL)).resolvable("stream-url");
         long tokens = ctx.options.integer("tokens", DEFAULT_TOKENS);
         if (tokens < 1 || tokens > 100_000) {
             throw new IllegalArgumentException("--tokens: from 1 to 100000: " + tokens);

@@ -38,6 +38,7 @@ final class RateLadder implements Scenario {
     static final String DEFAULT_RATES = "100,200,400,800,1600,max";
     static final double DEFAULT_MAX_RATE = 20_000;
     static final long DEFAULT_SUBSCRIBERS = 10_000;
+    private static final long SCHEDULE_SLACK_NANOS = 5_000_000_000L;
 
     @Override
     public String name() {
@@ -88,7 +89,8 @@ final class RateLadder implements Scenario {
     @Override
     public long boundNanos(RunContext ctx) {
         long one = ctx.connectBoundNanos(subscribers(ctx)) + ctx.options.nanos("warmup", Defaults.WARMUP)
-                + ctx.options.nanos("duration", Defaults.DURATION) + 3 * ctx.drainNanos() + 20_000_000_000L;
+                + ctx.options.nanos("duration", Defaults.DURATION) + 3 * ctx.drainNanos() + SCHEDULE_SLACK_NANOS
+                + 20_000_000_000L;
         return one * rates(ctx.options).size() * ctx.byteSizes("64").size();
     }
 
@@ -126,7 +128,9 @@ final class RateLadder implements Scenario {
             Monitor monitor = new Monitor("ladder " + rateName, fleet, ctx.server);
             double connectSeconds = Phases.connect(ctx, monitor, fleet, n, false, n);
             FleetStatus before = monitor.fleet();
-            Publisher publisher = Phases.startPublisher(ctx, monitor, fleet, bytes, offered, warmup + duration);
+            // the schedule outlasts the window (polls overrun their sleeps); finish() ends it when the window closes
+            Publisher publisher = Phases.startPublisher(ctx, monitor, fleet, bytes, offered, warmup + duration
+                    + SCHEDULE_SLACK_NANOS);
             monitor.runFor(warmup, Phases.POLL_NANOS);
             PublisherStatus warm = monitor.publisher();
             if (warm != null && warm.rejected() == 0) {
@@ -137,6 +141,7 @@ final class RateLadder implements Scenario {
             monitor.close(w);
             Phases.finish(ctx, publisher);
             Tail tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
+            monitor.poll();                         // counters as of now: the tail check asked the subscriptions last
 
             FleetStatus after = monitor.fleet();
             PublisherStatus p = monitor.publisher();
