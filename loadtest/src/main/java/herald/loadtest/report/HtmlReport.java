@@ -117,7 +117,8 @@ final class HtmlReport {
             } else if ("streams".equals(r.get("scenario"))) {
                 addCurve(latency, key, label + " time to first token", Reports.get(r,
                         "measured.timeToFirstToken.percentiles"));
-                addCurve(latency, key, label + " inter-token gap", Reports.get(r, "measured.interTokenGap.percentiles"));
+                addCurve(latency, key, label + " inter-token gap", Reports.get(r,
+                        "measured.interTokenGap.percentiles"));
                 addSamples(rss, key, label, Reports.get(r, "measured.serverRssSamples"), null, null);
             } else {
                 addCurve(latency, key, label, Reports.get(r, "measured.latency.percentiles"));
