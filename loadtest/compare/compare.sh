@@ -8,6 +8,7 @@
 #   loadtest/compare/compare.sh --quick                 # smoke run: a few hundred connections, ~5 minutes
 #   loadtest/compare/compare.sh                         # the full comparison (about 30 minutes on 2 cores)
 #   loadtest/compare/compare.sh --stacks herald,nchan --scenarios idle,fanout --out /tmp/cmp
+#   loadtest/compare/compare.sh --scenarios ladder,streams   # the rate ladder (all stacks), per-request streams
 #
 # --help lists the options. See loadtest/README.md, section "Compare", for the method.
 set -euo pipefail
@@ -17,6 +18,7 @@ cd "$ROOT"
 
 STACKS=herald,nchan,netty,node
 SCENARIOS=idle,fanout,latency,latency10,single,reconnect,slow
+ALL_SCENARIOS=idle,fanout,latency,latency10,single,reconnect,slow,ladder,streams
 SIZE=full
 OUT=""
 BUILD=yes
@@ -45,6 +47,14 @@ comparison table with ratios Herald/peer.
                         slow       300 subscribers, 100 of them stop reading, 200 events/s of 1 KiB (each stalled
                                    one is offered 200 KiB/s, more than the kernel buffers in 90 s): healthy p99
                                    with/without them, server memory
+                      and, only when named (not in the default list):
+                        ladder     rate ladder: 10,000 subscribers, 64 B events offered open-loop at 100, 200, 400,
+                                   800, 1,600 events/s and max (20,000/s), a fresh server per step: offered,
+                                   accepted, 503/429, delivered/s, delivery ratio, p50/p99, cut-offs, and each
+                                   stack's sustained fan-out (ratio >= 0.999, p99 <= 1 s, >= 99% accepted)
+                        streams    per-request streams (herald and node only): 1,000 and 4,000 concurrent POSTs,
+                                   each 50 tokens 20 ms apart then [DONE]: time to first token, inter-token gap
+                                   p99 (tokens 6-51), server RSS and CPU
   --quick             smoke-run sizes: a few hundred connections, a few seconds per scenario
   --full              the full sizes above (default)
   --out DIR           results directory (default loadtest/results/<YYYY-MM-DD>, or .../<date>-quick)
@@ -93,8 +103,8 @@ for s in ${STACKS//,/ }; do
     case "$s" in herald|nchan|netty|node) ;; *) echo "compare: unknown stack '$s': herald, nchan, netty, node" >&2; exit 2 ;; esac
 done
 for s in ${SCENARIOS//,/ }; do
-    case "$s" in idle|fanout|latency|latency10|single|reconnect|slow) ;;
-        *) echo "compare: unknown scenario '$s': idle, fanout, latency, latency10, single, reconnect, slow" >&2; exit 2 ;; esac
+    case "$s" in idle|fanout|latency|latency10|single|reconnect|slow|ladder|streams) ;;
+        *) echo "compare: unknown scenario '$s': ${ALL_SCENARIOS//,/, }" >&2; exit 2 ;; esac
 done
 case "$PORT_BASE" in ''|*[!0-9]*) echo "compare: --port-base: not a port: $PORT_BASE" >&2; exit 2 ;; esac
 if [ "$PORT_BASE" -lt 1024 ] || [ $((PORT_BASE + 10)) -ge 32768 ]; then
@@ -146,7 +156,8 @@ check_jar() {   # MODULE JAR
 }
 check_jar loadtest "$LOADTEST_JAR"
 if need_stack herald; then check_jar server "$SERVER_JAR"; fi
-if need_stack netty; then check_jar bench "$BENCH_JAR"; fi
+need_scenario() { case ",$SCENARIOS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+if need_stack netty || { need_stack herald && need_scenario streams; }; then check_jar bench "$BENCH_JAR"; fi
 
 # ---- sizes --------------------------------------------------------------------------------------------------
 
@@ -157,6 +168,8 @@ if [ "$SIZE" = quick ]; then
     SINGLE_DUR=3s
     REC_N=300; REC_RATE=10
     SLOW_N=60; SLOW_K=20; SLOW_RATE=200; SLOW_DUR=4s
+    LADDER_N=300; LADDER_RATES=100,400,max; LADDER_MAX=5000; LADDER_WARMUP=1s; LADDER_DUR=3s
+    STREAM_COUNTS=100,400; STREAM_WARMUP=2s; STREAM_DUR=4s
 else
     IDLE_N=15000; IDLE_WARM=1000; IDLE_HOLD=20s
     FAN_N=10000; FAN_WARMUP=5s; FAN_DUR=20s
@@ -164,12 +177,18 @@ else
     SINGLE_DUR=15s
     REC_N=10000; REC_RATE=10
     SLOW_N=300; SLOW_K=100; SLOW_RATE=200; SLOW_DUR=90s
+    LADDER_N=10000; LADDER_RATES=100,200,400,800,1600,max; LADDER_MAX=20000; LADDER_WARMUP=3s; LADDER_DUR=10s
+    STREAM_COUNTS=1000,4000; STREAM_WARMUP=3s; STREAM_DUR=10s
 fi
+# The ladder's publisher: 16 connections x 64 pipelined = 1,024 publishes in flight at most, so that a server that
+# holds each publish ~100 ms before refusing it (Herald's --publish-wait) can still be offered ~10,000/s;
+# subscriptions in one worker process, the publisher alone in the coordinator's (no CPU shared with their sockets).
+LADDER_PUBLISHER="--publish-connections 16 --pipeline 64 --workers 1"
 
 # ---- stacks -------------------------------------------------------------------------------------------------
 
 port_of() {
-    case "$1" in herald) echo "$PORT_BASE" ;; netty) echo $((PORT_BASE + 1)) ;;
+    case "$1" in herald|herald-streams) echo "$PORT_BASE" ;; netty) echo $((PORT_BASE + 1)) ;;
         nchan) echo $((PORT_BASE + 2)) ;; node) echo $((PORT_BASE + 10)) ;; esac
 }
 sub_url() {
@@ -198,6 +217,12 @@ start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
             # shellcheck disable=SC2086
             HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0 \
                 java $JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+            ;;
+        herald-streams)
+            # the same Herald with an embedded StreamHandler at POST /stream (per-address limits off in the code)
+            # shellcheck disable=SC2086
+            java $JVM_FLAGS -cp "$BENCH_JAR" herald.bench.stream.TokenStreamServer --host 127.0.0.1 --port "$port" \
+                >"$log" 2>&1 &
             ;;
         netty)
             # shellcheck disable=SC2086
@@ -273,12 +298,15 @@ scenario_args() {   # $1 scenario, $2 stack: prints the loadtest command line af
         single) echo "single --bytes 64,1024 --warmup $FAN_WARMUP --duration $SINGLE_DUR" ;;
         reconnect) echo "reconnect --subscribers $REC_N --rate $REC_RATE --bytes 64 --warmup $FAN_WARMUP --recover-timeout 30s" ;;
         slow) echo "slow --subscribers $SLOW_N --stalled $SLOW_K --rate $SLOW_RATE --bytes 1024 --warmup $FAN_WARMUP --duration $SLOW_DUR" ;;
+        ladder) echo "ladder --subscribers $LADDER_N --rates $STEP --max-rate $LADDER_MAX --bytes 64 --warmup $LADDER_WARMUP --duration $LADDER_DUR $LADDER_PUBLISHER" ;;
+        streams) echo "streams --streams $STEP --tokens 50 --token-interval 20ms --warmup $STREAM_WARMUP --duration $STREAM_DUR --stream-url http://127.0.0.1:$(port_of "$stack")/stream" ;;
     esac
 }
 
 subscribers_of() {
     case "$1" in idle) echo "$IDLE_N" ;; fanout) echo "$FAN_N" ;; latency|latency10) echo "$LAT_N" ;;
-        single) echo 1 ;; reconnect) echo "$REC_N" ;; slow) echo "$SLOW_N" ;; esac
+        single) echo 1 ;; reconnect) echo "$REC_N" ;; slow) echo "$SLOW_N" ;; ladder) echo "$LADDER_N" ;;
+        streams) echo $((STEP * 2)) ;; esac     # streams: a new connection per stream, about one per second each
 }
 
 # Each run binds its subscriptions to loopback source addresses of its own, 127.0.<K>.2 and up (K = 10, 11, ...),
@@ -297,9 +325,13 @@ time_wait() { awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i 
 
 RUNS_OK=0
 RUNS_FAILED=0
-run_one() {   # $1 stack, $2 scenario
-    local stack=$1 sc=$2 topic rc i
+STEP=""
+run_one() {   # $1 stack, $2 scenario, $3 the step (ladder: a rate; streams: a count), else empty
+    local stack=$1 sc=$2 topic rc i server=$1 label=$2
+    STEP=${3:-}
     topic="load-$sc"
+    [ -n "$STEP" ] && label="$sc $STEP"
+    [ "$sc" = streams ] && [ "$stack" = herald ] && server=herald-streams
     mkdir -p "$OUT/$stack"
     if [ "$sc" = idle ] && [ "$SIZE" = full ]; then
         # expiring TIME_WAIT sockets of earlier runs would shrink the kernel's memory while idle measures it
@@ -309,12 +341,12 @@ run_one() {   # $1 stack, $2 scenario
             sleep 1
         done
     fi
-    say "$stack / $sc: starting a fresh server"
-    if ! start_stack "$stack" "$OUT/$stack/server-$sc.log"; then
+    say "$stack / $label: starting a fresh server"
+    if ! start_stack "$server" "$OUT/$stack/server-$sc${STEP:+-$STEP}.log"; then
         RUNS_FAILED=$((RUNS_FAILED + 1))
         return 0
     fi
-    say "$stack / $sc: server PID $SERVER_PID on 127.0.0.1:$(port_of "$stack")"
+    say "$stack / $label: server PID $SERVER_PID on 127.0.0.1:$(port_of "$stack")"
     next_source_addresses "$(subscribers_of "$sc")"
     # shellcheck disable=SC2046
     set -- $(scenario_args "$sc" "$stack")
@@ -331,7 +363,7 @@ run_one() {   # $1 stack, $2 scenario
         RUNS_OK=$((RUNS_OK + 1))
     else
         RUNS_FAILED=$((RUNS_FAILED + 1))
-        say "$stack / $sc: the load generator exited with status $rc (see $LOG)"
+        say "$stack / $label: the load generator exited with status $rc (see $LOG)"
     fi
     stop_stack
     sleep 2       # let the closed connections' TIME_WAIT and the server's exit settle before the next start
@@ -364,6 +396,7 @@ run_one() {   # $1 stack, $2 scenario
     need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests; per-address limits off (\`HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0\`) |"
     need_stack nchan && echo "| nchan | $("$NGINX" -v 2>&1 | sed 's/.*: //'), libnginx-mod-nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?') | \`nginx -p TMP -c loadtest/peers/nchan/nchan.conf -g 'daemon off;'\` (port $(port_of nchan)) | worker_processes 2 (+ master), listen reuseport |"
     need_stack netty && echo "| netty | Netty $(unzip -p "$BENCH_JAR" META-INF/io.netty.versions.properties 2>/dev/null | sed -n 's/^netty-transport.version=//p' | head -1) (epoll) | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.peer.NettyBroadcastServer --host 127.0.0.1 --port $(port_of netty) --threads 2\` | 2 I/O event loops + 1 acceptor |"
+    need_stack herald && need_scenario streams && echo "| herald (streams) | as herald | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.stream.TokenStreamServer --host 127.0.0.1 --port $(port_of herald)\` (Herald with an embedded StreamHandler at POST /stream) | as herald; per-address limits off in the code |"
     need_stack node && echo "| node | Node.js $(node --version 2>/dev/null) | \`node loadtest/peers/node/broadcast.js --host 127.0.0.1 --port $(port_of node)\` | one process (single JavaScript thread) |"
     echo
     echo "Load generator: \`java -jar herald-loadtest-all.jar <scenario> ...\` (JDK $(java -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/')), 2 selector threads per process, on the same 2 cores."
@@ -379,7 +412,17 @@ for stack in ${STACKS//,/ }; do
             RUNS_FAILED=$((RUNS_FAILED + 1))
             continue
         fi
-        run_one "$stack" "$sc"
+        case "$sc" in
+            ladder)   # a fresh server per step: what an overloaded step leaves behind (backlogs, buffers,
+                      # cut-off subscribers reconnecting) must not weigh on the next one
+                for step in ${LADDER_RATES//,/ }; do run_one "$stack" ladder "$step"; done ;;
+            streams)
+                case "$stack" in
+                    herald|node) for step in ${STREAM_COUNTS//,/ }; do run_one "$stack" streams "$step"; done ;;
+                    *) say "$stack / streams: skipped (no per-request stream handler in this stack)" ;;
+                esac ;;
+            *) run_one "$stack" "$sc" ;;
+        esac
     done
 done
 

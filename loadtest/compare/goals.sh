@@ -9,6 +9,11 @@
 #   fanout   --rate max: Herald's delivered events/s >= 1.5 x the best peer's
 #   latency  fanout at a fixed rate: Herald's p99 publish->receive latency <= the best peer's
 #   single   Herald's events/s >= the best peer's, for each event size
+#   ladder   at the max step, >= 99.9 % of the deliveries of accepted events made and no subscriber cut off; sustained
+#            fan-out (the highest step with delivery ratio >= 0.999, p99 <= 1 s, >= 99 % of offered accepted) >= 10 x
+#            the best peer's, in delivered events/s
+#   streams  per-request streams: inter-token gap p99 <= the best peer's; time to first token p99 <= 0.5 x the best
+#            peer's; server RSS (max over the window) <= the best peer's
 set -euo pipefail
 dir=${1:?usage: goals.sh RESULTS_DIR}
 command -v jq >/dev/null 2>&1 || { echo "goals.sh: jq is missing (apt-get install jq)" >&2; exit 1; }
@@ -28,6 +33,11 @@ jq -s -r '
     def ms: if . == null then "n/a" else (. / 1000 * 1000 | round / 1000 | tostring) + " ms" end;
     def peers($m): $m | to_entries | map(select(.key != "herald"));
     def verdict($ok): if $ok == null then "n/a" elif $ok then "**met**" else "**not met**" end;
+    def sustained: (.step.deliveryRatio // -1) >= 0.999 and (.step.p99Micros // 1e18) <= 1000000
+      and (.step.offeredPerSecond // 0) > 0 and .step.acceptedPerSecond >= 0.99 * .step.offeredPerSecond;
+    def mib: if . == null then "n/a" else (. / 1048576 * 10 | round / 10 | tostring) + " MiB" end;
+    def lower($h; $b; $f): { verdict: verdict(if $b == null or $h == null then null else $h <= $f * $b.v end),
+      by: (if $b == null or $h == null or $b.v == 0 then "" else "Herald/\($b.k) = \(($h / $b.v * 100 | round) / 100) (goal <= \($f))" end) };
   [ $runs | to_entries[] | .key as $k | .value as $m | select($m.herald != null)
     | ($m.herald) as $h
     | if $h.scenario == "idle" then
@@ -55,7 +65,43 @@ jq -s -r '
             peers: ([peers($m)[] | "\(.key): p99 \(.value.measured.latency.p99 | ms)"] | join("; ")),
             verdict: verdict(if $best == null or $v == null then null else $v <= $best.v end),
             by: (if $best == null or $v == null then "" else "Herald/\($best.k) = \(($v / $best.v * 100 | round) / 100) (goal <= 1)" end) }
+      elif $h.scenario == "ladder" and $h.parameters.rate == "max" then
+        ($h.step) as $s
+        | { goal: "ladder max step (\($h.parameters.offeredRate) events/s offered to \($h.parameters.subscribers) subscribers): >= 99.9 % of deliveries of accepted events, no subscriber cut off",
+            herald: "ratio \($s.deliveryRatio), cut-offs \($s.serverCloses), gap signals \($s.gapSignals); accepted \($s.acceptedPerSecond | num)/s, 503 \($s.status503)",
+            peers: ([peers($m)[] | "\(.key): ratio \(.value.step.deliveryRatio), cut-offs \(.value.step.serverCloses), accepted \(.value.step.acceptedPerSecond | num)/s"] | join("; ")),
+            verdict: verdict(if $s.deliveryRatio == null then null
+                             else $s.deliveryRatio >= 0.999 and $s.serverCloses == 0 and $s.gapSignals == 0 end),
+            by: "" }
+      elif $h.scenario == "streams" then
+        ($h.parameters.streams) as $n
+        | ($h.measured.interTokenGap.p99) as $gap | ($h.measured.timeToFirstToken.p99) as $ttfb
+        | ($h.measured.serverRssMaxBytes) as $rss
+        | ([peers($m)[] | {k: .key, v: .value.measured.interTokenGap.p99} | select(.v != null)] | min_by(.v)) as $bg
+        | ([peers($m)[] | {k: .key, v: .value.measured.timeToFirstToken.p99} | select(.v != null)] | min_by(.v)) as $bt
+        | ([peers($m)[] | {k: .key, v: .value.measured.serverRssMaxBytes} | select(.v != null)] | min_by(.v)) as $br
+        | ({ goal: "per-request streams, inter-token gap p99 (tokens 6-51) at \($n) streams: <= the best peer",
+             herald: "\($gap | ms)", peers: ([peers($m)[] | "\(.key): \(.value.measured.interTokenGap.p99 | ms)"] | join("; ")) }
+             + lower($gap; $bg; 1)),
+          ({ goal: "per-request streams, time to first token p99 at \($n) streams: <= 0.5 x the best peer",
+             herald: "\($ttfb | ms)", peers: ([peers($m)[] | "\(.key): \(.value.measured.timeToFirstToken.p99 | ms)"] | join("; ")) }
+             + lower($ttfb; $bt; 0.5)),
+          ({ goal: "per-request streams, server RSS (max) at \($n) streams: <= the best peer",
+             herald: "\($rss | mib)", peers: ([peers($m)[] | "\(.key): \(.value.measured.serverRssMaxBytes | mib)"] | join("; ")) }
+             + lower($rss; $br; 1))
       else empty end ]
+  + ( [ $runs | to_entries[] | select(.key | startswith("ladder ")) | .value | to_entries[] ]
+      | group_by(.key) | map({k: .[0].key, steps: length, best: (map(.value | select(sustained)) | max_by(.step.offeredRate))})
+      | (map(select(.k == "herald")) | first) as $hs
+      | (map(select(.k != "herald" and .best != null)) | max_by(.best.step.deliveredPerSecond)) as $bp
+      | if $hs == null or length < 2 then [] else
+        [ { goal: "sustained fan-out (highest ladder step with ratio >= 0.999, p99 <= 1 s, >= 99 % accepted), delivered events/s: >= 10 x the best peer",
+            herald: (if $hs.best == null then "none of \($hs.steps) steps" else "\($hs.best.step.rate) events/s: \($hs.best.step.deliveredPerSecond | num) delivered/s" end),
+            peers: (map(select(.k != "herald")) | map("\(.k): " + (if .best == null then "none" else "\(.best.step.rate) (\(.best.step.deliveredPerSecond | num)/s)" end)) | join("; ")),
+            verdict: verdict(if $hs.best == null then false elif $bp == null then true
+                             else $hs.best.step.deliveredPerSecond >= 10 * $bp.best.step.deliveredPerSecond end),
+            by: (if $hs.best == null or $bp == null then "" else "Herald/\($bp.k) = \(($hs.best.step.deliveredPerSecond / $bp.best.step.deliveredPerSecond * 10 | round) / 10) (goal 10)" end) } ]
+        end )
   | "# Herald goals\n",
     "Latest result of each stack per run. RSS per connection is the server process tree'"'"'s RSS delta over the held",
     "connections (full GC before both readings for JVM servers); the kernel'"'"'s share (socket memory: Slab + TCP buffer",

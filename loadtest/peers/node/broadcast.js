@@ -8,6 +8,11 @@
 //
 //   GET  /sub/:topic   text/event-stream; events published to :topic from now on
 //   POST /pub/:topic   the body is the event's data (split into data: lines); 202 {"id":"N"}
+//   POST /stream       the per-request stream ("LLM shape"): body {"tokens":N,"intervalMs":MS} (defaults 50, 20);
+//                      text/event-stream of `data: token 1` ... `data: token N`, the first at once and each next
+//                      MS ms after the previous (setTimeout, as a model loop would wait for its next token), then
+//                      MS ms later `data: [DONE]`, and the response ends (the same as Herald's
+//                      bench/.../stream/TokenStreamServer.java)
 //   GET  /health       200 ok
 //
 // Ends on SIGTERM or SIGINT.
@@ -76,6 +81,53 @@ function publish(req, res, topic) {
   });
 }
 
+function field(body, name, fallback, max) {
+  const m = new RegExp('"' + name + '"\\s*:\\s*(\\d{1,9})').exec(body);
+  if (!m) {
+    return fallback;
+  }
+  const v = Number(m[1]);
+  return v <= max ? v : NaN;
+}
+
+function stream(req, res) {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    const tokens = field(body, 'tokens', 50, 100000);
+    const interval = field(body, 'intervalMs', 20, 10000);
+    if (!(tokens >= 1) || !(interval >= 0)) {
+      const reason = 'tokens must be 1-100000 and intervalMs 0-10000\n';
+      res.writeHead(400, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(reason) });
+      return res.end(reason);
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
+    let i = 0;
+    let timer = null;
+    const next = () => {
+      i++;
+      if (i <= tokens) {
+        res.write('data: token ' + i + '\n\n');
+        timer = setTimeout(next, interval);
+      } else {
+        res.end('data: [DONE]\n\n');
+        timer = null;
+      }
+    };
+    res.on('close', () => {
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
+    });
+    next();
+  });
+}
+
 const server = http.createServer((req, res) => {
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
@@ -89,6 +141,8 @@ const server = http.createServer((req, res) => {
     if (topic !== null) {
       return publish(req, res, topic);
     }
+  } else if (req.method === 'POST' && path === '/stream') {
+    return stream(req, res);
   } else if (req.method === 'GET' && path === '/health') {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 3 });
     return res.end('ok\n');
@@ -104,7 +158,7 @@ server.keepAliveTimeout = 60000;
 server.timeout = 0;
 
 server.listen(port, host, 4096, () => {
-  console.log(`broadcast.js: listening on http://${host}:${port} (pid ${process.pid}); GET /sub/:topic, POST /pub/:topic`);
+  console.log(`broadcast.js: listening on http://${host}:${port} (pid ${process.pid}); GET /sub/:topic, POST /pub/:topic, POST /stream`);
 });
 
 function stop() {

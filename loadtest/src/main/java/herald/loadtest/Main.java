@@ -46,7 +46,8 @@ public final class Main {
         }
         Scenario scenario = Scenario.all().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
         if (scenario == null) {
-            return usage("unknown scenario '" + name + "': idle, fanout, single, reconnect, slow or report");
+            return usage("unknown scenario '" + name + "': idle, fanout, single, reconnect, slow, ladder, streams "
+                    + "or report");
         }
         if (!options.positional().isEmpty()) {
             return usage("unexpected argument '" + options.positional().get(0) + "'");

@@ -30,6 +30,14 @@ public record HttpUrl(String text, String host, int port, String target) {
         return new HttpUrl(text, uri.getHost(), port, target);
     }
 
+    /** This URL, once its host is known to resolve; else an {@link IllegalArgumentException} naming the option. */
+    public HttpUrl resolvable(String option) {
+        if (address().isUnresolved()) {
+            throw new IllegalArgumentException("--" + option + ": cannot resolve the host of " + text);
+        }
+        return this;
+    }
+
     /** A resolved address (loopback names resolve without DNS). */
     InetSocketAddress address() {
         return new InetSocketAddress(host, port);

@@ -68,6 +68,9 @@ public final class Publisher implements Runnable {
     private static final int CONNECT_FAILURES = 4;
     private static final int LAST_SENT = 5;
     private static final int STATUS_CLASS = 6;         // 6..11: answers by status / 100
+    private static final int STATUS_503 = 12;          // pushed back: 503 Service Unavailable
+    private static final int STATUS_429 = 13;          // rate-limited: 429 Too Many Requests
+    private static final int IN_FLIGHT = 14;           // a gauge: requests written and not answered
     private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long CONNECT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -75,7 +78,7 @@ public final class Publisher implements Runnable {
     private final PublishLane[] lanes;
     private final Selector selector;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
-    private final AtomicLongArray stats = new AtomicLongArray(STATUS_CLASS + 6);
+    private final AtomicLongArray stats = new AtomicLongArray(IN_FLIGHT + 1);
     public final AtomicLongArray lastAccepted;        // [url * lanes + lane]
     private final SingleWriterRecorder latency = new SingleWriterRecorder(SubscriberLoop.HIGHEST_LATENCY_NANOS,
             SubscriberLoop.LATENCY_DIGITS);
@@ -85,6 +88,7 @@ public final class Publisher implements Runnable {
     private volatile boolean running = true;
     private volatile boolean done;
     private volatile boolean finishRequested;
+    private volatile long lastDue;                     // the schedule's due count when sending stopped
     private LongSupplier delivered = () -> Long.MAX_VALUE / 2;
 
     public Publisher(Config config) throws IOException {
@@ -150,9 +154,15 @@ public final class Publisher implements Runnable {
         }
         PublishSchedule s = schedule;
         long scheduled = s == null || s.maxRate() ? -1 : s.total();
-        return new PublisherStatus(scheduled, stats.getOpaque(SENT), stats.getOpaque(ACCEPTED),
+        long sent = stats.getOpaque(SENT);
+        // offered: what the schedule has made due by now (requests, one per URL), whether or not a free pipeline
+        // slot let it go; at the max rate nothing is due before it is sent
+        long due = s == null ? 0 : s.maxRate() ? sent
+                : (finishRequested || done ? lastDue : s.lastDue(System.nanoTime())) * config.urls().size();
+        return new PublisherStatus(scheduled, sent, stats.getOpaque(ACCEPTED),
                 stats.getOpaque(REJECTED), stats.getOpaque(LOST), stats.getOpaque(CONNECT_FAILURES),
-                stats.getOpaque(LAST_SENT), classes, copy, done);
+                stats.getOpaque(LAST_SENT), classes, copy, done, due, stats.getOpaque(STATUS_503),
+                stats.getOpaque(STATUS_429), stats.getOpaque(IN_FLIGHT));
     }
 
     /** {@code [url][lane]}: the highest sequence number the server accepted (2xx); 0 for none. */
@@ -187,6 +197,9 @@ public final class Publisher implements Runnable {
                 long limit = s.maxRate() ? (timeUp ? 0 : gated(total)) : s.lastDue(now);
                 boolean gaveUp = now - giveUp >= 0;
                 boolean finished = gaveUp || finishRequested || s.maxRate() && timeUp;
+                if (!finished && !s.maxRate()) {
+                    lastDue = s.lastDue(now);
+                }
                 boolean inFlight = false;
                 boolean allSent = true;
                 for (PublishLane lane : lanes) {
@@ -299,6 +312,7 @@ public final class Publisher implements Runnable {
             lane.append(seq, intended, config.bytes());
             lane.nextSeq += config.lanes();
             count(SENT, 1);
+            count(IN_FLIGHT, 1);
             if (seq > stats.getPlain(LAST_SENT)) {
                 stats.setOpaque(LAST_SENT, seq);
             }
@@ -394,7 +408,13 @@ public final class Publisher implements Runnable {
             }
         } else {
             count(REJECTED, 1);
+            if (status == 503) {
+                count(STATUS_503, 1);
+            } else if (status == 429) {
+                count(STATUS_429, 1);
+            }
         }
+        count(IN_FLIGHT, -1);
         int cls = Math.min(5, Math.max(1, status / 100));
         count(STATUS_CLASS + cls, 1);
     }
@@ -424,6 +444,7 @@ public final class Publisher implements Runnable {
     /** Closes the lane's socket; what was in flight is counted as lost. */
     private void closeQuietly(PublishLane lane) {
         count(LOST, lane.inFlight);
+        count(IN_FLIGHT, -lane.inFlight);
         if (lane.key != null) {
             lane.key.cancel();
         }

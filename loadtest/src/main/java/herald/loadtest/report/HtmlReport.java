@@ -56,7 +56,7 @@ final class HtmlReport {
                 Reports.get(last, "machine.jdk")))).append("</p>\n");
 
         for (String scenario : Reports.SCENARIOS) {
-            List<Map<String, Object>> rows = results.stream().filter(r -> scenario.equals(r.get("scenario"))).toList();
+            List<Map<String, Object>> rows = Reports.rows(scenario, results);
             if (rows.isEmpty()) {
                 continue;
             }
@@ -65,6 +65,19 @@ final class HtmlReport {
             List<Reports.Column> cols = Reports.columns(scenario);
             table(s, cols.stream().map(Reports.Column::header).toList(),
                     rows.stream().map(r -> cols.stream().map(c -> c.cell().apply(r)).toList()).toList());
+            if (scenario.equals("ladder")) {
+                List<List<String>> sustained = LadderSummary.table(results);
+                if (!sustained.isEmpty()) {
+                    s.append("<h3>Sustained fan-out</h3>\n<p class=\"muted\">Per target, the highest rate whose step "
+                            + "delivered at least 99.9 % of accepted events to every subscriber with p99 &lt;= 1 s, "
+                            + "having accepted at least 99 % of the publishes offered.</p>\n");
+                    table(s, sustained.get(0), sustained.subList(1, sustained.size()));
+                    String line = LadderSummary.referenceRatio(results);
+                    if (line != null) {
+                        s.append("<p>").append(esc(line)).append("</p>\n");
+                    }
+                }
+            }
         }
         comparison(s, results);
         plots(s, results);
@@ -101,6 +114,12 @@ final class HtmlReport {
                 addCurve(latency, key, label + " with stalled", Reports.get(r, "with.latency.percentiles"));
                 addSamples(rss, key, label, Reports.get(r, "without.serverRssSamples"),
                         Reports.get(r, "with.serverRssSamples"), Reports.number(r, "without.seconds"));
+            } else if ("streams".equals(r.get("scenario"))) {
+                addCurve(latency, key, label + " time to first token", Reports.get(r,
+                        "measured.timeToFirstToken.percentiles"));
+                addCurve(latency, key, label + " inter-token gap", Reports.get(r,
+                        "measured.interTokenGap.percentiles"));
+                addSamples(rss, key, label, Reports.get(r, "measured.serverRssSamples"), null, null);
             } else {
                 addCurve(latency, key, label, Reports.get(r, "measured.latency.percentiles"));
                 if ("idle".equals(r.get("scenario"))) {

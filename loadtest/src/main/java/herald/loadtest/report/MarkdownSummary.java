@@ -21,7 +21,7 @@ final class MarkdownSummary {
                 orZero(Reports.number(last, "machine.memoryBytes")) / (1L << 30), Reports.get(last, "machine.kernel"),
                 Reports.get(last, "machine.os"), Reports.get(last, "machine.jdk")));
         for (String scenario : Reports.SCENARIOS) {
-            List<Map<String, Object>> rows = results.stream().filter(r -> scenario.equals(r.get("scenario"))).toList();
+            List<Map<String, Object>> rows = Reports.rows(scenario, results);
             if (rows.isEmpty()) {
                 continue;
             }
@@ -30,6 +30,9 @@ final class MarkdownSummary {
             table(s, cols.stream().map(Reports.Column::header).toList(),
                     rows.stream().map(r -> cols.stream().map(c -> c.cell().apply(r)).toList()).toList());
             s.append('\n');
+            if (scenario.equals("ladder")) {
+                sustained(s, results);
+            }
         }
         comparison(s, results);
         s.append("## Runs\n\n");
@@ -38,6 +41,22 @@ final class MarkdownSummary {
                     .append(r.get("run")).append(": ").append(Reports.text(r.get("headline"))).append('\n');
         }
         return s.toString();
+    }
+
+    private static void sustained(StringBuilder s, List<Map<String, Object>> results) {
+        List<List<String>> table = LadderSummary.table(results);
+        if (table.isEmpty()) {
+            return;
+        }
+        s.append("### Sustained fan-out\n\nPer target, the highest rate whose step delivered at least 99.9 % of "
+                + "accepted events to every subscriber (delivery ratio >= 0.999) with p99 <= 1 s, having accepted at "
+                + "least 99 % of the publishes offered.\n\n");
+        table(s, table.get(0), table.subList(1, table.size()));
+        String line = LadderSummary.referenceRatio(results);
+        if (line != null) {
+            s.append('\n').append(line).append('\n');
+        }
+        s.append('\n');
     }
 
     private static void comparison(StringBuilder s, List<Map<String, Object>> results) {

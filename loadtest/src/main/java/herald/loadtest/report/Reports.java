@@ -26,7 +26,8 @@ final class Reports {
     record Metric(String name, String path, boolean higherIsBetter) {
     }
 
-    static final List<String> SCENARIOS = List.of("idle", "fanout", "single", "reconnect", "slow");
+    static final List<String> SCENARIOS = List.of("idle", "fanout", "single", "reconnect", "slow", "ladder",
+            "streams");
 
     private Reports() {
     }
@@ -111,6 +112,44 @@ final class Reports {
                 c.add(new Column("kernel TCP buffers +MiB", r -> fmt(div(number(r,
                         "serverMemory.kernelTcpBufferGrowthBytes"), 1048576), 1)));
             }
+            case "ladder" -> {
+                c.add(col("subscribers", "parameters.subscribers", 0));
+                c.add(new Column("rate", r -> text(get(r, "step.rate"))));
+                c.add(col("offered/s", "step.offeredPerSecond", 0));
+                c.add(col("sent/s", "step.sentPerSecond", 0));
+                c.add(col("accepted/s", "step.acceptedPerSecond", 0));
+                c.add(col("503", "step.status503", 0));
+                c.add(col("429", "step.status429", 0));
+                c.add(col("other errors", "step.otherErrors", 0));
+                c.add(col("lost", "step.lost", 0));
+                c.add(new Column("in flight (avg / max)", r -> fmt(number(r, "step.inFlightAverage"), 0) + " / "
+                        + fmt(number(r, "step.inFlightCapacity"), 0)));
+                c.add(col("delivered/s", "step.deliveredPerSecond", 0));
+                c.add(new Column("delivery ratio", r -> ratioText(number(r, "step.deliveryRatio"))));
+                c.add(new Column("p50 (ms)", r -> ms(r, "step.p50Micros")));
+                c.add(new Column("p99 (ms)", r -> ms(r, "step.p99Micros")));
+                c.add(col("cut-offs", "step.serverCloses", 0));
+                c.add(col("gap signals", "step.gapSignals", 0));
+                c.add(new Column("sustained", r -> LadderSummary.sustained(r) ? "yes" : "no"));
+            }
+            case "streams" -> {
+                c.add(col("streams", "parameters.streams", 0));
+                c.add(col("tokens", "parameters.tokens", 0));
+                c.add(col("interval (ms)", "parameters.tokenIntervalMillis", 0));
+                c.add(col("concurrent (avg)", "measured.concurrentAverage", 0));
+                c.add(col("completed/s", "measured.completedPerSecond", 0));
+                c.add(col("failed", "measured.failures", 0));
+                c.add(new Column("TTFB p50 (ms)", r -> ms(r, "measured.timeToFirstToken.p50")));
+                c.add(new Column("TTFB p99 (ms)", r -> ms(r, "measured.timeToFirstToken.p99")));
+                c.add(new Column("gap p50 (ms)", r -> ms(r, "measured.interTokenGap.p50")));
+                c.add(new Column("gap p99 (ms)", r -> ms(r, "measured.interTokenGap.p99")));
+                c.add(col("server CPU %", "measured.serverCpuPercent", 0));
+                c.add(new Column("server RSS before (MiB)", r -> fmt(div(number(r, "measured.serverRssStartBytes"),
+                        1048576), 1)));
+                c.add(new Column("server RSS max (MiB)", r -> fmt(div(number(r, "measured.serverRssMaxBytes"),
+                        1048576), 1)));
+                c.add(col("loadgen CPU s", "measured.loadGeneratorCpuSeconds", 1));
+            }
             default -> {
             }
         }
@@ -136,6 +175,16 @@ final class Reports {
                     new Metric("lost events", "counts.gapEvents", false));
             case "slow" -> List.of(new Metric("healthy p99 ratio with/without", "comparison.p99Ratio", false),
                     new Metric("server RSS growth (B/s)", "serverMemory.rssGrowthBytesPerSecondSecondHalf", false));
+            case "ladder" -> List.of(new Metric("accepted publishes/s", "step.acceptedPerSecond", true),
+                    new Metric("delivered events/s", "step.deliveredPerSecond", true),
+                    new Metric("delivery ratio", "step.deliveryRatio", true),
+                    new Metric("p99 latency (us)", "step.p99Micros", false),
+                    new Metric("cut-offs", "step.serverCloses", false));
+            case "streams" -> List.of(new Metric("TTFB p99 (us)", "measured.timeToFirstToken.p99", false),
+                    new Metric("inter-token gap p99 (us)", "measured.interTokenGap.p99", false),
+                    new Metric("server RSS max (bytes)", "measured.serverRssMaxBytes", false),
+                    new Metric("server CPU %", "measured.serverCpuPercent", false),
+                    new Metric("streams completed/s", "measured.completedPerSecond", true));
             default -> List.of();
         };
     }
@@ -239,6 +288,19 @@ final class Reports {
 
     private static Column col(String header, String path, int digits) {
         return new Column(header, r -> fmt(number(r, path), digits));
+    }
+
+    /** A delivery ratio: four decimals, so that 0.9990 and 0.9999 differ. */
+    static String ratioText(Double v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** The rows of a scenario's table, in the order it is shown: the ladder by target and rate, others by date. */
+    static List<Map<String, Object>> rows(String scenario, List<Map<String, Object>> results) {
+        if (scenario.equals("ladder")) {
+            return LadderSummary.steps(results);
+        }
+        return results.stream().filter(r -> scenario.equals(r.get("scenario"))).toList();
     }
 
     private static String ms(Map<String, Object> r, String path) {

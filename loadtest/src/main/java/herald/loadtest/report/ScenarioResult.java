@@ -5,7 +5,8 @@ package herald.loadtest.report;
  * JSON keys, in order ({@link Json#fields}), so a misspelled key is a compile error. The schema is
  * {@code herald-loadtest/1}; {@code compare/goals.sh} and the reports read these files.
  */
-public sealed interface ScenarioResult permits FanOutResult, IdleResult, ReconnectResult, SlowResult {
+public sealed interface ScenarioResult permits FanOutResult, IdleResult, LadderResult, ReconnectResult, SlowResult,
+        StreamsResult {
 
     Header header();
 

@@ -40,6 +40,7 @@ final class Monitor {
     private PublisherStatus publisherStatus;
     private ProcessTree.Sample serverSample;
     private long lastPrintNanos = t0;
+    private long polledNanos = t0;
     private long lastPrintEvents;
     private long lastPrintAccepted;
     private long lastPrintServerCpu = -1;
@@ -77,12 +78,15 @@ final class Monitor {
     void poll() {
         FleetStatus f = fleet.status();
         PublisherStatus p = publisher == null ? null : publisher.status();
+        polledNanos = System.nanoTime();            // the statuses' time; a progress line may follow and take a while
         fleetStatus = f;
         publisherStatus = p;
         for (Window w : open) {
             w.latency.add(f.latency());
             if (p != null) {
                 w.publishLatency.add(p.latency());
+                w.inFlightSum += p.inFlight();
+                w.inFlightPolls++;
             }
         }
         sincePrint.add(f.latency());
@@ -125,25 +129,27 @@ final class Monitor {
 
     Window open(String name) {
         poll();
+        long polled = polledNanos;                  // the counters' time, not after the server's /proc was read
         sampleServer();
         long serverCpu = serverSample == null ? 0 : serverSample.cpuNanos();
         long rss = serverSample == null ? 0 : serverSample.rssBytes();
-        Window w = new Window(name, System.nanoTime(), fleetStatus.counters().clone(), serverCpu, loadCpu(),
-                published(), rss);
+        Window w = new Window(name, polled, fleetStatus.counters().clone(), serverCpu, loadCpu(),
+                published(), rss, publisherStatus);
         open.add(w);
         return w;
     }
 
     void close(Window w) {
         poll();
+        w.endNanos = polledNanos;
         sampleServer();
         open.remove(w);
-        w.endNanos = System.nanoTime();
         w.endCounters = fleetStatus.counters().clone();
         w.endServerCpu = serverSample == null ? 0 : serverSample.cpuNanos();
         w.endRss = serverSample == null ? 0 : serverSample.rssBytes();
         w.endLoadCpu = loadCpu();
         w.endPublished = published();
+        w.endPublisher = publisherStatus;
         w.endKernel = KernelMemory.sample();
     }
 
@@ -185,7 +191,11 @@ final class Monitor {
         if (p != null) {
             s.append(" | pub ").append(rate((p.accepted() - lastPrintAccepted) / dt)).append("/s");
             if (p.rejected() > 0 || p.lost() > 0) {
-                s.append(" rej ").append(p.rejected()).append(" lost ").append(p.lost());
+                s.append(" rej ").append(p.rejected());
+                if (p.rejected503() > 0) {
+                    s.append(" (503 ").append(p.rejected503()).append(')');
+                }
+                s.append(" lost ").append(p.lost());
             }
             lastPrintAccepted = p.accepted();
         }

@@ -37,6 +37,10 @@ public final class Options {
                     + "(default " + Defaults.RATE + "; single: max)"),
             spec("Load", "bytes", "B[,B...]", "event data size in bytes, at least the 20-40 of seq and time "
                     + "(default 64; single: 64,1024, one run each)"),
+            spec("Load", "rates", "R,R,...", "ladder: the steps' publish rates in events/s, max for the open-loop "
+                    + "step at --max-rate (default 100,200,400,800,1600,max)"),
+            spec("Load", "max-rate", "R", "ladder: the rate the max step offers, open loop: more than the server "
+                    + "takes (default 20000)"),
             spec("Load", "duration", "DURATION", "measured time (idle: how long connections are held; "
                     + "slow: each of the two phases) (default " + Defaults.DURATION + ")"),
             spec("Load", "warmup", "DURATION", "publishing before measuring starts (default " + Defaults.WARMUP + ")"),
@@ -60,6 +64,12 @@ public final class Options {
             spec("Load", "jvm-gc", null, "idle: the server is a JVM: force a full GC (jcmd PID GC.run) right "
                     + "before the baseline and the final reading, and report the heap used after each "
                     + "(GC.heap_info)"),
+            spec("Streams", "stream-url", "URL", "streams: the per-request stream endpoint, POSTed "
+                    + "{\"tokens\":N,\"intervalMs\":MS} (default http://127.0.0.1:8080/stream)"),
+            spec("Streams", "streams", "N[,N...]", "streams: concurrent streams, one run each (default 1000)"),
+            spec("Streams", "tokens", "N", "streams: tokens per stream, then data: [DONE] (default 50)"),
+            spec("Streams", "token-interval", "DURATION", "streams: the server's pause before each token after "
+                    + "the first and before [DONE] (default 20ms)"),
             spec("Publisher", "publish-connections", "L", "keep-alive connections per publish URL; events go "
                     + "round-robin, order is checked per connection (default " + Defaults.PUBLISH_CONNECTIONS + ")"),
             spec("Publisher", "pipeline", "N", "requests in flight per publish connection, 1 for no pipelining "
@@ -306,6 +316,13 @@ public final class Options {
                              publishing goes on: loss, duplicates, time to recover
                   slow       SlowConsumers: K of N subscribers stop reading; healthy latency with them vs without
                              them (ratio, goal <= 1.10), server memory sampled each second
+                  ladder     RateLadder: S subscribers (default 10,000), one step per rate of --rates (open loop;
+                             max = --max-rate): offered, accepted, 503/429, delivered/s, delivery ratio, p50/p99,
+                             cut-offs; the highest rate sustained (ratio >= 0.999, p99 <= 1 s, >= 99% accepted).
+                             On a 503 the publisher counts it and goes on: no retry, no pause, Retry-After ignored
+                  streams    PerRequestStreams: N concurrent POSTs, each answered with its own SSE stream of
+                             --tokens tokens --token-interval apart and [DONE]; a finished stream is replaced at
+                             once: time to first token p50/p99, inter-token gap p99 (tokens 6-51), server RSS, CPU
                   report     rebuild summary.md and report.html from result JSON files
 
                 DURATION: 500ms, 30s, 2m. SIZE: 64, 4KiB, 1MiB. R: a number per second.

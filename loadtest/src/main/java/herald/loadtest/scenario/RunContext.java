@@ -49,14 +49,17 @@ public final class RunContext {
         this.options = options;
         this.scenario = scenario;
         this.deadlineNanos = deadlineNanos;
-        this.subscribeUrls = options.list("subscribe-url", Defaults.URL).stream().map(HttpUrl::parse).toList();
-        this.publishUrls = options.list("publish-url", Defaults.URL).stream().map(HttpUrl::parse).toList();
+        this.subscribeUrls = options.list("subscribe-url", Defaults.URL).stream()
+                .map(u -> HttpUrl.parse(u).resolvable("subscribe-url")).toList();
+        this.publishUrls = options.list("publish-url", Defaults.URL).stream()
+                .map(u -> HttpUrl.parse(u).resolvable("publish-url")).toList();
         if (publishUrls.size() != 1 && publishUrls.size() != subscribeUrls.size()) {
             throw new IllegalArgumentException("--publish-url: give one, or one per --subscribe-url ("
                     + subscribeUrls.size() + "), got " + publishUrls.size());
         }
         this.publishMethod = options.string("publish-method", "POST");
-        HttpUrl first = subscribeUrls.get(0);
+        HttpUrl first = options.has("stream-url") && !options.has("subscribe-url")
+                ? HttpUrl.parse(options.string("stream-url", "")).resolvable("stream-url") : subscribeUrls.get(0);
         this.target = options.string("target", first.host() + ":" + first.port());
         this.server = options.has("server-pid") ? ProcessTree.of(options.string("server-pid", "")) : null;
         this.machine = Machine.describe();

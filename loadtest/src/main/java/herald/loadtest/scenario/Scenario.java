@@ -23,6 +23,6 @@ public interface Scenario {
 
     static List<Scenario> all() {
         return List.of(new IdleConnections(), new OneTopicManySubscribers(), SingleStream.create(),
-                new ReconnectStorm(), new SlowConsumers());
+                new ReconnectStorm(), new SlowConsumers(), new RateLadder(), new PerRequestStreams());
     }
 }

@@ -2,6 +2,7 @@ package herald.loadtest.scenario;
 
 import herald.loadtest.client.Counter;
 import herald.loadtest.client.FleetStatus;
+import herald.loadtest.client.PublisherStatus;
 import herald.loadtest.probe.KernelMemory;
 import herald.loadtest.report.KernelWindow;
 import herald.loadtest.report.Latency;
@@ -27,6 +28,9 @@ final class Window {
     final long startServerCpu;
     final long startLoadCpu;
     final long startPublished;
+    final PublisherStatus startPublisher;              // null without a publisher
+    long inFlightSum;                                  // publisher requests in flight, summed over polls
+    long inFlightPolls;
     final Histogram latency = FleetStatus.newHistogram();
     final Histogram publishLatency = FleetStatus.newHistogram();
     final List<long[]> rss = new ArrayList<>();         // [ms since start, bytes]
@@ -40,8 +44,15 @@ final class Window {
     long endLoadCpu;
     long endPublished;
     long endRss;
+    PublisherStatus endPublisher;
 
     Window(String name, long now, long[] counters, long serverCpu, long loadCpu, long published, long rss) {
+        this(name, now, counters, serverCpu, loadCpu, published, rss, null);
+    }
+
+    Window(String name, long now, long[] counters, long serverCpu, long loadCpu, long published, long rss,
+           PublisherStatus publisher) {
+        this.startPublisher = publisher;
         this.name = name;
         this.startNanos = now;
         this.startCounters = counters;

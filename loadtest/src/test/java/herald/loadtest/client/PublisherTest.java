@@ -81,6 +81,76 @@ class PublisherTest {
     }
 
     @Test
+    void shouldCount503And429ApartAndGoOnWithoutRetryingOrPausing() throws Exception {
+        List<Long> seqs = new CopyOnWriteArrayList<>();
+        try (TinyServer server = new TinyServer((srv, i, s, in, out) -> {
+            while (true) {
+                String head = srv.readHead(in);
+                long seq = Long.parseLong(body(in, Integer.parseInt(TinyServer.header(head, "Content-Length")))
+                        .split(" ")[0]);
+                seqs.add(seq);
+                if (seq % 3 == 0) {
+                    TinyServer.write(out, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                            + "Content-Length: 5\r\n\r\nbusy\n");
+                } else if (seq % 5 == 0) {
+                    TinyServer.write(out, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
+                            + "Content-Length: 0\r\n\r\n");
+                } else {
+                    TinyServer.write(out, "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+                }
+            }
+        })) {
+            Publisher.Config config = new Publisher.Config(List.of(HttpUrl.parse(server.url("/p"))), "POST",
+                    List.of(), 1, 4, 64, 2000, 30, TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(5), 0);
+            Publisher p = new Publisher(config);
+            p.start();
+            assertTrue(p.join(20_000));
+            PublisherStatus st = p.status();
+            assertEquals(30, st.sent(), "each refused event once, none retried");
+            assertEquals(30, seqs.size());
+            for (int k = 0; k < seqs.size(); k++) {
+                assertEquals(k + 1, seqs.get(k), "the schedule went on after every refusal");
+            }
+            assertEquals(10, st.rejected503(), "3, 6, ..., 30");
+            assertEquals(4, st.rejected429(), "5, 10, 20, 25");
+            assertEquals(14, st.rejected());
+            assertEquals(16, st.accepted());
+            assertEquals(10, st.statusClasses()[5]);
+            assertEquals(4, st.statusClasses()[4]);
+            assertEquals(30, st.due(), "all 30 were offered");
+            assertEquals(0, st.inFlight());
+        }
+    }
+
+    @Test
+    void shouldKeepOfferingOnScheduleWhileTheServerHoldsEveryPipelineSlot() throws Exception {
+        try (TinyServer server = new TinyServer((srv, i, s, in, out) -> {
+            while (true) {
+                String head = srv.readHead(in);
+                body(in, Integer.parseInt(TinyServer.header(head, "Content-Length")));
+                try {
+                    Thread.sleep(50);               // a server that holds each publish before answering
+                } catch (InterruptedException e) {
+                    return;
+                }
+                TinyServer.write(out, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+            }
+        })) {
+            // 1,000 events/s for 1 s over one connection without pipelining: at most ~20 answers a second
+            Publisher.Config config = new Publisher.Config(List.of(HttpUrl.parse(server.url("/p"))), "POST",
+                    List.of(), 1, 1, 64, 1000, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(1),
+                    TimeUnit.MILLISECONDS.toNanos(300), 0);
+            Publisher p = new Publisher(config);
+            p.start();
+            assertTrue(p.join(20_000));
+            PublisherStatus st = p.status();
+            assertEquals(1000, st.due(), "the schedule's 1,000 events were offered");
+            assertTrue(st.sent() < 100, "the held slot let few out: " + st.sent());
+            assertEquals(st.sent(), st.rejected503() + st.lost());
+        }
+    }
+
+    @Test
     void shouldCountAnswersThatNeverComeAsLostAndReconnect() throws Exception {
         try (TinyServer server = new TinyServer((srv, i, s, in, out) -> {
             String head = srv.readHead(in);

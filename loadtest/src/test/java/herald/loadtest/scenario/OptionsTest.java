@@ -28,6 +28,17 @@ class OptionsTest {
     }
 
     @Test
+    void shouldRefuseAUrlWhoseHostDoesNotResolveInOneLine() {
+        for (String option : List.of("subscribe-url", "publish-url", "stream-url")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunContext(
+                    Options.parse(List.of("--" + option, "http://no-such-host.invalid:8080/topics/x")),
+                    new OneTopicManySubscribers(), Long.MAX_VALUE));
+            assertEquals("--" + option + ": cannot resolve the host of http://no-such-host.invalid:8080/topics/x",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void shouldParseDurationsAndSizes() {
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), Options.parseDuration("500ms"));
         assertEquals(TimeUnit.MINUTES.toNanos(2), Options.parseDuration("2m"));

@@ -109,7 +109,7 @@ class ReportsTest {
         w.endKernel = w.startKernel;
         FleetStatus fleet = new FleetStatus(end, FleetStatus.newHistogram(), 0, 1);
         PublisherStatus publisher = new PublisherStatus(100, 100, 100, 0, 0, 0, 100, new long[]{0, 0, 100, 0, 0, 0},
-                FleetStatus.newHistogram(), true);
+                FleetStatus.newHistogram(), true, 100, 0, 0, 0);
         Tail tail = new Tail(0, 0, 0);
         return new FanOutResult(header, 0.5, 100, w.summary(true),
                 Optional.of(new ConnectionMemory(1 << 20, 2 << 20, 10_485L)),
