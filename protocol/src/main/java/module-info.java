@@ -4,5 +4,6 @@
  */
 module herald.protocol {
     exports herald.protocol.http1;
+    exports herald.protocol.hpack;
     exports herald.protocol.sse;
 }
