@@ -253,4 +253,8 @@ public final class HpackDecoder {
     DynamicTable table() {
         return table;
     }
+
+    int scratchLength() {
+        return scratch.length;
+    }
 }

@@ -48,6 +48,63 @@ final class Blocks {
         return entries;
     }
 
+    /** Builds blocks representation by representation; strings are written raw (no Huffman). */
+    static final class Builder {
+        private final ByteBuffer out = ByteBuffer.allocate(1 << 22);
+
+        Builder indexed(int index) {
+            PrefixedInt.encode(out, 0x80, 7, index);
+            return this;
+        }
+
+        /** Literal with incremental indexing (§6.2.1); {@code nameIndex} 0 writes {@code name}. */
+        Builder withIndexing(int nameIndex, String name, String value) {
+            return literal(0x40, 6, nameIndex, name, value);
+        }
+
+        /** Literal without indexing (§6.2.2). */
+        Builder withoutIndexing(int nameIndex, String name, String value) {
+            return literal(0x00, 4, nameIndex, name, value);
+        }
+
+        /** Literal never indexed (§6.2.3). */
+        Builder neverIndexed(int nameIndex, String name, String value) {
+            return literal(0x10, 4, nameIndex, name, value);
+        }
+
+        Builder sizeUpdate(int size) {
+            PrefixedInt.encode(out, 0x20, 5, size);
+            return this;
+        }
+
+        Builder raw(String dump) {
+            out.put(hex(dump));
+            return this;
+        }
+
+        ByteBuffer build() {
+            return ByteBuffer.wrap(java.util.Arrays.copyOf(out.array(), out.position()));
+        }
+
+        private Builder literal(int flags, int prefix, int nameIndex, String name, String value) {
+            PrefixedInt.encode(out, flags, prefix, nameIndex);
+            if (nameIndex == 0) {
+                string(name);
+            }
+            return string(value);
+        }
+
+        Builder string(String s) {
+            PrefixedInt.encode(out, 0, 7, s.length());
+            out.put(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return this;
+        }
+    }
+
+    static Builder block() {
+        return new Builder();
+    }
+
     /** {@code -Dherald.seed=…} to replay a run, else a random seed; printed by the caller. */
     static long seed() {
         Long value = parse(System.getProperty("herald.seed"));
