@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
  * One instance per connection, used by one thread at a time; blocks in the order they arrive.
  *
  * <p><b>Limits.</b> {@code maxTableSize} is the SETTINGS_HEADER_TABLE_SIZE this endpoint advertises: a dynamic table
- * size update above it is a COMPRESSION_ERROR. The table starts at that size, so advertise the protocol default
- * ({@value #DEFAULT_HEADER_TABLE_SIZE}) or more unless blocks sent before the peer acknowledges the SETTINGS are
- * handled elsewhere. {@code maxHeaderListSize} bounds the decoded list as RFC 9113 §6.5.2 counts it (name octets +
- * value octets + 32 per field). Past it the rest of the block is still decoded, so the dynamic table stays in sync,
- * but no more fields reach the sink and none are materialised: many references to one large entry (an "HPACK bomb")
- * cost their block octets and nothing else. The block then ends in a {@link HpackException.Kind#HEADER_LIST_TOO_LARGE}.
+ * size update above it is a COMPRESSION_ERROR. The table starts at the smaller of it and the protocol's initial
+ * {@value #DEFAULT_HEADER_TABLE_SIZE} (a peer's encoder starts at 4096 and signals any change with an update), so
+ * advertise at least 4096: with less, a peer that fills a 4096-octet table before it has seen the setting refers to
+ * entries this decoder has already evicted, a COMPRESSION_ERROR. {@code maxHeaderListSize} bounds the decoded list
+ * as RFC 9113 §6.5.2 counts it (name octets + value octets + 32 per field). Past it the rest of the block is still
+ * decoded, so the dynamic table stays in sync, but no more fields reach the sink and none are materialised: many
+ * references to one large entry (an "HPACK bomb") cost their block octets and nothing else. The block then ends in
+ * a {@link HpackException.Kind#HEADER_LIST_TOO_LARGE}.
  *
  * <p><b>Errors.</b> Every HPACK violation throws a {@link HpackException.Kind#COMPRESSION_ERROR} with a one-line
  * reason: an index of 0 or beyond the tables, an integer over 2^31 - 1 or longer than 6 octets, a string longer than
@@ -59,7 +61,7 @@ public final class HpackDecoder {
         this.maxTableSize = maxTableSize;
         this.maxHeaderListSize = maxHeaderListSize;
         this.maxStoredString = (int) Math.min(Math.max(maxTableSize, maxHeaderListSize), Integer.MAX_VALUE / 2 - 16);
-        this.table = new DynamicTable(maxTableSize);
+        this.table = new DynamicTable(Math.min(maxTableSize, DEFAULT_HEADER_TABLE_SIZE));
     }
 
     /**
