@@ -22,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  * the rest of the block, a block ending inside a representation, EOS or an invalid padding in a Huffman string, a
  * table size update above the advertised maximum, after a field, or a third one in a block. The decoder is then
  * unusable ({@link IllegalStateException} on the next call). Field names and values RFC 9113 §8.2.1 forbids end the
- * block in a {@link HpackException.Kind#MALFORMED_FIELD} after the whole block was decoded (see {@link FieldSink}).
+ * block in a {@link HpackException.Kind#MALFORMED_FIELD} after the whole block was decoded (see {@link FieldSink}),
+ * unless the decoder was built not to check fields (for an HTTP/2 layer that checks them itself).
  *
  * <p><b>Allocation.</b> Fields found in the static or dynamic table reach the sink as the table's strings; a literal
  * costs its strings (one per literal name, one per value) and nothing else. A scratch array grows to the longest
@@ -36,6 +37,7 @@ public final class HpackDecoder {
 
     private final int maxTableSize;
     private final long maxHeaderListSize;
+    private final boolean checkFields;
     private final int maxStoredString;                  // a longer string can be neither emitted nor indexed
     private final DynamicTable table;
     private byte[] scratch = new byte[128];
@@ -47,11 +49,23 @@ public final class HpackDecoder {
     private int problems;
 
     /**
+     * A decoder that checks field names and values (RFC 9113 §8.2.1).
+     *
      * @param maxTableSize      the SETTINGS_HEADER_TABLE_SIZE advertised to the peer, in octets
      * @param maxHeaderListSize the largest header list accepted (RFC 9113 SETTINGS_MAX_HEADER_LIST_SIZE), in octets
      * @throws IllegalArgumentException when a limit is negative
      */
     public HpackDecoder(int maxTableSize, long maxHeaderListSize) {
+        this(maxTableSize, maxHeaderListSize, true);
+    }
+
+    /**
+     * @param checkFields false for an HTTP/2 layer that checks names and values itself: every field is then passed
+     *                    on as decoded (ISO-8859-1, any octets) and {@link HpackException.Kind#MALFORMED_FIELD} is
+     *                    never thrown
+     * @see #HpackDecoder(int, long)
+     */
+    public HpackDecoder(int maxTableSize, long maxHeaderListSize, boolean checkFields) {
         if (maxTableSize < 0) {
             throw new IllegalArgumentException("maxTableSize=" + maxTableSize + " (must be >= 0)");
         }
@@ -59,6 +73,7 @@ public final class HpackDecoder {
             throw new IllegalArgumentException("maxHeaderListSize=" + maxHeaderListSize + " (must be >= 0)");
         }
         this.maxTableSize = maxTableSize;
+        this.checkFields = checkFields;
         this.maxHeaderListSize = maxHeaderListSize;
         this.maxStoredString = (int) Math.min(Math.max(maxTableSize, maxHeaderListSize), Integer.MAX_VALUE / 2 - 16);
         this.table = new DynamicTable(Math.min(maxTableSize, DEFAULT_HEADER_TABLE_SIZE));
@@ -167,7 +182,8 @@ public final class HpackDecoder {
             nameLength = readString(block, i, limit, 0);
             i = position;
             storedName = Math.min(nameLength, maxStoredString);
-            nameProblems = nameLength == storedName ? FieldChars.checkName(scratch, 0, nameLength)
+            nameProblems = !checkFields ? 0
+                    : nameLength == storedName ? FieldChars.checkName(scratch, 0, nameLength)
                     : FieldChars.INVALID_NAME;  // too long to emit or index: which problem does not matter
         } else if (nameIndex <= StaticTable.LENGTH) {
             name = StaticTable.name(nameIndex);
@@ -182,7 +198,7 @@ public final class HpackDecoder {
         int valueLength = readString(block, i, limit, storedName);
         i = position;
         int fieldProblems = nameProblems;
-        if (valueLength <= maxStoredString) {
+        if (checkFields && valueLength <= maxStoredString) {
             fieldProblems |= FieldChars.checkValue(scratch, storedName, valueLength);
         }
         long fieldSize = (long) nameLength + valueLength + DynamicTable.ENTRY_OVERHEAD;

@@ -14,7 +14,8 @@
  *       update in one block (RFC 7541 §4.2 has at most two follow a settings change).</li>
  *   <li>The decoder checks what RFC 9113 §8.2.1 makes malformed, and Herald's HTTP/1.1 rules on top: a name is a
  *       lowercase token (optionally after one {@code :}); a value holds no control but HTAB and has no whitespace
- *       at either end. A violation fails the stream ({@code MALFORMED_FIELD}), not the connection. Pseudo-header
+ *       at either end. A violation fails the stream ({@code MALFORMED_FIELD}), not the connection; a decoder built
+ *       with {@code checkFields} false leaves these checks to an HTTP/2 layer that makes them itself. Pseudo-header
  *       names, order and duplicates, and connection-specific fields ({@code connection}, {@code te} …) are for the
  *       HTTP/2 layer, which knows requests from responses.</li>
  *   <li>A header list over the limit fails the stream with {@code HEADER_LIST_TOO_LARGE} once the whole block is

@@ -41,7 +41,7 @@ final class HpackDecoderFuzzTest {
                 int target = random.nextInt(connection.size());
                 byte[] mutated = mutate(connection.get(target), connection, random);
                 try {
-                    outcomes[run(connection, target, mutated, random.nextInt(4) == 0)]++;
+                    outcomes[run(connection, target, mutated, random.nextInt(4) == 0, random.nextInt(8) != 0)]++;
                 } catch (RuntimeException | AssertionError e) {
                     throw new AssertionError("seed=" + seed + " iteration=" + i + " block="
                             + HexFormat.of().formatHex(mutated), e);
@@ -55,10 +55,11 @@ final class HpackDecoderFuzzTest {
     }
 
     /** Decodes the connection's blocks before {@code target}, then the mutated one; 0 or 1 + the failure's kind. */
-    private static int run(List<ByteBuffer> connection, int target, byte[] mutated, boolean smallLimits) {
+    private static int run(List<ByteBuffer> connection, int target, byte[] mutated, boolean smallLimits,
+            boolean checkFields) {
         int maxTable = 4096;                                    // as the corpus' encoders assume (some use less)
         long maxList = smallLimits ? 300 : 16_384;
-        HpackDecoder decoder = new HpackDecoder(maxTable, maxList);
+        HpackDecoder decoder = new HpackDecoder(maxTable, maxList, checkFields);
         FieldSink ignore = (name, value) -> { };
         for (int b = 0; b < target; b++) {
             try {

@@ -198,6 +198,18 @@ final class HpackDecoderTest {
     }
 
     @Test
+    void shouldPassFieldsOnUncheckedWhenBuiltNotToCheckThem() {
+        HpackDecoder decoder = new HpackDecoder(4096, 16_384, false);
+        assertEquals(List.of("Custom-Key: v", "a b: \u0000", ": v ", "x: " + "v".repeat(100)),
+                decode(decoder, block().withIndexing(0, "Custom-Key", "v").withoutIndexing(0, "a b", "\u0000")
+                        .withoutIndexing(0, "", "v ").withoutIndexing(0, "x", "v".repeat(100)).build()));
+        assertEquals(List.of("Custom-Key: v"), decode(decoder, block().indexed(62).build()));
+        HpackDecoder small = new HpackDecoder(4096, 100, false);
+        assertEquals(Kind.HEADER_LIST_TOO_LARGE, assertThrows(HpackException.class,
+                () -> decode(small, block().withoutIndexing(0, "X", "v".repeat(100)).build())).kind());
+    }
+
+    @Test
     void shouldAcceptLowercaseTokensAndPseudoHeaderNames() {
         assertEquals(List.of("x-!#$%&'*+-.^_`|~09az: v", ":path: /", ":protocol: websocket"),
                 decode(decoder(), block().withoutIndexing(0, "x-!#$%&'*+-.^_`|~09az", "v")
