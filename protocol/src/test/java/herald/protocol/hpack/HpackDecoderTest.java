@@ -292,7 +292,9 @@ final class HpackDecoderTest {
             long allocated = AllocationMeter.allocatedBytes() - before;
             assertEquals(Kind.HEADER_LIST_TOO_LARGE, e.kind());
             assertEquals(4, received[0], "16,384 / 4,033 fields reach the sink");
-            assertTrue(allocated < 1_024, "allocated=" + allocated + " (the exception only)");
+            // The exception is about 100 B; the rest is slack for JVM bookkeeping (a run under PIT once saw more).
+            // Materialising the list would cost over 800 MB.
+            assertTrue(allocated < 65_536, "allocated=" + allocated);
         });
         assertEquals(List.of("x: " + LARGE), decode(decoder, block().indexed(62).build()), "still in sync");
     }
@@ -315,7 +317,8 @@ final class HpackDecoderTest {
             HpackException e = failure(decoder, block.clear(), ignore);
             long allocated = AllocationMeter.allocatedBytes() - before;
             assertEquals(Kind.HEADER_LIST_TOO_LARGE, e.kind());
-            assertTrue(allocated < 1_024, "allocated=" + allocated + " for a 1 MiB literal");
+            // A kept literal would cost over 2 MiB (its octets and its string); see the bomb test for the slack.
+            assertTrue(allocated < 65_536, "allocated=" + allocated + " for a 1 MiB literal");
         }
         assertEquals(List.of(), entries(decoder.table()), "the entry larger than the table emptied it");
         assertTrue(decoder.scratchLength() <= 2 * 16_384, "scratch=" + decoder.scratchLength());
