@@ -187,6 +187,7 @@ final class HpackDecoderTest {
     void shouldRejectNamesRfc9113Forbids() {
         assertMalformed("empty field name", block().withoutIndexing(0, "", "v").build());
         assertMalformed("empty field name", block().withoutIndexing(0, ":", "v").build());
+        assertMalformed("empty field name", block().withoutIndexing(0, ":a", "v").withoutIndexing(0, "", "v").build());
         assertMalformed("field name is not a lowercase token", block().withoutIndexing(0, "a b", "v").build());
         assertMalformed("field name is not a lowercase token", block().withoutIndexing(0, "a:b", "v").build());
         assertMalformed("field name is not a lowercase token", block().withoutIndexing(0, "::a", "v").build());
@@ -252,6 +253,37 @@ final class HpackDecoderTest {
         assertEquals("header list exceeds maxHeaderListSize=100", e.getMessage());
         assertEquals(List.of("a: b", "c: d"), sink.fields);
         assertEquals(block.limit(), block.position(), "the whole block was decoded");
+    }
+
+    @Test
+    void shouldCountIndexedFieldsAgainstTheLimitToTheOctet() {
+        // :method: GET is 7 + 3 + 32 = 42 octets
+        assertEquals(List.of(":method: GET", ":method: GET"), decode(new HpackDecoder(4096, 84), hex("8282")));
+        HpackDecoder tight = new HpackDecoder(4096, 83);
+        assertEquals(Kind.HEADER_LIST_TOO_LARGE,
+                assertThrows(HpackException.class, () -> decode(tight, hex("8282"))).kind());
+    }
+
+    @Test
+    void shouldReportAMalformedFieldThatEndsExactlyAtTheLimitAsMalformed() {
+        HpackDecoder decoder = new HpackDecoder(4096, 34);       // "A" + "b" + 32
+        assertMalformed(decoder, "uppercase character in field name", block().withoutIndexing(0, "A", "b").build());
+    }
+
+    @Test
+    void shouldIndexAnEntryExactlyTheTableSize() {
+        HpackDecoder decoder = new HpackDecoder(100, 16_384);
+        String value = "v".repeat(67);                           // 1 + 67 + 32 = 100
+        decode(decoder, block().withIndexing(0, "x", value).build());
+        assertEquals(List.of("x: " + value), entries(decoder.table()));
+    }
+
+    @Test
+    void shouldAcceptZeroLimits() {
+        HpackDecoder decoder = new HpackDecoder(0, 0);
+        assertEquals(List.of(), decode(decoder, ByteBuffer.allocate(0)));
+        assertEquals(Kind.HEADER_LIST_TOO_LARGE,
+                assertThrows(HpackException.class, () -> decode(decoder, hex("82"))).kind());
     }
 
     @Test
@@ -321,7 +353,8 @@ final class HpackDecoderTest {
             assertTrue(allocated < 65_536, "allocated=" + allocated + " for a 1 MiB literal");
         }
         assertEquals(List.of(), entries(decoder.table()), "the entry larger than the table emptied it");
-        assertTrue(decoder.scratchLength() <= 2 * 16_384, "scratch=" + decoder.scratchLength());
+        int scratch = decoder.scratchLength();
+        assertTrue(scratch >= 16_384 && scratch <= 2 * 16_384, "scratch=" + scratch + ": what fits the limits, no more");
     }
 
     private static HpackException failure(HpackDecoder decoder, ByteBuffer block, FieldSink sink) {

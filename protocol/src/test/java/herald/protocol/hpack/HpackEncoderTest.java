@@ -79,6 +79,31 @@ final class HpackEncoderTest {
     }
 
     @Test
+    void shouldIndexAnEntryExactlyTheTableSizeAndNotOneLarger() {
+        HpackEncoder encoder = new HpackEncoder(100);                 // signals 100 in its first block
+        ByteBuffer fits = block(encoder, "x-a", "v".repeat(65));     // 3 + 65 + 32 = 100
+        assertEquals(0x40, fits.get(1) & 0xC0, "with indexing");
+        ByteBuffer larger = block(encoder, "x-b", "v".repeat(66));
+        assertEquals(0x00, larger.get(0) & 0xF0, "without indexing");
+        assertEquals(1, encoder.table().length());
+    }
+
+    @Test
+    void shouldReuseADynamicTableNameForANewValue() {
+        HpackEncoder encoder = new HpackEncoder(4096);
+        HpackDecoder decoder = new HpackDecoder(4096, 16_384);
+        decode(decoder, block(encoder, "x-custom", "a"));
+        ByteBuffer second = block(encoder, "x-custom", "b");
+        assertEquals((byte) (0x40 | 62), second.get(0), "literal with indexing, name index 62");
+        assertEquals(List.of("x-custom: b"), decode(decoder, second));
+    }
+
+    @Test
+    void shouldFindTheLastStaticTableEntry() {
+        assertEquals("bd", hex(block(new HpackEncoder(4096), "www-authenticate", "")));
+    }
+
+    @Test
     void shouldUseHuffmanOnlyWhenShorter() {
         HpackEncoder encoder = new HpackEncoder(0);
         ByteBuffer shorter = block(encoder, "cache-control", "no-cache");
@@ -101,6 +126,17 @@ final class HpackEncoderTest {
         }
         assertEquals(0, out.position());
         assertEquals(0, encoder.table().length());
+        assertEquals("empty field name",
+                assertThrows(IllegalArgumentException.class, () -> encoder.field(out, "", "v")).getMessage());
+        assertEquals("field name is not a token: index=1",
+                assertThrows(IllegalArgumentException.class, () -> encoder.field(out, "a b", "v")).getMessage());
+        assertEquals("field value holds a control or a char above U+00FF: index=1",
+                assertThrows(IllegalArgumentException.class, () -> encoder.fieldWithoutIndexing(out, "x", "a\nb"))
+                        .getMessage());
+        assertEquals("field value starts or ends with whitespace",
+                assertThrows(IllegalArgumentException.class, () -> encoder.field(out, "x", "v ")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> encoder.field(out, "a b", 1));
+        assertEquals(0, out.position());
     }
 
     @Test
@@ -189,8 +225,45 @@ final class HpackEncoderTest {
         assertEquals(List.of(":status: 200", "x-long: a-value-that-does-not-fit"), decode(decoder, larger.flip()));
         assertEquals(entries(encoder.table()), entries(decoder.table()));
         assertThrows(BufferOverflowException.class, () -> encoder.status(ByteBuffer.allocate(0), 200));
+        ByteBuffer four = ByteBuffer.allocate(4);
+        assertThrows(BufferOverflowException.class, () -> encoder.status(four.position(0).limit(4), 302));
+        assertEquals(0, four.position(), "the 5-octet literal status is refused whole");
         assertThrows(BufferOverflowException.class, () -> encoder.fields(ByteBuffer.allocate(1),
                 PrecomputedFields.of("content-type", "text/event-stream")));
+    }
+
+    @Test
+    void shouldCheckTheRoomOfALiteralNameToTheOctet() {
+        HpackEncoder encoder = new HpackEncoder(4096);
+        ByteBuffer measure = ByteBuffer.allocate(64);
+        encoder.fieldWithoutIndexing(measure, "x-token", "t");
+        int size = measure.position();
+        assertEquals(1 + 1 + 6 + 1 + 1, size, "flags, Huffman name (41 bits), raw value");
+        ByteBuffer oneShort = ByteBuffer.allocate(size - 1);
+        assertThrows(BufferOverflowException.class, () -> encoder.fieldWithoutIndexing(oneShort, "x-token", "t"));
+        assertEquals(0, oneShort.position(), "nothing written");
+        ByteBuffer justRight = ByteBuffer.allocate(size);
+        encoder.fieldWithoutIndexing(justRight, "x-token", "t");
+        assertEquals(size, justRight.position());
+    }
+
+    @Test
+    void shouldWriteBothTableSizeUpdatesOrNeither() {
+        HpackEncoder encoder = new HpackEncoder(4096);
+        encoder.peerMaxTableSize(0);
+        encoder.peerMaxTableSize(4096);
+        ByteBuffer one = ByteBuffer.allocate(1);
+        assertThrows(BufferOverflowException.class, () -> encoder.startBlock(one));
+        assertEquals(0, one.position());
+        assertEquals(4096, encoder.table().capacity(), "unchanged");
+        ByteBuffer out = ByteBuffer.allocate(8);
+        encoder.startBlock(out);
+        assertEquals("203fe11f", hex(out.flip()), "0, then 4096");
+        ByteBuffer exact = ByteBuffer.allocate(4);
+        encoder.peerMaxTableSize(0);
+        encoder.peerMaxTableSize(4096);
+        encoder.startBlock(exact);
+        assertEquals(4, exact.position());
     }
 
     @Test
