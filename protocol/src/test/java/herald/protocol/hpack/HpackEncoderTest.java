@@ -252,9 +252,11 @@ final class HpackEncoderTest {
         HpackEncoder encoder = new HpackEncoder(4096);
         encoder.peerMaxTableSize(0);
         encoder.peerMaxTableSize(4096);
-        ByteBuffer one = ByteBuffer.allocate(1);
-        assertThrows(BufferOverflowException.class, () -> encoder.startBlock(one));
-        assertEquals(0, one.position());
+        for (int room = 1; room < 4; room++) {
+            ByteBuffer small = ByteBuffer.allocate(room);
+            assertThrows(BufferOverflowException.class, () -> encoder.startBlock(small));
+            assertEquals(0, small.position(), "room=" + room);
+        }
         assertEquals(4096, encoder.table().capacity(), "unchanged");
         ByteBuffer out = ByteBuffer.allocate(8);
         encoder.startBlock(out);
