@@ -4,6 +4,7 @@
  */
 module herald.protocol {
     exports herald.protocol.http1;
+    exports herald.protocol.hpack;
     exports herald.protocol.http2;
     exports herald.protocol.sse;
 }
