@@ -1,6 +1,7 @@
 package herald.bench.tls;
 
 import herald.server.Herald;
+import herald.server.Timeouts;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,15 +24,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What native TLS costs, measured the same way over TLS and plain: one bounded client for both (the load
- * generator in loadtest/ speaks no TLS). Not JMH: a server and a client process on one machine.
+ * generator in loadtest/ speaks no TLS). Not JMH: a server and a client process on one machine. The client's
+ * "tls" is any TLS front on PORT: Herald's own, or nginx terminating TLS in front of a plain Herald
+ * (loadtest/compare/tls.sh runs all three in one run).
  *
  * <pre>
- * server PORT CERT KEY|plain        Herald with open publish and a POST /v1/chat handler stream (3 events)
+ * server PORT CERT KEY|plain        Herald with open publish, the per-address limits off, a 10-minute idle
+ *                                   keep-alive and a POST /v1/chat handler stream (3 events)
  * fanout PORT tls|plain N SECONDS   N subscribers to /topics/bench, 2 publishers as fast as 202s come back;
  *                                   prints events delivered per second (all subscribers together)
- * idle PORT tls|plain N             N subscribers to /topics/idle, held until killed (measure the server)
+ * idle PORT tls|plain N [streams|kept]   N subscribers to /topics/idle (streams), or N connections that each
+ *                                   made one GET /health and wait with the connection kept (kept); held until
+ *                                   killed (measure the server)
  * posts PORT tls|plain SECONDS keep|close CONCURRENCY   short POST streams per second
  * </pre>
+ * Every TLS mode prints the protocol and cipher suite its first connection negotiated.
  */
 public final class TlsCost {
     private TlsCost() {
@@ -41,7 +49,8 @@ public final class TlsCost {
             case "server" -> server(args);
             case "fanout" -> fanout(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]));
-            case "idle" -> idle(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]));
+            case "idle" -> idle(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
+                    args.length > 4 && args[4].equals("kept"));
             case "posts" -> posts(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
                     args[4].equals("keep"), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("server, fanout, idle or posts");
@@ -51,6 +60,7 @@ public final class TlsCost {
     private static void server(String[] args) throws InterruptedException {
         Herald.Builder builder = Herald.builder().host("127.0.0.1").port(Integer.parseInt(args[1]))
                 .abuseLimits(herald.server.AbuseLimits.off())    // one client address stands in for thousands
+                .timeouts(Timeouts.DEFAULTS.withIdle(Duration.ofMinutes(10)))     // idle kept connections stay
                 .stream("POST", "/v1/chat", (request, stream) -> {
                     request.body();
                     stream.send("token", "one");
@@ -67,6 +77,7 @@ public final class TlsCost {
     }
 
     private static final SSLContext TRUST_ALL = trustAll();
+    private static final AtomicBoolean NEGOTIATED_SHOWN = new AtomicBoolean();
 
     private static SSLContext trustAll() {
         try {
@@ -95,6 +106,10 @@ public final class TlsCost {
         }
         SSLSocket socket = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(plain, "localhost", port, true);
         socket.startHandshake();
+        if (!NEGOTIATED_SHOWN.getAndSet(true)) {
+            System.out.println("negotiated " + socket.getSession().getProtocol() + " "
+                    + socket.getSession().getCipherSuite());
+        }
         return socket;
     }
 
@@ -207,12 +222,26 @@ public final class TlsCost {
         return published.sum();
     }
 
-    private static void idle(int port, boolean tls, int count) throws Exception {
+    private static void idle(int port, boolean tls, int count, boolean kept) throws Exception {
         List<Socket> sockets = new ArrayList<>();
+        byte[] health = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < count; i++) {
-            sockets.add(subscribe(port, tls, "idle"));
+            if (kept) {
+                Socket socket = connect(port, tls);
+                socket.getOutputStream().write(health);
+                InputStream in = socket.getInputStream();
+                int length = readHead(in);
+                if (length < 0) {
+                    throw new IOException("GET /health answered without a Content-Length");
+                }
+                in.readNBytes(length);
+                sockets.add(socket);
+            } else {
+                sockets.add(subscribe(port, tls, "idle"));
+            }
         }
-        System.out.println("holding " + sockets.size() + (tls ? " TLS" : " plain") + " subscribers");
+        System.out.println("holding " + sockets.size() + (tls ? " TLS" : " plain")
+                + (kept ? " kept connections (one GET /health each)" : " subscribers"));
         Thread.sleep(Long.MAX_VALUE);
     }
 
