@@ -38,9 +38,10 @@ measurement, the stacks alternated within each round:
 
   stacks      plain   Herald, no TLS
               tls     Herald terminating TLS (--tls-cert/--tls-key)
-              nginx   nginx terminating TLS with the same certificate, ops/nginx/herald.conf (the shipped front:
-                      HTTP/1.1 upstream with keepalive, proxy_buffering off) with only its method restrictions
-                      removed (the bench publishes through it), in front of a plain Herald
+              nginx   nginx terminating TLS with the same certificate, ops/nginx/herald.conf as shipped (HTTP/1.1
+                      upstream with keepalive, proxy_buffering off; this run's port, certificate and upstream), in
+                      front of a plain Herald; it refuses publishing, so the fan-out's publishers go to Herald's
+                      port, as a backend would
               tls-before  Herald TLS from the build in --before DIR (a before/after comparison)
   measures    fanout  N subscribers (--subscribers, default 1,000) to one topic, 2 publishers as fast as their
                       202s come back, 64-byte events: delivered events/s
@@ -56,7 +57,8 @@ measurement, the stacks alternated within each round:
   --measures LIST     default fanout,streams,kept,posts
   --rounds N          default 2
   --subscribers N     fan-out subscribers (default 1000)
-  --idle N            idle connections (default 10000; nginx needs 2 descriptors each, so ulimit -Hn >= 2 N + 100)
+  --idle N            idle connections (default 10000; ulimit -Hn must be above it, and above 2 N / cores for
+                      nginx, whose workers hold two descriptors per client)
   --seconds S         fan-out and posts measuring time (default 10)
   --quick             100 subscribers, 500 idle, 3 s, 1 round
   --before DIR        a checkout built with 'mvn -DskipTests package -pl protocol,server' (its target/classes)
@@ -66,8 +68,9 @@ measurement, the stacks alternated within each round:
   --no-build          use the classes already built
   --help              print this and exit
 
-Output in DIR: results.tsv (round, stack, measure, value), tls.md (medians per stack and ratios), tls.log,
-the certificate, and every server's and client's output.
+Output in DIR: results.tsv (round, stack, measure, value), tls.md (medians per stack and ratios), host.md (the
+machine, versions, the negotiated protocol and suite), tls.log, the certificate, and every server's and
+client's output.
 EOF
 }
 
@@ -106,8 +109,12 @@ if [ -n "$BEFORE" ] && [ ! -d "$BEFORE/server/target/classes" ]; then
     echo "tls: --before $BEFORE: no server/target/classes there (build it: mvn -DskipTests package -pl protocol,server)" >&2
     exit 2
 fi
-if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt $((2 * IDLE_N + 100)) ]; then
-    echo "tls: --idle $IDLE_N needs ulimit -Hn >= $((2 * IDLE_N + 100)) (nginx holds two descriptors per client)" >&2
+# Herald and the client hold a descriptor per connection; nginx two (client and upstream), spread over its
+# workers (one per core, reuseport).
+NEED_FILES=$(( IDLE_N + 100 ))
+if [ $(( 2 * IDLE_N / $(nproc) + 200 )) -gt "$NEED_FILES" ]; then NEED_FILES=$(( 2 * IDLE_N / $(nproc) + 200 )); fi
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$NEED_FILES" ]; then
+    echo "tls: --idle $IDLE_N needs ulimit -Hn >= $NEED_FILES" >&2
     exit 2
 fi
 ulimit -n "$(ulimit -Hn)"
@@ -181,13 +188,13 @@ start_nginx() {   # $1 upstream port, $2 log; sets NGINX_PID and NGINX_PORT
     NGINX_PORT=$(free_port)
     NGINX_DIR=$(mktemp -d /tmp/herald-tls-nginx.XXXXXX)
     mkdir -p "$NGINX_DIR/logs"
-    # The shipped front, with this run's port, certificate and upstream; the bench publishes through it, so its
-    # method restrictions go (the dashboard's location already admits 127.0.0.1, where the client runs).
+    # The shipped front, with this run's port, certificate and upstream. It refuses publishing from outside: the
+    # fan-out's publishers go to Herald's port, as a backend publishes in production; the POST handler streams
+    # pass through its "location /" (which admits 127.0.0.1, where the client runs).
     sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$NGINX_PORT ssl http2 reuseport;|" \
         -e "s|/etc/ssl/certs/events.example.com.pem|$CERT|" \
         -e "s|/etc/ssl/private/events.example.com.key|$KEY|" \
-        -e "s|127.0.0.1:8080|127.0.0.1:$upstream|" \
-        -e "/limit_except/d" "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
+        -e "s|127.0.0.1:8080|127.0.0.1:$upstream|" "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
     files=$(ulimit -Hn)
     [ "$files" = unlimited ] && files=1048576
     cat >"$NGINX_DIR/nginx.conf" <<EOF
@@ -211,8 +218,9 @@ EOF
     cp "$NGINX_DIR/nginx.conf" "$OUT/nginx.conf"
 }
 
-start_stack() {   # $1 stack, $2 log prefix; sets FRONT_PORT, CLIENT_MODE, SERVER_PIDS
+start_stack() {   # $1 stack, $2 log prefix; sets FRONT_PORT, CLIENT_MODE, PUBLISH_PORT, PUBLISH_MODE
     local stack=$1 log=$2
+    PUBLISH_PORT=""
     case "$stack" in
         plain) start_herald "$CP" plain "$log-herald.log"; FRONT_PORT=$HERALD_PORT; CLIENT_MODE=plain ;;
         tls) start_herald "$CP" tls "$log-herald.log"; FRONT_PORT=$HERALD_PORT; CLIENT_MODE=tls ;;
@@ -220,8 +228,9 @@ start_stack() {   # $1 stack, $2 log prefix; sets FRONT_PORT, CLIENT_MODE, SERVE
         nginx)
             start_herald "$CP" plain "$log-herald.log"
             start_nginx "$HERALD_PORT" "$log-nginx.log"
-            FRONT_PORT=$NGINX_PORT; CLIENT_MODE=tls ;;
+            FRONT_PORT=$NGINX_PORT; CLIENT_MODE=tls; PUBLISH_PORT=$HERALD_PORT; PUBLISH_MODE=plain ;;
     esac
+    if [ -z "$PUBLISH_PORT" ]; then PUBLISH_PORT=$FRONT_PORT; PUBLISH_MODE=$CLIENT_MODE; fi
 }
 
 server_pids() {   # Herald, and nginx's master and workers
@@ -280,7 +289,7 @@ pauses() { grep -c 'Pause' "$1" 2>/dev/null || true; }
 
 measure_fanout() {   # $1 round, $2 stack, $3 log prefix
     CLIENT_LOG="$3-client.log"; CLIENT_TIMEOUT=$((FAN_SECONDS + 240))
-    client fanout "$FRONT_PORT" "$CLIENT_MODE" "$FAN_N" "$FAN_SECONDS" || { say "$2 fanout failed: $(tail -2 "$CLIENT_LOG")"; return 0; }
+    client fanout "$FRONT_PORT" "$CLIENT_MODE" "$FAN_N" "$FAN_SECONDS" "$PUBLISH_PORT" "$PUBLISH_MODE" || { say "$2 fanout failed: $(tail -2 "$CLIENT_LOG")"; return 0; }
     local line
     line=$(grep ' fanout: ' "$CLIENT_LOG")
     say "$2: $line"
@@ -394,5 +403,6 @@ print()
 print("Medians, each round's value in brackets. nginx rows: nginx (master and workers) and Herald together for RSS;")
 print("Herald's own heap for the heap rows.")
 EOF
+{ echo "negotiated (the client's first connection):"; sort -u "$OUT/negotiated.txt" 2>/dev/null | sed 's/^/- /'; } >>"$OUT/host.md"
 cat "$OUT/tls.md" | tee -a "$LOG"
 say "results in $OUT (tls.md, results.tsv, host.md)"

@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * server PORT CERT KEY|plain        Herald with open publish, the per-address limits off, a 10-minute idle
  *                                   keep-alive and a POST /v1/chat handler stream (3 events)
- * fanout PORT tls|plain N SECONDS   N subscribers to /topics/bench, 2 publishers as fast as 202s come back;
- *                                   prints events delivered per second (all subscribers together)
+ * fanout PORT tls|plain N SECONDS [PUBLISH_PORT tls|plain]   N subscribers to /topics/bench, 2 publishers
+ *                                   (on PUBLISH_PORT if given: Herald's own port behind a front that refuses
+ *                                   publishing) as fast as 202s come back; prints events delivered per second
+ *                                   (all subscribers together)
  * idle PORT tls|plain N [streams|kept]   N subscribers to /topics/idle (streams), or N connections that each
  *                                   made one GET /health and wait with the connection kept (kept); held until
  *                                   killed (measure the server)
@@ -48,7 +50,8 @@ public final class TlsCost {
         switch (args[0]) {
             case "server" -> server(args);
             case "fanout" -> fanout(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
-                    Integer.parseInt(args[4]));
+                    Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : Integer.parseInt(args[1]),
+                    args.length > 6 ? args[6].equals("tls") : args[2].equals("tls"));
             case "idle" -> idle(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
                     args.length > 4 && args[4].equals("kept"));
             case "posts" -> posts(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
@@ -143,7 +146,8 @@ public final class TlsCost {
         return -1;
     }
 
-    private static void fanout(int port, boolean tls, int subscribers, int seconds) throws Exception {
+    private static void fanout(int port, boolean tls, int subscribers, int seconds, int publishPort,
+                               boolean publishTls) throws Exception {
         LongAdder events = new LongAdder();
         AtomicBoolean counting = new AtomicBoolean();
         List<Socket> sockets = new ArrayList<>();
@@ -176,7 +180,7 @@ public final class TlsCost {
             });
         }
         ready.await();
-        long published = publishFor(port, tls, seconds, counting);
+        long published = publishFor(publishPort, publishTls, seconds, counting);
         long delivered = events.sum();
         System.out.printf("%s fanout: %d subscribers, %d s: %d published (%.0f/s), %d delivered (%.0f events/s)%n",
                 tls ? "TLS" : "plain", subscribers, seconds, published, published / (double) seconds, delivered,
