@@ -51,7 +51,8 @@ measurement, the stacks alternated within each round:
               kept    the same with N connections that each made one GET /health and wait on the kept
                       connection (a keep-alive client between requests)
               posts   short POST handler streams (3 events each), 4 clients: requests/s on kept connections,
-                      and with a new connection (a TLS handshake) each
+                      and with a new connection (a TLS handshake) each, after a warm-up as long as a measurement;
+                      the server processes' CPU time per request
 
   --stacks LIST       default plain,tls,nginx (tls-before needs --before)
   --measures LIST     default fanout,streams,kept,posts
@@ -274,8 +275,13 @@ trap 'exit 130' INT TERM
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OUT/results.tsv"; }
 
 client() {   # runs TlsCost with the arguments, output to $CLIENT_LOG, bounded by $CLIENT_TIMEOUT seconds
-    timeout "$CLIENT_TIMEOUT" java -cp "$CP" herald.bench.tls.TlsCost "$@" >"$CLIENT_LOG" 2>&1
+    local pids
+    pids=$(server_pids | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
+    timeout "$CLIENT_TIMEOUT" java -Dtlscost.serverPids="$pids" -cp "$CP" herald.bench.tls.TlsCost "$@" \
+        >"$CLIENT_LOG" 2>&1
 }
+
+cpu_us() { sed -n 's/.*server CPU [0-9.]* s: \([0-9.]*\) us per.*/\1/p' <<<"$1"; }
 
 # Heap Herald allocated (MiB) from its GC log: what each pause found, less what the pause before left.
 allocated_mib() {   # $1 gc log, $2 the number of pauses before the span
@@ -295,6 +301,7 @@ measure_fanout() {   # $1 round, $2 stack, $3 log prefix
     say "$2: $line"
     record "$1" "$2" fanout_events_per_s "$(sed -n 's/.*delivered (\([0-9]*\) events\/s).*/\1/p' <<<"$line")"
     record "$1" "$2" fanout_published_per_s "$(sed -n 's/.*published (\([0-9]*\)\/s).*/\1/p' <<<"$line")"
+    record "$1" "$2" fanout_cpu_us_per_event "$(cpu_us "$line")"
 }
 
 measure_idle() {   # $1 round, $2 stack, $3 log prefix, $4 streams|kept
@@ -333,6 +340,10 @@ measure_idle() {   # $1 round, $2 stack, $3 log prefix, $4 streams|kept
 
 measure_posts() {   # $1 round, $2 stack, $3 log prefix
     local how line
+    # A warm-up as long as the measurement, not counted: a JVM server's handshake (RSA, BigInteger) is slow until
+    # the JIT has compiled it, which takes more handshakes than a 1-second warm-up sees.
+    CLIENT_LOG="$3-client-warmup.log"; CLIENT_TIMEOUT=$((POST_SECONDS + 60))
+    client posts "$FRONT_PORT" "$CLIENT_MODE" "$POST_SECONDS" close "$POST_CLIENTS" || true
     for how in keep close; do
         CLIENT_LOG="$3-client-$how.log"; CLIENT_TIMEOUT=$((POST_SECONDS + 60))
         client posts "$FRONT_PORT" "$CLIENT_MODE" "$POST_SECONDS" "$how" "$POST_CLIENTS" \
@@ -340,6 +351,7 @@ measure_posts() {   # $1 round, $2 stack, $3 log prefix
         line=$(grep 'requests/s' "$CLIENT_LOG")
         say "$2: $line"
         record "$1" "$2" "posts_${how}_per_s" "$(sed -n 's/.*: \([0-9]*\) requests\/s.*/\1/p' <<<"$line")"
+        record "$1" "$2" "posts_${how}_cpu_us_per_request" "$(cpu_us "$line")"
     done
 }
 
@@ -375,6 +387,7 @@ for rnd, stack, measure, value in rows:
 names = {
     "fanout_events_per_s": "fan-out: events/s delivered",
     "fanout_published_per_s": "fan-out: events/s published",
+    "fanout_cpu_us_per_event": "fan-out: server CPU µs per delivered event",
     "streams_rss_bytes_per_conn": "idle streams: server RSS per connection (B)",
     "streams_live_heap_bytes_per_conn": "idle streams: Herald live heap per connection (B)",
     "streams_allocated_bytes_per_conn": "idle streams: Herald heap allocated per connection (B)",
@@ -383,6 +396,8 @@ names = {
     "kept_allocated_bytes_per_conn": "idle kept connections: Herald heap allocated per connection (B)",
     "posts_keep_per_s": "POST streams, kept connection: requests/s",
     "posts_close_per_s": "POST streams, new connection each: requests/s",
+    "posts_keep_cpu_us_per_request": "POST streams, kept connection: server CPU µs per request",
+    "posts_close_cpu_us_per_request": "POST streams, new connection each: server CPU µs per request",
 }
 pairs = [(s, "plain") for s in stacks if s != "plain" and "plain" in stacks]
 if "tls" in stacks and "tls-before" in stacks:
@@ -396,12 +411,14 @@ for measure, label in names.items():
     for s in stacks:
         v = values[measure].get(s, [])
         med[s] = statistics.median(v) if v else None
-        cells.append("%.0f (%s)" % (med[s], ", ".join("%.0f" % x for x in v)) if v else "-")
+        fmt = "%.2f" if "cpu" in measure else "%.0f"
+        cells.append((fmt + " (%s)") % (med[s], ", ".join(fmt % x for x in v)) if v else "-")
     ratios = ["%.2f" % (med[a] / med[b]) if med.get(a) and med.get(b) else "-" for a, b in pairs]
     print("| " + label + " | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
 print()
-print("Medians, each round's value in brackets. nginx rows: nginx (master and workers) and Herald together for RSS;")
-print("Herald's own heap for the heap rows.")
+print("Medians, each round's value in brackets. nginx rows: nginx (master and workers) and Herald together for RSS")
+print("and CPU; Herald's own heap for the heap rows. Server CPU: user and system time of those processes in the")
+print("measuring window (/proc/PID/stat), per delivered event or per request.")
 EOF
 { echo "negotiated (the client's first connection):"; sort -u "$OUT/negotiated.txt" 2>/dev/null | sed 's/^/- /'; } >>"$OUT/host.md"
 cat "$OUT/tls.md" | tee -a "$LOG"

@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.LongAdder;
  *                                   killed (measure the server)
  * posts PORT tls|plain SECONDS keep|close CONCURRENCY   short POST streams per second
  * </pre>
- * Every TLS mode prints the protocol and cipher suite its first connection negotiated.
+ * Every TLS mode prints the protocol and cipher suite its first connection negotiated. With
+ * {@code -Dtlscost.serverPids=PID,...} fanout and posts also print the CPU time (user and system) those
+ * processes used in the measuring window, per delivered event or per request: on a machine shared with other
+ * work, a steadier figure than the rates, which depend on how much CPU the server got.
  */
 public final class TlsCost {
     private TlsCost() {
@@ -79,6 +82,10 @@ public final class TlsCost {
         }
     }
 
+    /** The server processes whose CPU time the measuring window is charged (-Dtlscost.serverPids=1,2,3). */
+    private static final long[] SERVER_PIDS = pids(System.getProperty("tlscost.serverPids", ""));
+    /** CPU ticks of the server processes at the window's start, then its length. */
+    private static final long[] WINDOW_TICKS = new long[2];
     private static final SSLContext TRUST_ALL = trustAll();
     private static final AtomicBoolean NEGOTIATED_SHOWN = new AtomicBoolean();
 
@@ -98,6 +105,46 @@ public final class TlsCost {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static long[] pids(String list) {
+        return list.isBlank() ? new long[0]
+                : java.util.Arrays.stream(list.trim().split("[, ]+")).mapToLong(Long::parseLong).toArray();
+    }
+
+    /** User and system time of the server processes, in clock ticks (/proc/PID/stat; 100 a second on Linux). */
+    private static long serverTicks() {
+        long ticks = 0;
+        for (long pid : SERVER_PIDS) {
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);     // utime, stime
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read the CPU time of server process " + pid + ": " + e);
+            }
+        }
+        return ticks;
+    }
+
+    private static void startWindow(AtomicBoolean counting) {
+        WINDOW_TICKS[0] = serverTicks();
+        counting.set(true);
+    }
+
+    private static void endWindow(AtomicBoolean counting) {
+        counting.set(false);
+        WINDOW_TICKS[1] = serverTicks() - WINDOW_TICKS[0];
+    }
+
+    /** ", server CPU S s: N µs per UNIT" when server PIDs were given, else "". */
+    private static String serverCpu(long units, String unit) {
+        if (SERVER_PIDS.length == 0) {
+            return "";
+        }
+        double seconds = WINDOW_TICKS[1] / 100.0;
+        return String.format("; server CPU %.2f s: %.2f us per %s", seconds, units == 0 ? Double.NaN
+                : seconds * 1e6 / units, unit);
     }
 
     private static Socket connect(int port, boolean tls) throws IOException {
@@ -182,9 +229,9 @@ public final class TlsCost {
         ready.await();
         long published = publishFor(publishPort, publishTls, seconds, counting);
         long delivered = events.sum();
-        System.out.printf("%s fanout: %d subscribers, %d s: %d published (%.0f/s), %d delivered (%.0f events/s)%n",
+        System.out.printf("%s fanout: %d subscribers, %d s: %d published (%.0f/s), %d delivered (%.0f events/s)%s%n",
                 tls ? "TLS" : "plain", subscribers, seconds, published, published / (double) seconds, delivered,
-                delivered / (double) seconds);
+                delivered / (double) seconds, serverCpu(delivered, "event"));
         for (Socket socket : sockets) {
             socket.close();
         }
@@ -216,9 +263,9 @@ public final class TlsCost {
             }));
         }
         Thread.sleep(1_000);                                  // warm-up, not counted
-        counting.set(true);
+        startWindow(counting);
         Thread.sleep(seconds * 1_000L);
-        counting.set(false);
+        endWindow(counting);
         stop.set(true);
         for (Thread t : threads) {
             t.join();
@@ -287,16 +334,16 @@ public final class TlsCost {
             }));
         }
         Thread.sleep(1_000);
-        counting.set(true);
+        startWindow(counting);
         Thread.sleep(seconds * 1_000L);
-        counting.set(false);
+        endWindow(counting);
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf("%s POST streams, %s, %d clients: %.0f requests/s%n", tls ? "TLS" : "plain",
+        System.out.printf("%s POST streams, %s, %d clients: %.0f requests/s%s%n", tls ? "TLS" : "plain",
                 keep ? "kept connection (chunked)" : "new connection each (Connection: close)", concurrency,
-                done.sum() / (double) seconds);
+                done.sum() / (double) seconds, serverCpu(done.sum(), "request"));
     }
 
     /** Reads up to and including the last chunk's {@code 0\r\n\r\n}. */
