@@ -24,24 +24,28 @@ import java.nio.channels.SocketChannel;
  * {@link TlsBuffers} for the call that needs them and go back as soon as they hold nothing: {@code netIn}
  * received ciphertext, {@code appIn} decrypted bytes the caller had no room for (a record usually decrypts
  * straight into the caller's buffer), a write's ciphertext only until it is sent. Waiting for the next record
- * with nothing buffered (the handshake's first bytes, a kept connection's next request) reads into a 5-byte
- * buffer of its own, so an idle connection holds no record buffer. A stream handed to the broker writes through
+ * with nothing buffered (the handshake's first bytes, a kept connection's next request) reads into a 1 KiB
+ * buffer of its own, which holds a typical request's record whole; a larger record moves to a record buffer.
+ * So an idle connection holds no record buffer, and a small request takes none. A stream handed to the broker writes through
  * {@link #sinkWriter()} instead.
  *
  * <p>Threads: the connection's thread only, until {@link #sinkWriter()}.
  */
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
-    /** A TLS record header: what a connection with nothing buffered reads while it waits. */
-    private static final int HEADER_BYTES = 5;
+    /**
+     * What a connection with nothing buffered reads into while it waits: a request's record usually fits (a
+     * subscribe or a publish), so it is decrypted from here without taking a record buffer.
+     */
+    private static final int FIRST_BYTES = 1_024;
 
     private final SocketChannel channel;
     private final TlsContext context;
     private final TlsBuffers buffers;
     private final Metrics metrics;
-    private final ByteBuffer first = ByteBuffer.allocate(HEADER_BYTES);
+    private final ByteBuffer first = ByteBuffer.allocate(FIRST_BYTES);
     private SSLEngine engine;               // made at the handshake, on the connection's thread
-    private ByteBuffer netIn;               // read mode; null when it held nothing
+    private ByteBuffer netIn;               // read mode: first, or a record buffer; null when it held nothing
     private ByteBuffer appIn;               // read mode; null when it held nothing
     private boolean inboundClosed;
 
@@ -59,7 +63,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     /** Whether a record buffer is held (for tests: none between requests). */
     boolean holdsBuffers() {
-        return netIn != null || appIn != null;
+        return netIn != null && netIn != first || appIn != null;
     }
 
     private void handshake() throws IOException {
@@ -161,8 +165,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                     continue;
                 }
                 if (netIn != null && !netIn.hasRemaining()) {
-                    buffers.give(netIn);
-                    netIn = null;                   // wait for the next record without a buffer
+                    giveBack(netIn);
+                    netIn = null;                   // wait for the next record without a record buffer
                 }
             }
         } finally {
@@ -204,22 +208,19 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     }
 
     /**
-     * Reads more ciphertext; false at the end of the stream. With nothing buffered it waits for the first bytes
-     * in {@link #first}, then takes a record buffer for them.
+     * Reads more ciphertext; false at the end of the stream. With nothing buffered it reads into {@link #first};
+     * a record that does not fit moves to a record buffer.
      */
     private boolean fill() throws IOException {
         if (netIn == null) {
-            first.clear();
-            if (channel.read(first) < 0) {
-                return false;
-            }
-            netIn = buffers.take(engine.getSession().getPacketBufferSize()).put(first.flip()).flip();
-            return true;
+            netIn = first.clear();
+        } else {
+            netIn.compact();
         }
-        netIn.compact();
         try {
             if (!netIn.hasRemaining()) {
-                netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+                netIn = netIn == first ? buffers.take(engine.getSession().getPacketBufferSize()).put(first.flip())
+                        : grow(netIn, engine.getSession().getPacketBufferSize());
             }
             return channel.read(netIn) >= 0;
         } finally {
@@ -230,12 +231,18 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** Gives back the record buffers that hold nothing. */
     private void releaseEmpty() {
         if (netIn != null && !netIn.hasRemaining()) {
-            buffers.give(netIn);
+            giveBack(netIn);
             netIn = null;
         }
         if (appIn != null && !appIn.hasRemaining()) {
             buffers.give(appIn);
             appIn = null;
+        }
+    }
+
+    private void giveBack(ByteBuffer buffer) {
+        if (buffer != first) {
+            buffers.give(buffer);
         }
     }
 
@@ -332,7 +339,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
      */
     TlsSinkWriter sinkWriter() {
         if (netIn != null) {
-            buffers.give(netIn);
+            giveBack(netIn);
             netIn = null;
         }
         if (appIn != null) {
