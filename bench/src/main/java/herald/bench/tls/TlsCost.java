@@ -7,6 +7,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -249,7 +250,7 @@ public final class TlsCost {
             threads.add(Thread.ofPlatform().start(() -> {
                 try (socket) {
                     OutputStream out = socket.getOutputStream();
-                    InputStream in = socket.getInputStream();
+                    InputStream in = new BufferedInputStream(socket.getInputStream());   // heads are read bytewise
                     while (!stop.get()) {
                         out.write(request);
                         in.readNBytes(readHead(in));
@@ -306,13 +307,14 @@ public final class TlsCost {
         for (int c = 0; c < concurrency; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 Socket socket = null;
+                InputStream in = null;
                 try {
                     while (!stop.get()) {
                         if (socket == null) {
                             socket = connect(port, tls);
+                            in = new BufferedInputStream(socket.getInputStream());    // heads are read bytewise
                         }
                         socket.getOutputStream().write(request);
-                        InputStream in = socket.getInputStream();
                         readHead(in);
                         if (keep) {
                             readChunkedToEnd(in);
