@@ -4,18 +4,21 @@ import herald.protocol.sse.SseListener;
 import herald.protocol.sse.SseStreamParser;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,10 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The abuse limits under attack, with the shipped defaults ({@link AbuseLimits#DEFAULTS}): normal clients on
  * 127.0.0.3 and up subscribe, a publisher on 127.0.0.1 publishes 50 events a second (open loop: each event
  * carries its intended send time), and delivery latency is measured over a quiet phase, then over a phase in
- * which 127.0.0.2 runs 1,000 slowloris sockets and a connection flood. The flood must get 429s, every normal
- * connect must succeed, every event must arrive; both p99 latencies are printed (the 10 % comparison is for the
- * note: attacker, victims and server share one JVM on a shared 2-core machine, so only the median and the
- * absence of stalls are asserted). About 25 s.
+ * which 127.0.0.2 runs 1,000 slowloris sockets and a connection flood ({@link AttackClient}, in a process of its
+ * own, started before the quiet phase). The flood must get 429s, every normal connect must succeed, every event
+ * must arrive; both p99 latencies and their ratio are printed. The issue's goal, p99 under attack within 10 % of
+ * the quiet one, is for a quiet machine: server, clients and attacker share two cores here, with other test
+ * runs, so the ratio is bounded generously (10 times plus 200 ms: a server that stalls under the attack fails
+ * it, scheduling noise does not). About 25 s.
  */
 class AttackIT {
     private static final int SUBSCRIBERS = 50;
@@ -35,9 +40,6 @@ class AttackIT {
     private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long PHASE_NANOS = TimeUnit.SECONDS.toNanos(8);
-    private static final int SLOWLORIS = 1_000;
-    private static final int FLOOD_THREADS = 4;
-    private static final int FLOOD_MAX_CONNECTIONS = 20_000;
     private static final String SUBSCRIBE =
             "GET /topics/attack HTTP/1.1\r\nHost: h\r\nAccept: text/event-stream\r\n\r\n";
 
@@ -91,7 +93,9 @@ class AttackIT {
 
     @Test
     void shouldRefuseTheAttackerWith429WhileNormalClientsConnectAndReceive() throws Exception {
-        try (Herald herald = TestServer.start(b -> b.abuseLimits(AbuseLimits.DEFAULTS))) {
+        try (Herald herald = TestServer.start(b -> b.abuseLimits(AbuseLimits.DEFAULTS));
+             AttackerProcess attacker = AttackerProcess.start(herald.port(),
+                     TimeUnit.NANOSECONDS.toMillis(PHASE_NANOS))) {
             int port = herald.port();
             List<Subscriber> subscribers = new ArrayList<>();
             List<Thread> readers = new ArrayList<>();
@@ -118,15 +122,15 @@ class AttackIT {
                     normalConnected));
 
             sleepUntil(attackStart);
-            Attack attack = new Attack(port, end);
-            attack.run();
+            attacker.go();
             publisher.join(30_000);
             probes.join(30_000);
-            attack.join();
+            Map<String, Long> attack = attacker.result();
             Thread.sleep(500);                           // the last events in flight
 
             long[] quiet = merged(subscribers, 0);
             long[] attacked = merged(subscribers, 1);
+            double p99Ratio = ms(attacked, 0.99) / ms(quiet, 0.99);
             String report = String.format(
                     "AttackIT: quiet p50=%.2fms p99=%.2fms max=%.2fms (%d samples); attack p50=%.2fms p99=%.2fms "
                             + "max=%.2fms (%d samples); p99 ratio %.2f; normal connects %d/%d; flood %d connects: "
@@ -134,10 +138,10 @@ class AttackIT {
                             + "rejected metrics: %s",
                     ms(quiet, 0.50), ms(quiet, 0.99), ms(quiet, 1.0), quiet.length,
                     ms(attacked, 0.50), ms(attacked, 0.99), ms(attacked, 1.0), attacked.length,
-                    ms(attacked, 0.99) / ms(quiet, 0.99), normalConnected.get(), normalAttempts.get(),
-                    attack.floodConnects.get(), attack.flood429.get(), attack.flood200.get(), attack.floodOther.get(),
-                    attack.slowlorisOpened.get(), attack.slowloris429.get(), attack.slowlorisEnded.get(),
-                    attack.slowlorisHeld.get(), rejections(herald));
+                    p99Ratio, normalConnected.get(), normalAttempts.get(),
+                    attack.get("floodConnects"), attack.get("flood429"), attack.get("flood200"),
+                    attack.get("floodOther"), attack.get("slowlorisOpened"), attack.get("slowloris429"),
+                    attack.get("slowlorisEnded"), attack.get("slowlorisHeld"), rejections(herald));
             System.out.println(report);
 
             for (Subscriber subscriber : subscribers) {
@@ -147,16 +151,80 @@ class AttackIT {
                 reader.join(5_000);
             }
             assertEquals(normalAttempts.get(), normalConnected.get(), "every normal connect succeeds: " + report);
-            assertTrue(attack.flood429.get() > 0 && attack.flood429.get() > 10 * attack.flood200.get(),
+            assertTrue(attack.get("flood429") > 0 && attack.get("flood429") > 10 * attack.get("flood200"),
                     "the flood gets 429s: " + report);
             for (Subscriber subscriber : subscribers) {
                 assertEquals(published[0], subscriber.counts[0], "every quiet event arrived: " + report);
                 assertEquals(published[1], subscriber.counts[1], "every event under attack arrived: " + report);
             }
-            // The 10 % goal on p99 is reported, not asserted: attacker, victims and server share this JVM and two
-            // cores. What must hold: the median barely moves and nothing stalls for a second.
+            // The 10 % goal on p99 is reported, bounded only generously (see the class comment); the median
+            // barely moves and nothing stalls for a second.
             assertTrue(ms(attacked, 0.50) <= 2 * ms(quiet, 0.50) + 2, "the median under attack stays: " + report);
+            assertTrue(ms(attacked, 0.99) <= 10 * ms(quiet, 0.99) + 200, "p99 under attack: " + report);
             assertTrue(ms(attacked, 0.99) < 1_000, "no delivery stalls for a second under attack: " + report);
+        }
+    }
+
+    /** {@link AttackClient} in a JVM of its own, started before the quiet phase (its start-up is not in the attack). */
+    private static final class AttackerProcess implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final long millis;
+
+        private AttackerProcess(Process process, long millis) {
+            this.process = process;
+            this.out = process.inputReader(StandardCharsets.US_ASCII);
+            this.millis = millis;
+        }
+
+        static AttackerProcess start(int port, long millis) throws IOException {
+            Path classes = Path.of("target", "test-classes");
+            if (!Files.isRegularFile(classes.resolve("herald/server/AttackClient.class"))) {
+                throw new AssertionError("no AttackClient in " + classes.toAbsolutePath() + ": run from server/");
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", classes.toString(),
+                    AttackClient.class.getName(), String.valueOf(port), String.valueOf(millis))
+                    .redirectErrorStream(true).start();
+            AttackerProcess attacker = new AttackerProcess(process, millis);
+            String first = attacker.out.readLine();
+            if (!"ready".equals(first)) {
+                attacker.close();
+                throw new AssertionError("the attacker process did not start: " + first);
+            }
+            return attacker;
+        }
+
+        void go() throws IOException {
+            process.outputWriter(StandardCharsets.US_ASCII).append("go\n").flush();
+        }
+
+        /** Its counts, once it ended (within the attack and 30 s). */
+        Map<String, Long> result() throws IOException, InterruptedException {
+            if (!process.waitFor(millis + 30_000, TimeUnit.MILLISECONDS)) {
+                close();
+                throw new AssertionError("the attacker process did not end");
+            }
+            StringBuilder output = new StringBuilder();
+            Map<String, Long> counts = new HashMap<>();
+            for (String line; (line = out.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith(AttackClient.RESULT + " ")) {
+                    for (String pair : line.substring(AttackClient.RESULT.length() + 1).split(" ")) {
+                        int at = pair.indexOf('=');
+                        counts.put(pair.substring(0, at), Long.parseLong(pair.substring(at + 1)));
+                    }
+                }
+            }
+            if (counts.isEmpty()) {
+                throw new AssertionError("the attacker printed no counts: " + output);
+            }
+            return counts;
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
         }
     }
 
@@ -212,86 +280,6 @@ class AttackIT {
                 }
             }
             sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
-        }
-    }
-
-    /** 127.0.0.2: 1,000 slowloris sockets (a header line a second) and a connection flood, until {@code end}. */
-    private static final class Attack {
-        final int port;
-        final long end;
-        final AtomicLong floodConnects = new AtomicLong();
-        final AtomicLong flood429 = new AtomicLong();
-        final AtomicLong flood200 = new AtomicLong();
-        final AtomicLong floodOther = new AtomicLong();
-        final AtomicInteger slowlorisOpened = new AtomicInteger();
-        final AtomicInteger slowloris429 = new AtomicInteger();
-        final AtomicInteger slowlorisEnded = new AtomicInteger();
-        final AtomicInteger slowlorisHeld = new AtomicInteger();
-        final List<Thread> threads = new ArrayList<>();
-
-        Attack(int port, long end) {
-            this.port = port;
-            this.end = end;
-        }
-
-        void run() {
-            for (int i = 0; i < SLOWLORIS; i++) {
-                threads.add(Thread.ofVirtual().start(this::slowloris));
-            }
-            for (int i = 0; i < FLOOD_THREADS; i++) {
-                threads.add(Thread.ofPlatform().name("attack-flood-" + i).start(this::flood));
-            }
-        }
-
-        void join() throws InterruptedException {
-            for (Thread thread : threads) {
-                thread.join(30_000);
-            }
-        }
-
-        private void slowloris() {
-            try (Socket socket = TestHttp.connectFrom("127.0.0.2", port)) {
-                slowlorisOpened.incrementAndGet();
-                TestHttp.write(socket, "GET /topics/attack HTTP/1.1\r\nHost: h\r\n");
-                socket.setSoTimeout(1_000);
-                InputStream in = socket.getInputStream();
-                while (System.nanoTime() < end) {
-                    try {
-                        byte[] answer = in.readNBytes(12);
-                        if (new String(answer, StandardCharsets.ISO_8859_1).equals("HTTP/1.1 429")) {
-                            slowloris429.incrementAndGet();
-                        } else {
-                            slowlorisEnded.incrementAndGet();
-                        }
-                        return;
-                    } catch (SocketTimeoutException e) {
-                        TestHttp.write(socket, "X-Trickle: 1\r\n");
-                    }
-                }
-                slowlorisHeld.incrementAndGet();
-            } catch (IOException e) {
-                slowlorisEnded.incrementAndGet();        // refused with a reset, or the connect itself failed
-            }
-        }
-
-        private void flood() {
-            byte[] request = "GET /health HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            while (System.nanoTime() < end && floodConnects.incrementAndGet() <= FLOOD_MAX_CONNECTIONS) {
-                try (Socket socket = TestHttp.connectFrom("127.0.0.2", port)) {
-                    socket.getOutputStream().write(request);
-                    byte[] status = socket.getInputStream().readNBytes(12);
-                    String text = new String(status, StandardCharsets.ISO_8859_1);
-                    if (text.equals("HTTP/1.1 429")) {
-                        flood429.incrementAndGet();
-                    } else if (text.equals("HTTP/1.1 200")) {
-                        flood200.incrementAndGet();
-                    } else {
-                        floodOther.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    floodOther.incrementAndGet();
-                }
-            }
         }
     }
 

@@ -1,11 +1,13 @@
 package herald.bench.tls;
 
 import herald.server.Herald;
+import herald.server.Timeouts;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,15 +25,26 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What native TLS costs, measured the same way over TLS and plain: one bounded client for both (the load
- * generator in loadtest/ speaks no TLS). Not JMH: a server and a client process on one machine.
+ * generator in loadtest/ speaks no TLS). Not JMH: a server and a client process on one machine. The client's
+ * "tls" is any TLS front on PORT: Herald's own, or nginx terminating TLS in front of a plain Herald
+ * (loadtest/compare/tls.sh runs all three in one run).
  *
  * <pre>
- * server PORT CERT KEY|plain        Herald with open publish and a POST /v1/chat handler stream (3 events)
- * fanout PORT tls|plain N SECONDS   N subscribers to /topics/bench, 2 publishers as fast as 202s come back;
- *                                   prints events delivered per second (all subscribers together)
- * idle PORT tls|plain N             N subscribers to /topics/idle, held until killed (measure the server)
+ * server PORT CERT KEY|plain        Herald with open publish, the per-address limits off, a 10-minute idle
+ *                                   keep-alive and a POST /v1/chat handler stream (3 events)
+ * fanout PORT tls|plain N SECONDS [PUBLISH_PORT tls|plain]   N subscribers to /topics/bench, 2 publishers
+ *                                   (on PUBLISH_PORT if given: Herald's own port behind a front that refuses
+ *                                   publishing) as fast as 202s come back; prints events delivered per second
+ *                                   (all subscribers together)
+ * idle PORT tls|plain N [streams|kept]   N subscribers to /topics/idle (streams), or N connections that each
+ *                                   made one GET /health and wait with the connection kept (kept); held until
+ *                                   killed (measure the server)
  * posts PORT tls|plain SECONDS keep|close CONCURRENCY   short POST streams per second
  * </pre>
+ * Every TLS mode prints the protocol and cipher suite its first connection negotiated. With
+ * {@code -Dtlscost.serverPids=PID,...} fanout and posts also print the CPU time (user and system) those
+ * processes used in the measuring window, per delivered event or per request: on a machine shared with other
+ * work, a steadier figure than the rates, which depend on how much CPU the server got.
  */
 public final class TlsCost {
     private TlsCost() {
@@ -40,8 +54,10 @@ public final class TlsCost {
         switch (args[0]) {
             case "server" -> server(args);
             case "fanout" -> fanout(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
-                    Integer.parseInt(args[4]));
-            case "idle" -> idle(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]));
+                    Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : Integer.parseInt(args[1]),
+                    args.length > 6 ? args[6].equals("tls") : args[2].equals("tls"));
+            case "idle" -> idle(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
+                    args.length > 4 && args[4].equals("kept"));
             case "posts" -> posts(Integer.parseInt(args[1]), args[2].equals("tls"), Integer.parseInt(args[3]),
                     args[4].equals("keep"), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("server, fanout, idle or posts");
@@ -51,6 +67,7 @@ public final class TlsCost {
     private static void server(String[] args) throws InterruptedException {
         Herald.Builder builder = Herald.builder().host("127.0.0.1").port(Integer.parseInt(args[1]))
                 .abuseLimits(herald.server.AbuseLimits.off())    // one client address stands in for thousands
+                .timeouts(Timeouts.DEFAULTS.withIdle(Duration.ofMinutes(10)))     // idle kept connections stay
                 .stream("POST", "/v1/chat", (request, stream) -> {
                     request.body();
                     stream.send("token", "one");
@@ -66,7 +83,12 @@ public final class TlsCost {
         }
     }
 
+    /** The server processes whose CPU time the measuring window is charged (-Dtlscost.serverPids=1,2,3). */
+    private static final long[] SERVER_PIDS = pids(System.getProperty("tlscost.serverPids", ""));
+    /** CPU ticks of the server processes at the window's start, then its length. */
+    private static final long[] WINDOW_TICKS = new long[2];
     private static final SSLContext TRUST_ALL = trustAll();
+    private static final AtomicBoolean NEGOTIATED_SHOWN = new AtomicBoolean();
 
     private static SSLContext trustAll() {
         try {
@@ -86,6 +108,46 @@ public final class TlsCost {
         }
     }
 
+    private static long[] pids(String list) {
+        return list.isBlank() ? new long[0]
+                : java.util.Arrays.stream(list.trim().split("[, ]+")).mapToLong(Long::parseLong).toArray();
+    }
+
+    /** User and system time of the server processes, in clock ticks (/proc/PID/stat; 100 a second on Linux). */
+    private static long serverTicks() {
+        long ticks = 0;
+        for (long pid : SERVER_PIDS) {
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);     // utime, stime
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read the CPU time of server process " + pid + ": " + e);
+            }
+        }
+        return ticks;
+    }
+
+    private static void startWindow(AtomicBoolean counting) {
+        WINDOW_TICKS[0] = serverTicks();
+        counting.set(true);
+    }
+
+    private static void endWindow(AtomicBoolean counting) {
+        counting.set(false);
+        WINDOW_TICKS[1] = serverTicks() - WINDOW_TICKS[0];
+    }
+
+    /** ", server CPU S s: N µs per UNIT" when server PIDs were given, else "". */
+    private static String serverCpu(long units, String unit) {
+        if (SERVER_PIDS.length == 0) {
+            return "";
+        }
+        double seconds = WINDOW_TICKS[1] / 100.0;
+        return String.format("; server CPU %.2f s: %.2f us per %s", seconds, units == 0 ? Double.NaN
+                : seconds * 1e6 / units, unit);
+    }
+
     private static Socket connect(int port, boolean tls) throws IOException {
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
@@ -95,6 +157,10 @@ public final class TlsCost {
         }
         SSLSocket socket = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(plain, "localhost", port, true);
         socket.startHandshake();
+        if (!NEGOTIATED_SHOWN.getAndSet(true)) {
+            System.out.println("negotiated " + socket.getSession().getProtocol() + " "
+                    + socket.getSession().getCipherSuite());
+        }
         return socket;
     }
 
@@ -128,7 +194,8 @@ public final class TlsCost {
         return -1;
     }
 
-    private static void fanout(int port, boolean tls, int subscribers, int seconds) throws Exception {
+    private static void fanout(int port, boolean tls, int subscribers, int seconds, int publishPort,
+                               boolean publishTls) throws Exception {
         LongAdder events = new LongAdder();
         AtomicBoolean counting = new AtomicBoolean();
         List<Socket> sockets = new ArrayList<>();
@@ -161,11 +228,11 @@ public final class TlsCost {
             });
         }
         ready.await();
-        long published = publishFor(port, tls, seconds, counting);
+        long published = publishFor(publishPort, publishTls, seconds, counting);
         long delivered = events.sum();
-        System.out.printf("%s fanout: %d subscribers, %d s: %d published (%.0f/s), %d delivered (%.0f events/s)%n",
+        System.out.printf("%s fanout: %d subscribers, %d s: %d published (%.0f/s), %d delivered (%.0f events/s)%s%n",
                 tls ? "TLS" : "plain", subscribers, seconds, published, published / (double) seconds, delivered,
-                delivered / (double) seconds);
+                delivered / (double) seconds, serverCpu(delivered, "event"));
         for (Socket socket : sockets) {
             socket.close();
         }
@@ -183,7 +250,7 @@ public final class TlsCost {
             threads.add(Thread.ofPlatform().start(() -> {
                 try (socket) {
                     OutputStream out = socket.getOutputStream();
-                    InputStream in = socket.getInputStream();
+                    InputStream in = new BufferedInputStream(socket.getInputStream());   // heads are read bytewise
                     while (!stop.get()) {
                         out.write(request);
                         in.readNBytes(readHead(in));
@@ -197,9 +264,9 @@ public final class TlsCost {
             }));
         }
         Thread.sleep(1_000);                                  // warm-up, not counted
-        counting.set(true);
+        startWindow(counting);
         Thread.sleep(seconds * 1_000L);
-        counting.set(false);
+        endWindow(counting);
         stop.set(true);
         for (Thread t : threads) {
             t.join();
@@ -207,12 +274,26 @@ public final class TlsCost {
         return published.sum();
     }
 
-    private static void idle(int port, boolean tls, int count) throws Exception {
+    private static void idle(int port, boolean tls, int count, boolean kept) throws Exception {
         List<Socket> sockets = new ArrayList<>();
+        byte[] health = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < count; i++) {
-            sockets.add(subscribe(port, tls, "idle"));
+            if (kept) {
+                Socket socket = connect(port, tls);
+                socket.getOutputStream().write(health);
+                InputStream in = socket.getInputStream();
+                int length = readHead(in);
+                if (length < 0) {
+                    throw new IOException("GET /health answered without a Content-Length");
+                }
+                in.readNBytes(length);
+                sockets.add(socket);
+            } else {
+                sockets.add(subscribe(port, tls, "idle"));
+            }
         }
-        System.out.println("holding " + sockets.size() + (tls ? " TLS" : " plain") + " subscribers");
+        System.out.println("holding " + sockets.size() + (tls ? " TLS" : " plain")
+                + (kept ? " kept connections (one GET /health each)" : " subscribers"));
         Thread.sleep(Long.MAX_VALUE);
     }
 
@@ -226,13 +307,14 @@ public final class TlsCost {
         for (int c = 0; c < concurrency; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 Socket socket = null;
+                InputStream in = null;
                 try {
                     while (!stop.get()) {
                         if (socket == null) {
                             socket = connect(port, tls);
+                            in = new BufferedInputStream(socket.getInputStream());    // heads are read bytewise
                         }
                         socket.getOutputStream().write(request);
-                        InputStream in = socket.getInputStream();
                         readHead(in);
                         if (keep) {
                             readChunkedToEnd(in);
@@ -254,16 +336,16 @@ public final class TlsCost {
             }));
         }
         Thread.sleep(1_000);
-        counting.set(true);
+        startWindow(counting);
         Thread.sleep(seconds * 1_000L);
-        counting.set(false);
+        endWindow(counting);
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf("%s POST streams, %s, %d clients: %.0f requests/s%n", tls ? "TLS" : "plain",
+        System.out.printf("%s POST streams, %s, %d clients: %.0f requests/s%s%n", tls ? "TLS" : "plain",
                 keep ? "kept connection (chunked)" : "new connection each (Connection: close)", concurrency,
-                done.sum() / (double) seconds);
+                done.sum() / (double) seconds, serverCpu(done.sum(), "request"));
     }
 
     /** Reads up to and including the last chunk's {@code 0\r\n\r\n}. */

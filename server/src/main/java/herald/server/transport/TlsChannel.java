@@ -20,27 +20,39 @@ import java.nio.channels.SocketChannel;
  * inside the first read, on the connection's thread, under the deadline of the phase the connection is in; a
  * {@link Watchdog} ending a blocked call (closing the socket, or shutting its input for a 408) ends it here too.
  *
- * <p>Buffers (heap, each about one TLS record, 16 KiB + 325): {@code netIn} received ciphertext, {@code appIn}
- * decrypted bytes not yet read, {@code netOut} ciphertext not yet sent; each kept in read mode (flipped). A
- * stream handed to the broker writes through {@link #sinkWriter()} instead, and all three are dropped.
+ * <p>Buffers: record buffers (heap, one TLS record each, 16 KiB + 325) come from the identity's
+ * {@link TlsBuffers} for the call that needs them and go back as soon as they hold nothing: {@code netIn}
+ * received ciphertext, {@code appIn} decrypted bytes the caller had no room for (a record usually decrypts
+ * straight into the caller's buffer), a write's ciphertext only until it is sent. Waiting for the next record
+ * with nothing buffered (the handshake's first bytes, a kept connection's next request) reads into a 1 KiB
+ * buffer of its own, which holds a typical request's record whole; a larger record moves to a record buffer.
+ * So an idle connection holds no record buffer, and a small request takes none. A stream handed to the broker writes through
+ * {@link #sinkWriter()} instead.
  *
  * <p>Threads: the connection's thread only, until {@link #sinkWriter()}.
  */
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+    /**
+     * What a connection with nothing buffered reads into while it waits: a request's record usually fits (a
+     * subscribe or a publish), so it is decrypted from here without taking a record buffer.
+     */
+    private static final int FIRST_BYTES = 1_024;
 
     private final SocketChannel channel;
     private final TlsContext context;
+    private final TlsBuffers buffers;
     private final Metrics metrics;
+    private final ByteBuffer first = ByteBuffer.allocate(FIRST_BYTES);
     private SSLEngine engine;               // made at the handshake, on the connection's thread
-    private ByteBuffer netIn;
-    private ByteBuffer appIn;
-    private ByteBuffer netOut;
+    private ByteBuffer netIn;               // read mode: first, or a record buffer; null when it held nothing
+    private ByteBuffer appIn;               // read mode; null when it held nothing
     private boolean inboundClosed;
 
     TlsChannel(SocketChannel channel, TlsContext context, Metrics metrics) {
         this.channel = channel;
         this.context = context;
+        this.buffers = context.buffers();
         this.metrics = metrics;
     }
 
@@ -49,12 +61,13 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return engine == null ? null : engine.getApplicationProtocol();
     }
 
+    /** Whether a record buffer is held (for tests: none between requests). */
+    boolean holdsBuffers() {
+        return netIn != null && netIn != first || appIn != null;
+    }
+
     private void handshake() throws IOException {
         engine = context.newEngine();
-        int packet = engine.getSession().getPacketBufferSize();
-        netIn = ByteBuffer.allocate(packet).flip();
-        appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
-        netOut = ByteBuffer.allocate(packet).flip();
         try {
             engine.beginHandshake();
             handshakeSteps();
@@ -65,6 +78,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         } catch (IOException e) {
             metrics.tlsHandshakeFailures.increment();     // the peer left or timed out mid-handshake
             throw e;
+        } finally {
+            releaseEmpty();
         }
         metrics.tlsHandshakes.increment();
     }
@@ -73,7 +88,9 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    SSLEngineResult.Status status = unwrap().getStatus();
+                    releaseEmpty();                 // waiting for the client's next flight holds nothing
+                    SSLEngineResult.Status status = netIn == null ? SSLEngineResult.Status.BUFFER_UNDERFLOW
+                            : unwrapToAppIn().getStatus();
                     if (status == SSLEngineResult.Status.CLOSED
                             || status == SSLEngineResult.Status.BUFFER_UNDERFLOW && !fill()) {
                         throw new EOFException("peer closed during the TLS handshake");
@@ -106,21 +123,58 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         if (engine == null) {
             handshake();
         }
-        while (!appIn.hasRemaining()) {
-            if (inboundClosed) {
-                return -1;
-            }
-            SSLEngineResult result = unwrap();
-            switch (result.getStatus()) {
-                case BUFFER_UNDERFLOW -> {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        try {
+            while (true) {
+                if (appIn != null && appIn.hasRemaining()) {
+                    return drainAppIn(dst);
+                }
+                if (inboundClosed) {
+                    return -1;
+                }
+                if (netIn == null) {
                     if (!fill()) {
                         inboundClosed = true;       // a truncation without close_notify reads as a close
                     }
+                    continue;
                 }
-                case CLOSED -> inboundClosed = true;
-                default -> afterUnwrap(result);
+                SSLEngineResult result = engine.unwrap(netIn, dst);
+                boolean intoDst = true;
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    result = unwrapToAppIn();       // the record holds more than dst has room for
+                    intoDst = false;
+                }
+                switch (result.getStatus()) {
+                    case BUFFER_UNDERFLOW -> {
+                        if (!fill()) {
+                            inboundClosed = true;
+                        }
+                    }
+                    case CLOSED -> inboundClosed = true;
+                    case OK -> {
+                        afterUnwrap(result);
+                        if (intoDst && result.bytesProduced() > 0) {
+                            return result.bytesProduced();
+                        }
+                    }
+                    case BUFFER_OVERFLOW -> throw new SSLException("a TLS record larger than the application buffer");
+                }
+                if (appIn != null && appIn.hasRemaining() || inboundClosed) {
+                    continue;
+                }
+                if (netIn != null && !netIn.hasRemaining()) {
+                    giveBack(netIn);
+                    netIn = null;                   // wait for the next record without a record buffer
+                }
             }
+        } finally {
+            releaseEmpty();
         }
+    }
+
+    private int drainAppIn(ByteBuffer dst) {
         int n = Math.min(dst.remaining(), appIn.remaining());
         int limit = appIn.limit();
         appIn.limit(appIn.position() + n);
@@ -138,8 +192,9 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
-    private SSLEngineResult unwrap() throws SSLException {
-        appIn.compact();
+    /** Unwraps one record of {@code netIn} into {@code appIn}, taking a buffer for it when it has none. */
+    private SSLEngineResult unwrapToAppIn() throws SSLException {
+        appIn = appIn == null ? buffers.take(engine.getSession().getApplicationBufferSize()) : appIn.compact();
         try {
             SSLEngineResult result = engine.unwrap(netIn, appIn);
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
@@ -152,12 +207,20 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
-    /** Reads more ciphertext; false at the end of the stream. */
+    /**
+     * Reads more ciphertext; false at the end of the stream. With nothing buffered it reads into {@link #first};
+     * a record that does not fit moves to a record buffer.
+     */
     private boolean fill() throws IOException {
-        netIn.compact();
+        if (netIn == null) {
+            netIn = first.clear();
+        } else {
+            netIn.compact();
+        }
         try {
             if (!netIn.hasRemaining()) {
-                netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+                netIn = netIn == first ? buffers.take(engine.getSession().getPacketBufferSize()).put(first.flip())
+                        : grow(netIn, engine.getSession().getPacketBufferSize());
             }
             return channel.read(netIn) >= 0;
         } finally {
@@ -165,8 +228,28 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
-    private static ByteBuffer grow(ByteBuffer writeMode, int atLeast) {
-        return ByteBuffer.allocate(Math.max(atLeast, 2 * writeMode.capacity())).put(writeMode.flip());
+    /** Gives back the record buffers that hold nothing. */
+    private void releaseEmpty() {
+        if (netIn != null && !netIn.hasRemaining()) {
+            giveBack(netIn);
+            netIn = null;
+        }
+        if (appIn != null && !appIn.hasRemaining()) {
+            buffers.give(appIn);
+            appIn = null;
+        }
+    }
+
+    private void giveBack(ByteBuffer buffer) {
+        if (buffer != first) {
+            buffers.give(buffer);
+        }
+    }
+
+    private ByteBuffer grow(ByteBuffer writeMode, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, 2 * writeMode.capacity())).put(writeMode.flip());
+        buffers.give(writeMode);
+        return bigger;
     }
 
     private void runTasks() {
@@ -199,36 +282,31 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return taken;
     }
 
-    /** One record (or handshake flight) from {@code srcs}, sent before returning. */
+    /** One record (or handshake flight) from {@code srcs}, sent before returning, in a buffer held meanwhile. */
     private long wrapAndFlush(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        netOut.compact();
-        SSLEngineResult result;
+        ByteBuffer netOut = buffers.take(engine.getSession().getPacketBufferSize());
         try {
-            result = engine.wrap(srcs, offset, length, netOut);
-        } finally {
-            netOut.flip();
-        }
-        switch (result.getStatus()) {
-            case CLOSED -> {
-                flushBlocking();
+            SSLEngineResult result = engine.wrap(srcs, offset, length, netOut);
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {   // the session's records grew
+                ByteBuffer small = netOut;
+                netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                buffers.give(small);
+                result = engine.wrap(srcs, offset, length, netOut);
+            }
+            flushBlocking(netOut.flip());
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new ClosedChannelException();
             }
-            case BUFFER_OVERFLOW -> {
-                flushBlocking();                     // room for the next record
-                if (netOut.capacity() < engine.getSession().getPacketBufferSize()) {
-                    netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()).flip();
-                }
+            if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                runTasks();
             }
-            default -> { }
+            return result.bytesConsumed();
+        } finally {
+            buffers.give(netOut);
         }
-        if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-            runTasks();
-        }
-        flushBlocking();
-        return result.bytesConsumed();
     }
 
-    private void flushBlocking() throws IOException {
+    private void flushBlocking(ByteBuffer netOut) throws IOException {
         while (netOut.hasRemaining()) {
             channel.write(netOut);
         }
@@ -257,13 +335,18 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /**
      * The stream's writes from here on, non-blocking, for the broker. What the client sends later is not
      * decrypted (a subscriber has nothing to say): the broker's watcher counts it as junk and notices FIN and RST.
+     * Bytes the client sent after its request are dropped with the buffers.
      */
     TlsSinkWriter sinkWriter() {
-        netIn = null;
-        appIn = null;
-        ByteBuffer left = netOut;
-        netOut = null;
-        return new TlsSinkWriter(channel, engine, left);
+        if (netIn != null) {
+            giveBack(netIn);
+            netIn = null;
+        }
+        if (appIn != null) {
+            buffers.give(appIn);
+            appIn = null;
+        }
+        return new TlsSinkWriter(channel, engine);
     }
 
     @Override

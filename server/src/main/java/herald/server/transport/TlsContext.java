@@ -37,10 +37,13 @@ public final class TlsContext {
     static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String HTTP_1_1 = "http/1.1";
+    /** Record buffers kept for reuse: 256 × about 16.7 KiB at most. */
+    private static final int POOLED_RECORD_BUFFERS = 256;
 
     private final List<Path> files;
     private final Loader loader;
     private final AtomicLong nextCheck = new AtomicLong();
+    private final TlsBuffers buffers;
     private volatile SSLContext context;
     private volatile String stamp;              // modification times and sizes of the files last loaded (or tried)
 
@@ -59,6 +62,14 @@ public final class TlsContext {
             throw new IllegalArgumentException(e.getMessage());
         }
         nextCheck.set(System.nanoTime() + CHECK_NANOS);
+        SSLEngine probe = context.createSSLEngine();
+        this.buffers = new TlsBuffers(Math.max(probe.getSession().getPacketBufferSize(),
+                probe.getSession().getApplicationBufferSize()), POOLED_RECORD_BUFFERS);
+    }
+
+    /** The record buffers every connection of this identity takes from and gives back to. */
+    TlsBuffers buffers() {
+        return buffers;
     }
 
     /**

@@ -32,10 +32,9 @@ final class TlsSinkWriter implements ChannelWriter {
     private final SSLEngine engine;
     private ByteBuffer unsent;              // read mode: the tail of a record the socket did not take; else null
 
-    TlsSinkWriter(SocketChannel channel, SSLEngine engine, ByteBuffer netOut) {
+    TlsSinkWriter(SocketChannel channel, SSLEngine engine) {
         this.channel = channel;
         this.engine = engine;
-        this.unsent = netOut.hasRemaining() ? netOut : null;     // nothing, after the connection's blocking writes
     }
 
     @Override
