@@ -673,6 +673,14 @@ public final class Herald implements AutoCloseable {
             return edit(c -> c.withAuth(auth));
         }
 
+        /**
+         * Cluster mode: topics are streams in the Redis at {@code url} ({@code redis://…} or {@code rediss://…}),
+         * shared by every node given the same URL ({@link Cluster}); null for standalone (the default).
+         */
+        public Builder redis(String url) {
+            return edit(c -> c.withCluster(c.cluster().withRedis(url)));
+        }
+
         /** The CORS allowlist ({@link Access#corsOrigins()}); empty for the open mode. */
         public Builder corsOrigins(List<String> origins) {
             List<String> copy = List.copyOf(origins);

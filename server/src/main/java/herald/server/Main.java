@@ -256,7 +256,11 @@ public final class Main {
                     + "re-read when it changes", PATH,
                     c -> c.tls().keystore(), (c, v) -> c.withTls(c.tls().withKeystore(v))),
             option("--tls-keystore-password-file", "PATH", "file holding the --tls-keystore password", PATH,
-                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))));
+                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))),
+            option("--redis", "URL", "cluster mode: topics are Redis streams shared by every node given the same "
+                    + "URL, redis://[user:password@]host:port[/db] or rediss:// for TLS; Redis 7.0+ with "
+                    + "maxmemory-policy noeviction; none: standalone", OPTIONAL_TEXT,
+                    c -> c.cluster().redis(), (c, v) -> c.withCluster(c.cluster().withRedis(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 
