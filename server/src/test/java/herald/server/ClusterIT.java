@@ -142,4 +142,143 @@ final class ClusterIT {
         assertEquals(List.of("15", "15"), List.of(position));
         assertTrue(rest.get(0).lastEventId().startsWith(epoch(last) + "-"));
     }
+
+    @Test
+    void shouldAnswer503WhileRedisIsDownLoseNoAcceptedEventAndContinueTheSameStreamsAfter() throws Exception {
+        redis.close();
+        redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");   // a restart loses nothing
+        Herald a = node();
+        Herald b = node();
+        SseClient onB = subscribe(b, "/topics/ticks");
+        assertEquals(200, TestHttp.request(a.port(), "GET", "/health", null).status());
+        List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger acceptedAfterRestart = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread publisher = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 20_000 && !stop.get(); i++) {
+                try {
+                    TestHttp.Response response = TestHttp.request(a.port(), "POST", "/topics/ticks", "tick " + i);
+                    if (response.status() == 202) {
+                        String body = response.body();
+                        int at = body.indexOf("\"id\":\"") + 6;
+                        accepted.add(body.substring(at, body.indexOf('"', at)));
+                        if (restarted.get()) {
+                            acceptedAfterRestart.incrementAndGet();
+                        }
+                    } else {
+                        assertEquals(503, response.status(), response.statusLine());
+                        assertEquals("1", response.header("Retry-After"));
+                        refused.incrementAndGet();
+                    }
+                    Thread.sleep(1);
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        Thread.sleep(700);
+        redis.kill();
+        assertTrue(TestServer.eventually(WAIT, () -> refused.get() > 0), "publishes refused while Redis is down");
+        TestHttp.Response health = TestHttp.request(a.port(), "GET", "/health", null);
+        assertEquals(503, health.status());
+        assertTrue(health.body().contains("\"status\":\"degraded\""), health.body());
+        Thread.sleep(700);
+        restarted.set(true);
+        redis.restart();
+        assertTrue(TestServer.eventually(Duration.ofSeconds(20), () -> acceptedAfterRestart.get() >= 200),
+                "publishes accepted again after the restart");
+        stop.set(true);
+        publisher.join(30_000);
+        assertTrue(TestServer.eventually(WAIT, () -> {
+            try {
+                return TestHttp.request(a.port(), "GET", "/health", null).status() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        }));
+        String last = accepted.get(accepted.size() - 1);
+        List<SseEvent> received = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((received.isEmpty() || !received.get(received.size() - 1).lastEventId().equals(last))
+                && System.nanoTime() < deadline) {
+            received.add(onB.next(WAIT));
+        }
+        assertTrue(!onB.isEnded(), "the stream stayed open through the outage");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        long previous = 0;
+        for (SseEvent event : received) {
+            long seq = Long.parseLong(event.lastEventId().substring(event.lastEventId().indexOf('-') + 1));
+            assertEquals(previous + 1, seq, "gap-free, in order, once each: after " + previous);
+            previous = seq;
+            ids.add(event.lastEventId());
+        }
+        for (String id : accepted) {
+            assertTrue(ids.contains(id), "accepted (202) and delivered: " + id);
+        }
+        PrometheusText metrics = PrometheusText.parse(a.metricsText());
+        assertEquals(refused.get(), metrics.value("herald_redis_publish_failures_total"));
+        assertTrue(metrics.value("herald_redis_reconnects_total") >= 1);
+        assertEquals(1, metrics.value("herald_redis_connected"));
+        PrometheusText onNodeB = PrometheusText.parse(b.metricsText());
+        assertTrue(onNodeB.value("herald_redis_tail_entries_total") >= accepted.size());
+        assertEquals(1, onNodeB.value("herald_redis_followed_topics"));
+        MetricsIT.promtool(b.metricsText());
+        System.out.println("ClusterIT outage: accepted=" + accepted.size() + " refused=" + refused.get()
+                + " delivered=" + received.size());
+    }
+
+    @Test
+    void shouldTellAClientOfAnEpochRedisLostWithAGapOfReasonUnknown() throws Exception {
+        Herald a = node();
+        Herald b = node();
+        SseClient onB = subscribe(b, "/topics/lost");
+        String first = TestHttp.publish(a.port(), "lost", "before");
+        assertEquals(first, onB.next(WAIT).lastEventId());
+        redis.kill();
+        Thread.sleep(1_100);                                 // Redis's clock moves on: the next epoch is later
+        redis.restart();                                     // no persistence: the streams and the epoch are gone
+        String after = null;
+        for (int i = 0; i < 200 && after == null; i++) {
+            TestHttp.Response response = TestHttp.request(a.port(), "POST", "/topics/lost", "after");
+            if (response.status() == 202) {
+                after = response.body();
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        assertTrue(after != null && !after.contains(epoch(first) + "-"), "a new epoch: " + after);
+        assertTrue(onB.awaitEnd(WAIT), "the stream of the lost epoch ends");
+        assertEquals(1, PrometheusText.parse(b.metricsText()).value("herald_redis_epoch_changes_total"));
+        SseClient again = subscribe(b, "/topics/lost", "Last-Event-ID: " + first);
+        SseEvent gap = again.next(WAIT);
+        assertEquals("herald-gap", gap.type());
+        assertTrue(gap.data().contains("\"reason\":\"unknown\""), gap.data());
+        String next = TestHttp.publish(a.port(), "lost", "later");
+        assertEquals(new SseEvent("message", "later", next), again.next(WAIT));
+        assertEquals(epoch(next) + "-2", next);
+    }
+
+    @Test
+    void shouldSendTheGapSignalForAnIdOlderThanTheStreamKeeps() throws Exception {
+        Herald a = node(b -> b.retention(Retention.DEFAULTS.withEvents(64)));
+        Herald b = node(c -> c.retention(Retention.DEFAULTS.withEvents(64)));
+        String first = TestHttp.publish(a.port(), "busy", "event 1");
+        List<String> ids = new ArrayList<>(List.of(first));
+        for (int i = 2; i <= 600; i++) {
+            ids.add(TestHttp.publish(a.port(), "busy", "event " + i));
+        }
+        long kept = Long.parseLong(redis.cli("XLEN", "herald:{busy}"));
+        assertTrue(kept >= 64 && kept < 600, "trimmed to about 64: " + kept);
+        SseClient old = subscribe(b, "/topics/busy", "Last-Event-ID: " + first);
+        SseEvent gap = old.next(WAIT);
+        assertEquals("herald-gap", gap.type());
+        assertTrue(gap.data().contains("\"reason\":\"evicted\""), gap.data());
+        String oldestKept = ids.get(600 - (int) kept);
+        SseClient inStream = subscribe(b, "/topics/busy", "Last-Event-ID: " + oldestKept);
+        List<SseEvent> rest = inStream.take((int) kept - 1, WAIT);
+        assertEquals("event " + (600 - kept + 2), rest.get(0).data());
+        assertEquals(ids.get(599), rest.get(rest.size() - 1).lastEventId());
+    }
 }

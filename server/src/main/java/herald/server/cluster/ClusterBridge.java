@@ -50,6 +50,7 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile long epoch;
     private volatile Broker broker;
+    private volatile boolean closed;
 
     private ClusterBridge(RedisClient client, long maxLength) {
         this.client = client;
@@ -190,28 +191,44 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
         }
     }
 
-    /** Reads the cluster's epoch on a thread of its own, and starts every topic again if it changed. */
+    /**
+     * Reads the cluster's epoch on a thread of its own, and starts every topic again if it changed. Tries again
+     * (100 ms, doubling to 1 s) while Redis does not answer: the entry that told of the new epoch is not read twice.
+     */
     private void refreshEpochSoon() {
         if (!refreshing.compareAndSet(false, true)) {
             return;
         }
         Thread.ofVirtual().name("herald-redis-epoch").start(() -> {
+            long pauseMillis = 100;
             try {
-                long now = streams.clusterEpoch();
-                Broker target = broker;
-                if (now != epoch && target != null) {
-                    LOG.log(System.Logger.Level.WARNING, "redis: the cluster moved from epoch " + epoch + " to "
-                            + now + " (Redis lost data); every topic starts again, clients get herald-gap");
-                    epoch = now;
-                    epochChanges.increment();
-                    target.changeEpoch(EventIds.cluster(now));
+                while (!closed) {
+                    try {
+                        changeEpochTo(streams.clusterEpoch());
+                        return;
+                    } catch (RedisException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "redis epoch: {0}", e.getMessage());
+                    }
+                    Thread.sleep(pauseMillis);
+                    pauseMillis = Math.min(1_000, 2 * pauseMillis);
                 }
-            } catch (RedisException e) {
-                LOG.log(System.Logger.Level.DEBUG, "redis epoch: {0}", e.getMessage());   // next entry tries again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 refreshing.set(false);
             }
         });
+    }
+
+    private void changeEpochTo(long now) {
+        Broker target = broker;
+        if (now != epoch && target != null) {
+            LOG.log(System.Logger.Level.WARNING, "redis: the cluster moved from epoch " + epoch + " to " + now
+                    + " (Redis lost data); every topic starts again, clients get herald-gap");
+            epoch = now;
+            epochChanges.increment();
+            target.changeEpoch(EventIds.cluster(now));
+        }
     }
 
     // ---- metrics -------------------------------------------------------------------------------------------
@@ -260,6 +277,7 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
     /** Stops following and closes the connections. */
     @Override
     public void close() {
+        closed = true;
         tailer.close();
         client.close();
     }
