@@ -281,4 +281,79 @@ final class ClusterIT {
         assertEquals("event " + (600 - kept + 2), rest.get(0).data());
         assertEquals(ids.get(599), rest.get(rest.size() - 1).lastEventId());
     }
+
+    @Test
+    void shouldDeliverIdenticalSequencesToThreeNodesOfThreeHundredSubscribersEach() throws Exception {
+        List<Herald> three = List.of(node(), node(), node());
+        List<SseClient> subscribers = new ArrayList<>();
+        for (Herald node : three) {
+            for (int i = 0; i < 300; i++) {
+                subscribers.add(subscribe(node, "/topics/wide"));
+            }
+        }
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            published.add(TestHttp.publish(three.get(i % 3).port(), "wide", "event " + i));
+        }
+        for (SseClient subscriber : subscribers) {
+            List<SseEvent> got = subscriber.take(100, Duration.ofSeconds(30));
+            for (int i = 0; i < 100; i++) {
+                assertEquals(published.get(i), got.get(i).lastEventId());
+                assertEquals("event " + i, got.get(i).data());
+            }
+        }
+        Thread.sleep(200);
+        for (SseClient subscriber : subscribers) {
+            assertEquals(100, subscriber.received(), "no duplicates");
+        }
+        for (Herald node : three) {
+            assertEquals(300, node.subscribers("wide"));
+        }
+    }
+
+    @Test
+    void shouldLetANodeJoiningABusyTopicMidStreamMissNothing() throws Exception {
+        Herald a = node();
+        SseClient fromStart = subscribe(a, "/topics/stream");
+        List<String> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread publisher = Thread.ofPlatform().start(() -> {
+            for (int i = 1; i <= 5_000 && !stop.get(); i++) {
+                try {
+                    accepted.add(TestHttp.publish(a.port(), "stream", "n" + i));
+                    Thread.sleep(1);
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        assertTrue(TestServer.eventually(WAIT, () -> accepted.size() >= 100));
+        Herald c = node();                                   // joins while events keep coming
+        String resumeAt = accepted.get(49);
+        SseClient resumed = subscribe(c, "/topics/stream", "Last-Event-ID: " + resumeAt);
+        SseClient live = subscribe(c, "/topics/stream");
+        Thread.sleep(500);
+        stop.set(true);
+        publisher.join(30_000);
+        int n = accepted.size();
+        List<SseEvent> all = fromStart.take(n, Duration.ofSeconds(30));
+        List<SseEvent> fromResume = resumed.take(n - 50, Duration.ofSeconds(30));
+        for (int i = 0; i < n; i++) {
+            assertEquals(accepted.get(i), all.get(i).lastEventId());
+        }
+        for (int i = 50; i < n; i++) {
+            assertEquals(new SseEvent("message", "n" + (i + 1), accepted.get(i)), fromResume.get(i - 50));
+        }
+        SseEvent firstLive = live.next(WAIT);
+        int from = accepted.indexOf(firstLive.lastEventId());
+        assertTrue(from >= 50, "live from where it joined: " + from);
+        List<SseEvent> restLive = live.take(n - from - 1, Duration.ofSeconds(30));
+        for (int i = from + 1; i < n; i++) {
+            assertEquals(accepted.get(i), restLive.get(i - from - 1).lastEventId());
+        }
+        Thread.sleep(200);
+        assertEquals(n - 50, resumed.received(), "no duplicates");
+        assertEquals(n - from, live.received(), "no duplicates");
+        System.out.println("ClusterIT join: published=" + n + " live joined at " + (from + 1));
+    }
 }
