@@ -356,4 +356,91 @@ final class ClusterIT {
         assertEquals(n - from, live.received(), "no duplicates");
         System.out.println("ClusterIT join: published=" + n + " live joined at " + (from + 1));
     }
+
+    /** A Herald node in a process of its own ({@code herald.server.Main}), killed by the test with SIGKILL. */
+    private Process nodeProcess() throws IOException {
+        String classPath = String.join(java.io.File.pathSeparator,
+                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
+        Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-cp", classPath, "herald.server.Main", "--host", "127.0.0.1", "--port", "0",
+                "--redis", "redis://127.0.0.1:" + redis.port(), "--max-connections-per-ip", "0",
+                "--connect-rate-per-ip", "0").redirectErrorStream(true).start();
+        return process;
+    }
+
+    private static int portOf(Process process) throws IOException {
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile(" on port (\\d+)\\.").matcher(line);
+            if (port.find()) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        out.transferTo(java.io.Writer.nullWriter());   // keep the pipe drained
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                });
+                return Integer.parseInt(port.group(1));
+            }
+            seen.append(line).append('\n');
+        }
+        throw new AssertionError("the node process printed no port:\n" + seen);
+    }
+
+    @Test
+    void shouldResumeExactlyOnAnotherNodeAfterTheFirstNodesProcessIsKilledWithSigkill() throws Exception {
+        Process killed = nodeProcess();
+        try {
+            int p = portOf(killed);
+            Herald b = node();
+            SseClient single = SseClient.open(p, "/topics/k1");
+            SseClient several = SseClient.open(p, "/events?topic=k1&topic=k2");
+            clients.add(single);
+            clients.add(several);
+            List<String> k1 = new ArrayList<>();
+            for (int i = 1; i <= 30; i++) {
+                k1.add(TestHttp.publish(p, "k1", "a" + i));
+                TestHttp.publish(p, "k2", "b" + i);
+            }
+            List<SseEvent> seenSingle = single.take(20, WAIT);
+            List<SseEvent> seenSeveral = several.take(20, WAIT);
+            ProcessHandle.of(killed.pid()).orElseThrow().destroyForcibly();   // SIGKILL
+            assertTrue(killed.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(137, killed.exitValue(), "killed by SIGKILL");
+            for (int i = 31; i <= 40; i++) {
+                k1.add(TestHttp.publish(b.port(), "k1", "a" + i));
+                TestHttp.publish(b.port(), "k2", "b" + i);
+            }
+            String lastSingle = seenSingle.get(19).lastEventId();
+            assertEquals(k1.get(19), lastSingle);
+            SseClient resumedSingle = subscribe(b, "/topics/k1", "Last-Event-ID: " + lastSingle);
+            List<SseEvent> restSingle = resumedSingle.take(20, WAIT);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(new SseEvent("message", "a" + (21 + i), k1.get(20 + i)), restSingle.get(i));
+            }
+            SseClient resumedSeveral = subscribe(b, "/events?topic=k1&topic=k2",
+                    "Last-Event-ID: " + seenSeveral.get(19).lastEventId());
+            List<SseEvent> restSeveral = resumedSeveral.take(80 - 20, WAIT);
+            List<String> all = new ArrayList<>();
+            seenSeveral.forEach(e -> all.add(e.data()));
+            restSeveral.forEach(e -> all.add(e.data()));
+            for (String prefix : List.of("a", "b")) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 1; i <= 40; i++) {
+                    expected.add(prefix + i);
+                }
+                assertEquals(expected, all.stream().filter(d -> d.startsWith(prefix)).toList());
+            }
+            Thread.sleep(200);
+            assertEquals(20, resumedSingle.received(), "no duplicates");
+            assertEquals(60, resumedSeveral.received(), "no duplicates");
+        } finally {
+            if (killed.isAlive()) {
+                ProcessHandle.of(killed.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                killed.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
 }
