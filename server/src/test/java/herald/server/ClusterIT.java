@@ -81,6 +81,12 @@ final class ClusterIT {
             assertEquals(new SseEvent("message", "from a", first), client.next(WAIT));
             assertEquals(new SseEvent("note", "from b\nline two", second), client.next(WAIT));
         }
+        String third = a.publish("news", "embedded");
+        assertEquals(epoch(first) + "-3", third);
+        assertEquals(new SseEvent("message", "embedded", third), onB.next(WAIT));
+        TestHttp.Response delete = TestHttp.request(a.port(), "DELETE", "/topics/news", null);
+        assertEquals(400, delete.status(), "not in cluster mode yet");
+        assertTrue(delete.body().contains("cluster mode"), delete.body());
     }
 
     @Test
@@ -181,6 +187,10 @@ final class ClusterIT {
         Thread.sleep(700);
         redis.kill();
         assertTrue(TestServer.eventually(WAIT, () -> refused.get() > 0), "publishes refused while Redis is down");
+        PublishResult down = a.tryPublish("ticks", null, "embedded", Duration.ZERO);
+        assertEquals(PublishResult.Status.UNAVAILABLE, down.status(), String.valueOf(down.reason()));
+        assertTrue(down.reason().startsWith("redis did not acknowledge the event"), down.reason());
+        refused.incrementAndGet();
         TestHttp.Response health = TestHttp.request(a.port(), "GET", "/health", null);
         assertEquals(503, health.status());
         assertTrue(health.body().contains("\"status\":\"degraded\""), health.body());
