@@ -453,4 +453,24 @@ final class ClusterIT {
             }
         }
     }
+
+    @Test
+    void shouldRunWithARedisUserAllowedOnlyTheCommandsTheReadmeLists() throws Exception {
+        List<String> acl = new ArrayList<>(List.of("ACL", "SETUSER", "herald", "on", ">pw", "~herald:*",
+                "resetchannels", "-@all"));
+        acl.addAll(List.of(herald.server.cluster.StreamTailerIT.ACL_COMMANDS.split(" ")));
+        acl.add("+xrevrange");                                // cluster mode's addition (server/README.md)
+        assertEquals("OK", redis.cli(acl.toArray(String[]::new)));
+        assertEquals("OK", redis.cli("ACL", "SETUSER", "default", "off"));
+        String url = "redis://herald:pw@127.0.0.1:" + redis.port();
+        Herald a = node(b -> b.redis(url));
+        Herald b = node(c -> c.redis(url));
+        SseClient live = subscribe(b, "/topics/acl");
+        String first = TestHttp.publish(a.port(), "acl", "one");
+        TestHttp.publish(a.port(), "acl", "two");
+        assertEquals(new SseEvent("message", "one", first), live.next(WAIT));
+        Herald c = node(d -> d.redis(url));
+        SseClient resumed = subscribe(c, "/topics/acl", "Last-Event-ID: " + first);   // window and history
+        assertEquals("two", resumed.next(WAIT).data());
+    }
 }
