@@ -134,7 +134,8 @@ public final class Broker implements AutoCloseable {
         this(settings, metrics, ids, supervisor, dispatchThreads, null);
     }
 
-    private Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, int dispatchThreads,
+    /** As above, in cluster mode with {@code upstream} (null: standalone). */
+    Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, int dispatchThreads,
                    Upstream upstream) throws IOException {
         this.settings = settings;
         this.upstream = upstream;
