@@ -111,7 +111,8 @@ final class ClusterIT {
         }
         ids.add(TestHttp.publish(b.port(), "orders", "order 61"));
         assertEquals(new SseEvent("message", "order 61", ids.get(60)), onB.next(WAIT));
-        assertEquals(0, onB.received() - 36, "no duplicates");
+        Thread.sleep(200);
+        assertEquals(36, onB.received(), "no duplicates");
     }
 
     @Test

@@ -411,6 +411,12 @@ public final class Broker implements AutoCloseable {
      *                         STOPPING while stopping
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
+        if (upstream != null && lastEventId != null && !lastEventId.startsWith(ids.epoch() + EventIds.SEPARATOR)) {
+            int dash = lastEventId.indexOf(EventIds.SEPARATOR);
+            if (dash > 0 && dash <= 20) {
+                upstream.catchUpWithEpoch(lastEventId.substring(0, dash));   // another node may be in a later one
+            }
+        }
         EventIds current = ids;
         long[] heads = upstream == null ? null : headsOfNewTopics(topicNames, current);
         Topic[] resolved = resolve(topicNames, true, heads);

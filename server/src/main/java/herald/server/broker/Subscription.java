@@ -26,8 +26,11 @@ public final class Subscription {
     private long[] historyUpTo;             // per topic: replay (cursor, historyUpTo] first; -1 none
     private int historyTopic;               // the topic being replayed
 
-    /** Events per page of a replay from the shared log (one round trip, one write). */
-    static final int HISTORY_PAGE = 256;
+    /**
+     * Events per page of a replay from the shared log (one round trip, one write): small enough that a page of the
+     * largest events (1 MiB bodies) stays within 64 MiB, and many resumes at once within the heap.
+     */
+    static final int HISTORY_PAGE = 64;
 
     Subscription(Topic[] topics, long[] cursors, List<Gap> gaps, String position, long retryMillis, EventIds ids) {
         this.topics = topics;

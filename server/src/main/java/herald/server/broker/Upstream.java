@@ -42,6 +42,13 @@ public interface Upstream {
     /** Stops following the topic. Non-blocking. */
     void unfollow(String topic);
 
+    /**
+     * A client named an id of epoch {@code epoch}, which is not the broker's: when it is a later one, the node learns
+     * the shared log's epoch now (one round trip; {@link Broker#changeEpoch} when it changed), so that ids handed out
+     * by other nodes in it resume here. Quietly does nothing when it is not later or the shared log does not answer.
+     */
+    void catchUpWithEpoch(String epoch);
+
     /** The sequences a topic's shared log keeps in one epoch. */
     record Window(long oldest, long head) {
     }

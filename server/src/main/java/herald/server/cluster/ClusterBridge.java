@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The broker's {@link Upstream} over Redis Streams: cluster mode (DESIGN.md section 5). A publish on any node is one
@@ -48,6 +49,7 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
     private final LongAdder publishFailures = new LongAdder();
     private final LongAdder epochChanges = new LongAdder();
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final ReentrantLock epochLock = new ReentrantLock();
     private volatile long epoch;
     private volatile Broker broker;
     private volatile boolean closed;
@@ -163,6 +165,24 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
         tailer.remove(topic);
     }
 
+    @Override
+    public void catchUpWithEpoch(String seen) {
+        long later;
+        try {
+            later = Long.parseLong(seen);
+        } catch (NumberFormatException e) {
+            return;                                  // not a cluster id: the resume gets the gap signal
+        }
+        if (later <= epoch) {
+            return;
+        }
+        try {
+            changeEpochTo(streams.clusterEpoch());
+        } catch (RedisException e) {
+            // Redis away: the resume gets the gap signal, as for any id this node cannot place
+        }
+    }
+
     private static long epochOf(EventIds ids) {
         return Long.parseLong(ids.epoch());
     }
@@ -221,13 +241,18 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
     }
 
     private void changeEpochTo(long now) {
-        Broker target = broker;
-        if (now != epoch && target != null) {
-            LOG.log(System.Logger.Level.WARNING, "redis: the cluster moved from epoch " + epoch + " to " + now
-                    + " (Redis lost data); every topic starts again, clients get herald-gap");
-            epoch = now;
-            epochChanges.increment();
-            target.changeEpoch(EventIds.cluster(now));
+        epochLock.lock();                            // one change at a time: a second would end the new incarnations
+        try {
+            Broker target = broker;
+            if (now != epoch && target != null) {
+                LOG.log(System.Logger.Level.WARNING, "redis: the cluster moved from epoch " + epoch + " to " + now
+                        + " (Redis lost data); every topic starts again, clients get herald-gap");
+                epoch = now;
+                epochChanges.increment();
+                target.changeEpoch(EventIds.cluster(now));
+            }
+        } finally {
+            epochLock.unlock();
         }
     }
 

@@ -72,12 +72,25 @@ class ClusterBrokerTest {
         public void unfollow(String topic) {
             calls.add("unfollow " + topic);
         }
+
+        Broker broker;
+        long epoch = 1_764_950_400_123L;                 // the shared log's epoch now
+
+        @Override
+        public void catchUpWithEpoch(String seen) {
+            calls.add("catch up " + seen);
+            long later = Long.parseLong(seen);
+            if (later > Long.parseLong(broker.ids().epoch()) && later <= epoch) {    // as ClusterBridge: later only
+                broker.changeEpoch(EventIds.cluster(epoch));
+            }
+        }
     }
 
     ClusterBrokerTest() throws IOException {
         Broker.Settings settings = new Broker.Settings(Retention.DEFAULTS.withEvents(64), Duration.ofHours(1), -1, 1,
                 1, 100, 100, 8, Duration.ZERO, 1_000, 1L << 30, Duration.ZERO);
         broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }), 0, shared);
+        shared.broker = broker;
     }
 
     @AfterEach
@@ -199,5 +212,19 @@ class ClusterBrokerTest {
         Subscription old = broker.subscribe(List.of("x"), "1764950400123-1");
         assertTrue(new String(old.preamble(), StandardCharsets.UTF_8).contains("\"reason\":\"unknown\""));
         assertEquals("1764950500000", broker.ids().epoch());
+    }
+
+    @Test
+    void shouldLearnALaterEpochFromAResumingClientAndResumeItExactly() {
+        shared.epoch = 1_764_950_500_000L;                // another node moved the cluster on; this one saw nothing
+        shared.streams.put("y", new ArrayList<>(List.of(new Upstream.Event(1, null, new byte[] {'a'}, -1))));
+        Subscription resumed = broker.subscribe(List.of("y"), "1764950500000-1");
+        assertTrue(shared.calls.contains("catch up 1764950500000"));
+        assertEquals("1764950500000", broker.ids().epoch());
+        String preamble = new String(resumed.preamble(), StandardCharsets.UTF_8);
+        assertFalse(preamble.contains("herald-gap"), preamble);
+        assertTrue(preamble.contains("id: 1764950500000-1"), preamble);
+        broker.subscribe(List.of("y"), "garbage");
+        assertEquals(1, shared.calls.stream().filter(c -> c.startsWith("catch up")).count(), "not an id: not asked");
     }
 }
