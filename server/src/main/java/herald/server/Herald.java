@@ -315,9 +315,17 @@ public final class Herald implements AutoCloseable {
         return broker.publishId(topic, type, bytes, 0, bytes.length, -1, waitNanos);
     }
 
-    /** Deletes a topic: its streams end, and subscribers get 204 until the next publish. */
+    /**
+     * Deletes a topic: its streams end, and subscribers get 204 until the next publish.
+     *
+     * @throws IllegalStateException in cluster mode, where deleting a topic is not supported yet
+     */
     public boolean deleteTopic(String topic) {
-        return broker.delete(topic);
+        try {
+            return broker.delete(topic);
+        } catch (BrokerException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     /** The number of open streams on a topic. */

@@ -87,6 +87,9 @@ final class ClusterIT {
         TestHttp.Response delete = TestHttp.request(a.port(), "DELETE", "/topics/news", null);
         assertEquals(400, delete.status(), "not in cluster mode yet");
         assertTrue(delete.body().contains("cluster mode"), delete.body());
+        IllegalStateException embedded = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> a.deleteTopic("news"));
+        assertTrue(embedded.getMessage().contains("cluster mode"), embedded.getMessage());
     }
 
     @Test
