@@ -2,16 +2,20 @@ package herald.server;
 
 import herald.server.cluster.RedisUrl;
 
+import java.nio.file.Path;
+
 /**
  * Cluster mode (README "Cluster"): with a Redis URL, every topic is a Redis stream that publishes on any node append
  * to, and each node follows the streams of the topics it has subscribers for; without one (the default), Herald runs
  * standalone and needs nothing.
  *
- * @param redis {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://…} (TLS), or null: standalone.
- *              Checked here; a bad URL is one line that never quotes it (it may hold a password)
+ * @param redis   {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://…} (TLS), or null: standalone.
+ *                Checked here; a bad URL is one line that never quotes it (it may hold a password)
+ * @param redisCa for {@code rediss://}: PEM certificates (or a PKCS#12 trust store without a password) that Redis's
+ *                certificate must chain to; null: the JVM's trust store. Read when the server starts
  */
-public record Cluster(String redis) {
-    public static final Cluster STANDALONE = new Cluster(null);
+public record Cluster(String redis, Path redisCa) {
+    public static final Cluster STANDALONE = new Cluster(null, null);
 
     public Cluster {
         if (redis != null) {
@@ -30,7 +34,11 @@ public record Cluster(String redis) {
     }
 
     public Cluster withRedis(String value) {
-        return new Cluster(value);
+        return new Cluster(value, redisCa);
+    }
+
+    public Cluster withRedisCa(Path value) {
+        return new Cluster(redis, value);
     }
 
     @Override

@@ -121,7 +121,9 @@ public final class Herald implements AutoCloseable {
         this.watchdog = new Watchdog(100, supervisor);
         FanOut fanOut = config.fanOut();
         this.cluster = config.cluster().enabled()
-                ? ClusterBridge.start(config.cluster().redisUrl(), RedisOptions.DEFAULTS, config.retention().slots())
+                ? ClusterBridge.start(config.cluster().redisUrl(), config.cluster().redisCa() == null
+                        ? RedisOptions.DEFAULTS : RedisOptions.DEFAULTS.withTrustStore(config.cluster().redisCa(), null),
+                        config.retention().slots())
                 : null;
         this.ids = cluster != null ? cluster.ids() : new EventIds(System.currentTimeMillis());
         Broker started;
@@ -715,6 +717,11 @@ public final class Herald implements AutoCloseable {
          */
         public Builder redis(String url) {
             return edit(c -> c.withCluster(c.cluster().withRedis(url)));
+        }
+
+        /** For {@code rediss://}: the certificates Redis's must chain to ({@link Cluster#redisCa()}). */
+        public Builder redisCa(Path certificates) {
+            return edit(c -> c.withCluster(c.cluster().withRedisCa(certificates)));
         }
 
         /** The CORS allowlist ({@link Access#corsOrigins()}); empty for the open mode. */

@@ -260,7 +260,10 @@ public final class Main {
             option("--redis", "URL", "cluster mode: topics are Redis streams shared by every node given the same "
                     + "URL, redis://[user:password@]host:port[/db] or rediss:// for TLS; Redis 7.0+ with "
                     + "maxmemory-policy noeviction; none: standalone", OPTIONAL_TEXT,
-                    c -> c.cluster().redis(), (c, v) -> c.withCluster(c.cluster().withRedis(v))));
+                    c -> c.cluster().redis(), (c, v) -> c.withCluster(c.cluster().withRedis(v))),
+            option("--redis-ca", "PATH", "for rediss://: PEM certificates (or a PKCS#12 trust store without a "
+                    + "password) that Redis's certificate must chain to; none: the JVM's trust store", FILE,
+                    c -> c.cluster().redisCa(), (c, v) -> c.withCluster(c.cluster().withRedisCa(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 

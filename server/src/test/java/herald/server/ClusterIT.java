@@ -477,4 +477,24 @@ final class ClusterIT {
         SseClient resumed = subscribe(c, "/topics/acl", "Last-Event-ID: " + first);   // window and history
         assertEquals("two", resumed.next(WAIT).data());
     }
+
+    @Test
+    void shouldShareTopicsOverTlsWithRedisCheckedAgainstTheGivenCertificates() throws Exception {
+        try (RedisServer tls = RedisServer.startTls()) {
+            String url = "rediss://127.0.0.1:" + tls.port();
+            java.nio.file.Path ca = tls.dir().resolve("redis.crt");
+            Herald a = node(b -> b.redis(url).redisCa(ca));
+            Herald b = node(c -> c.redis(url).redisCa(ca));
+            SseClient onB = subscribe(b, "/topics/secure");
+            String id = TestHttp.publish(a.port(), "secure", "over tls");
+            assertEquals(new SseEvent("message", "over tls", id), onB.next(WAIT));
+            IllegalStateException untrusted = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class, () -> node(c -> c.redis(url)));   // the JVM's trust store: refused
+            assertTrue(untrusted.getMessage().startsWith("--redis rediss://127.0.0.1:" + tls.port() + ": "),
+                    untrusted.getMessage());
+            IllegalArgumentException badCa = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> node(c -> c.redis(url).redisCa(tls.dir().resolve("redis.log"))));
+            assertTrue(badCa.getMessage().startsWith("--redis-ca: "), badCa.getMessage());
+        }
+    }
 }

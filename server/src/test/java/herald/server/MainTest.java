@@ -90,6 +90,9 @@ class MainTest {
         assertEquals("redis://flag.example", parse(Map.of("HERALD_CONFIG", file.toString()), "--redis",
                 "redis://flag.example").cluster().redis());
         assertNull(parse(Map.of(), "--redis", "").cluster().redis());
+        assertEquals(Path.of("/etc/herald/redis-ca.pem"), parse(Map.of("HERALD_REDIS_CA", "/etc/herald/redis-ca.pem"))
+                .cluster().redisCa());
+        assertNull(parse(Map.of()).cluster().redisCa());
     }
 
     @Test
@@ -106,7 +109,7 @@ class MainTest {
                 () -> parse(Map.of("HERALD_REDIS", "redis://:secret-pw@h:0")));
         assertTrue(env.getMessage().startsWith("HERALD_REDIS: "), env.getMessage());
         assertFalse(env.getMessage().contains("secret-pw"), env.getMessage());
-        assertFalse(new Cluster("redis://:secret-pw@h:1").toString().contains("secret-pw"));
+        assertFalse(new Cluster("redis://:secret-pw@h:1", null).toString().contains("secret-pw"));
     }
 
     @Test

@@ -65,11 +65,17 @@ public final class ClusterBridge implements Upstream, AutoCloseable {
      * Connects to Redis and reads (or makes) the cluster's epoch.
      *
      * @param maxLength entries each topic's stream keeps (about: {@code MAXLEN ~})
-     * @throws IllegalStateException when Redis cannot be reached or answers wrongly now, in one line
+     * @throws IllegalStateException    when Redis cannot be reached or answers wrongly now, in one line
+     * @throws IllegalArgumentException when the trust store ({@code --redis-ca}) cannot be read
      */
     public static ClusterBridge start(RedisUrl url, RedisOptions options, long maxLength) {
         String name = ProcessHandle.current().pid() + "-" + NODES.incrementAndGet();
-        RedisClient client = new RedisClient(url, options, name);
+        RedisClient client;
+        try {
+            client = new RedisClient(url, options, name);
+        } catch (IllegalArgumentException e) {       // the trust store cannot be read
+            throw new IllegalArgumentException("--redis-ca: " + e.getMessage(), e);
+        }
         try {
             if (!client.start()) {
                 throw RedisException.unavailable("cannot connect");

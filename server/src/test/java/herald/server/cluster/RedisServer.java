@@ -58,7 +58,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a server that speaks only TLS on its port, with a fresh self-signed certificate for 127.0.0.1. */
-    static RedisServer startTls() throws IOException, InterruptedException {
+    public static RedisServer startTls() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("herald-redis-tls");
         run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "1",
@@ -108,7 +108,7 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
