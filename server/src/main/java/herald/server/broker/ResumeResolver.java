@@ -4,6 +4,7 @@ import herald.server.log.EventLog;
 import herald.server.metrics.Metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,9 +61,9 @@ final class ResumeResolver {
                         } else if (after < localFrom) {
                             if (historyUpTo == null) {
                                 historyUpTo = new long[count];
-                                java.util.Arrays.fill(historyUpTo, -1);
+                                Arrays.fill(historyUpTo, -1);
                             }
-                            historyUpTo[i] = localFrom;   // the rest (after head: not read here yet) comes live
+                            historyUpTo[i] = localFrom;   // then on from the copy, where the replay ends
                         }
                     }
                 } else if (after > head) {
