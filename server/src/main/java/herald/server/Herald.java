@@ -9,6 +9,8 @@ import herald.server.broker.BrokerException;
 import herald.server.broker.EventIds;
 import herald.server.broker.EventTypes;
 import herald.server.broker.TopicNames;
+import herald.server.cluster.ClusterBridge;
+import herald.server.cluster.RedisOptions;
 import herald.server.health.MemoryBudget;
 import herald.server.health.Supervisor;
 import herald.server.http.Dashboard;
@@ -71,7 +73,8 @@ public final class Herald implements AutoCloseable {
 
     private final HeraldConfig config;
     private final Metrics metrics = new Metrics();
-    private final EventIds ids = new EventIds(System.currentTimeMillis());
+    private final EventIds ids;                         // this run's (standalone), or the cluster's epoch at start
+    private final ClusterBridge cluster;                // cluster mode; null standalone
     private final ConnectionLimiter limiter;
     private final Watchdog watchdog;
     private final Broker broker;
@@ -98,7 +101,10 @@ public final class Herald implements AutoCloseable {
     public enum Health {
         /** Serving. */
         UP,
-        /** Serving, but memory ran out recently: a balancer should prefer other servers. */
+        /**
+         * Serving, but memory ran out recently, or (cluster mode) Redis is unreachable: publishes get 503, streams
+         * stay open. A balancer should prefer other servers.
+         */
         DEGRADED,
         /** One of Herald's threads failed: the server cannot be trusted and should be restarted. */
         FAILED,
@@ -114,13 +120,32 @@ public final class Herald implements AutoCloseable {
         this.limiter = new ConnectionLimiter(config.listen().maxConnections(), metrics);
         this.watchdog = new Watchdog(100, supervisor);
         FanOut fanOut = config.fanOut();
-        this.broker = new Broker(new Broker.Settings(config.retention(), fanOut.heartbeat(),
+        this.cluster = config.cluster().enabled()
+                ? ClusterBridge.start(config.cluster().redisUrl(), config.cluster().redisCa() == null
+                        ? RedisOptions.DEFAULTS : RedisOptions.DEFAULTS.withTrustStore(config.cluster().redisCa(), null),
+                        config.retention().slots())
+                : null;
+        this.ids = cluster != null ? cluster.ids() : new EventIds(System.currentTimeMillis());
+        Broker started;
+        try {
+            started = new Broker(new Broker.Settings(config.retention(), fanOut.heartbeat(),
                 fanOut.retry().toMillis(), fanOut.dispatchThreads(), fanOut.watchers(), config.topics().maxTopics(),
                 config.topics().maxUnpublishedTopics(), config.topics().maxTopicsPerSubscription(),
                 fanOut.maxStreamAge(), config.listen().maxConnections(), config.memory().maxRetainedBytes(),
                 drainTimeout(config.timeouts().shutdown()), fanOut.shutdownSpread().toMillis(),
                 config.overload().publishWait(), config.overload().fraction()), metrics, ids,
-                supervisor);
+                supervisor, cluster);
+        } catch (IOException | RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
+        this.broker = started;
+        if (cluster != null) {
+            cluster.bind(broker);
+            metrics.writeMoreWith(out -> cluster.writePrometheus(out, metrics.resyncs.sum()));
+        }
         Router router = new Router(broker, metrics, config.access().publish(), streams, hook, this::health,
                 builtIns, config.access().examples(), config.abuse().publishRate(), authorizer,
                 config.access().corsOrigins());
@@ -143,12 +168,15 @@ public final class Herald implements AutoCloseable {
         } catch (IOException e) {
             broker.close();
             watchdog.close();
+            if (cluster != null) {
+                cluster.close();
+            }
             throw e;
         }
         this.stats = Thread.ofPlatform().daemon().name("herald-stats")
                 .uncaughtExceptionHandler(supervisor.uncaughtHandler()).start(this::publishStats);
         LOG.log(Level.INFO, "herald listening on " + config.listen().host() + ":" + listener.port() + " (epoch "
-                + ids.epoch() + ", retention " + config.retention().slots() + " events within "
+ + ids.epoch() + (cluster == null ? "" : ", cluster mode over " + config.cluster().redisUrl()) + ", retention " + config.retention().slots() + " events within "
                 + config.retention().bytes() + " bytes per topic, heartbeat " + fanOut.heartbeat().toMillis()
                 + "ms, max " + config.listen().maxConnections() + " connections" + (tls == null ? "" : ", TLS") + ")");
     }
@@ -202,7 +230,7 @@ public final class Herald implements AutoCloseable {
             return Health.STOPPING;
         }
         return switch (supervisor.state()) {
-            case UP -> Health.UP;
+            case UP -> cluster != null && !cluster.connected() ? Health.DEGRADED : Health.UP;
             case DEGRADED -> Health.DEGRADED;
             case FAILED -> Health.FAILED;
         };
@@ -266,6 +294,7 @@ public final class Herald implements AutoCloseable {
             PublishResult.Status status = switch (e.reason()) {
                 case PUSHED_BACK -> PublishResult.Status.PUSHED_BACK;
                 case STOPPING -> PublishResult.Status.STOPPING;
+                case UNAVAILABLE -> PublishResult.Status.UNAVAILABLE;
                 default -> PublishResult.Status.LIMIT;
             };
             return new PublishResult(status, null, e.getMessage());
@@ -285,14 +314,20 @@ public final class Herald implements AutoCloseable {
         Objects.requireNonNull(data, "data");
         byte[] type = eventType == null ? null : EventTypes.encode(eventType);
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        long seq = waitNanos < 0 ? broker.publish(topic, type, bytes, 0, bytes.length, -1)
-                : broker.publish(topic, type, bytes, 0, bytes.length, -1, waitNanos);
-        return ids.format(seq);
+        return broker.publishId(topic, type, bytes, 0, bytes.length, -1, waitNanos);
     }
 
-    /** Deletes a topic: its streams end, and subscribers get 204 until the next publish. */
+    /**
+     * Deletes a topic: its streams end, and subscribers get 204 until the next publish.
+     *
+     * @throws IllegalStateException in cluster mode, where deleting a topic is not supported yet
+     */
     public boolean deleteTopic(String topic) {
-        return broker.delete(topic);
+        try {
+            return broker.delete(topic);
+        } catch (BrokerException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     /** The number of open streams on a topic. */
@@ -406,6 +441,9 @@ public final class Herald implements AutoCloseable {
         listener.close();
         stats.interrupt();
         broker.close();                                // streams drain, get herald-shutdown, end: 3/4 of the time
+        if (cluster != null) {
+            cluster.close();                           // after the drain: what was read is written first
+        }
         long drained = System.nanoTime();
         int streamsLeft = limiter.open();
         awaitConnectionsClosed(deadline - forceCloseReserveNanos(shutdown));   // requests in progress finish
@@ -671,6 +709,19 @@ public final class Herald implements AutoCloseable {
         public Builder auth(Auth auth) {
             Objects.requireNonNull(auth);
             return edit(c -> c.withAuth(auth));
+        }
+
+        /**
+         * Cluster mode: topics are streams in the Redis at {@code url} ({@code redis://…} or {@code rediss://…}),
+         * shared by every node given the same URL ({@link Cluster}); null for standalone (the default).
+         */
+        public Builder redis(String url) {
+            return edit(c -> c.withCluster(c.cluster().withRedis(url)));
+        }
+
+        /** For {@code rediss://}: the certificates Redis's must chain to ({@link Cluster#redisCa()}). */
+        public Builder redisCa(Path certificates) {
+            return edit(c -> c.withCluster(c.cluster().withRedisCa(certificates)));
         }
 
         /** The CORS allowlist ({@link Access#corsOrigins()}); empty for the open mode. */

@@ -256,7 +256,14 @@ public final class Main {
                     + "re-read when it changes", PATH,
                     c -> c.tls().keystore(), (c, v) -> c.withTls(c.tls().withKeystore(v))),
             option("--tls-keystore-password-file", "PATH", "file holding the --tls-keystore password", PATH,
-                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))));
+                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))),
+            option("--redis", "URL", "cluster mode: topics are Redis streams shared by every node given the same "
+                    + "URL, redis://[user:password@]host:port[/db] or rediss:// for TLS; Redis 7.0+ with "
+                    + "maxmemory-policy noeviction; none: standalone", OPTIONAL_TEXT,
+                    c -> c.cluster().redis(), (c, v) -> c.withCluster(c.cluster().withRedis(v))),
+            option("--redis-ca", "PATH", "for rediss://: PEM certificates (or a PKCS#12 trust store without a "
+                    + "password) that Redis's certificate must chain to; none: the JVM's trust store", FILE,
+                    c -> c.cluster().redisCa(), (c, v) -> c.withCluster(c.cluster().withRedisCa(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 

@@ -22,7 +22,13 @@ public record PublishResult(Status status, String id, String reason) {
         /** The server is stopping. */
         STOPPING,
         /** A memory or topic limit: the history of all topics is full, or the topic would be one too many. */
-        LIMIT
+        LIMIT,
+        /**
+         * Cluster mode: Redis did not acknowledge the event (unreachable, or not within its command timeout). It was
+         * not published, unless the connection broke after sending it (then it may still be delivered). HTTP
+         * publishers get 503 with {@code Retry-After: 1}.
+         */
+        UNAVAILABLE
     }
 
     /** Whether the event was published. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,6 +74,42 @@ class MainTest {
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
                 () -> parse(Map.of(), "--publish-wait", "11s"));
         assertEquals("--publish-wait: publishWait must be in [0, 10s]: publishWait=PT11S", tooLong.getMessage());
+    }
+
+    @Test
+    void shouldReadTheRedisUrlFromFlagEnvironmentAndFileAndStayStandaloneWithout(@TempDir Path dir)
+            throws IOException {
+        assertEquals(Cluster.STANDALONE, parse(Map.of()).cluster());
+        assertFalse(parse(Map.of()).cluster().enabled());
+        assertEquals("redis://127.0.0.1:6380", parse(Map.of(), "--redis", "redis://127.0.0.1:6380").cluster().redis());
+        assertEquals("rediss://u:p@r.example:6390/2",
+                parse(Map.of("HERALD_REDIS", "rediss://u:p@r.example:6390/2")).cluster().redis());
+        Path file = dir.resolve("herald.properties");
+        Files.writeString(file, "redis=redis://file.example\n");
+        assertEquals("redis://file.example", parse(Map.of("HERALD_CONFIG", file.toString())).cluster().redis());
+        assertEquals("redis://flag.example", parse(Map.of("HERALD_CONFIG", file.toString()), "--redis",
+                "redis://flag.example").cluster().redis());
+        assertNull(parse(Map.of(), "--redis", "").cluster().redis());
+        assertEquals(Path.of("/etc/herald/redis-ca.pem"), parse(Map.of("HERALD_REDIS_CA", "/etc/herald/redis-ca.pem"))
+                .cluster().redisCa());
+        assertNull(parse(Map.of()).cluster().redisCa());
+    }
+
+    @Test
+    void shouldRefuseABadRedisUrlNamingTheOptionWithoutQuotingIt() {
+        for (String bad : new String[] {"http://h:6379", "redis://:secret-pw@h:99999", "redis://:secret-pw@/0",
+                "redis://h/x", "secret-pw"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> parse(Map.of(), "--redis", bad), bad);
+            assertTrue(e.getMessage().startsWith("--redis: "), e.getMessage());
+            assertFalse(e.getMessage().contains("secret-pw"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+        IllegalArgumentException env = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of("HERALD_REDIS", "redis://:secret-pw@h:0")));
+        assertTrue(env.getMessage().startsWith("HERALD_REDIS: "), env.getMessage());
+        assertFalse(env.getMessage().contains("secret-pw"), env.getMessage());
+        assertFalse(new Cluster("redis://:secret-pw@h:1", null).toString().contains("secret-pw"));
     }
 
     @Test

@@ -91,7 +91,7 @@ class MetricsIT {
     }
 
     /** Runs {@code promtool check metrics} on the text when promtool is on the PATH; its lint counts as failure. */
-    private static void promtool(String text) throws Exception {
+    static void promtool(String text) throws Exception {
         boolean found = false;
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             found |= new File(dir, "promtool").canExecute();

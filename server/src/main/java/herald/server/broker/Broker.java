@@ -102,7 +102,8 @@ public final class Broker implements AutoCloseable {
 
     private final Settings settings;
     private final Metrics metrics;
-    private final EventIds ids;
+    private volatile EventIds ids;                                 // changes only in cluster mode (changeEpoch)
+    private final Upstream upstream;                               // cluster mode; null standalone
     private final TopicRegistry topics;
     private final ResumeResolver resumes;
     private final StreamSweeper sweeper;
@@ -115,13 +116,29 @@ public final class Broker implements AutoCloseable {
     private volatile boolean dispatcherStopped;   // close() let go of the dispatcher: late streams close at once
 
     public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor) throws IOException {
-        this(settings, metrics, ids, supervisor, settings.dispatchThreads());
+        this(settings, metrics, ids, supervisor, settings.dispatchThreads(), null);
+    }
+
+    /**
+     * Cluster mode: publishes append to {@code upstream}'s shared log, and each topic's log copies it while the topic
+     * has subscribers here ({@link #replicate}); {@code ids} is the cluster's epoch. Null: standalone.
+     */
+    public Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, Upstream upstream)
+            throws IOException {
+        this(settings, metrics, ids, supervisor, settings.dispatchThreads(), upstream);
     }
 
     /** With {@code dispatchThreads} 0, tasks wait in the queue until a test runs them ({@link Dispatcher#poll}). */
     Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, int dispatchThreads)
             throws IOException {
+        this(settings, metrics, ids, supervisor, dispatchThreads, null);
+    }
+
+    /** As above, in cluster mode with {@code upstream} (null: standalone). */
+    Broker(Settings settings, Metrics metrics, EventIds ids, Supervisor supervisor, int dispatchThreads,
+                   Upstream upstream) throws IOException {
         this.settings = settings;
+        this.upstream = upstream;
         this.publishWaitNanos = settings.publishWait().toNanos();
         this.metrics = metrics;
         this.ids = ids;
@@ -129,8 +146,8 @@ public final class Broker implements AutoCloseable {
                 + settings.maxUnpublishedTopics()));
         this.dispatcher = new Dispatcher(dispatchThreads, queue, metrics, supervisor);
         this.topics = new TopicRegistry(settings.maxTopics(), settings.maxUnpublishedTopics(),
-                settings.maxRetainedBytes(), settings.retention(), ids.prefix(), dispatcher, metrics);
-        this.resumes = new ResumeResolver(ids, metrics, settings.retryMillis());
+                settings.maxRetainedBytes(), settings.retention(), ids, dispatcher, metrics, upstream);
+        this.resumes = new ResumeResolver(metrics, settings.retryMillis(), upstream);
         this.watchers = new Watcher[settings.watchers()];
         for (int i = 0; i < watchers.length; i++) {
             watchers[i] = new Watcher("herald-watch-" + i, supervisor);
@@ -139,8 +156,14 @@ public final class Broker implements AutoCloseable {
         sweeper.start();
     }
 
+    /** The ids of this run (standalone) or of the cluster's current epoch. */
     public EventIds ids() {
         return ids;
+    }
+
+    /** Whether publishes go to a shared log (cluster mode). */
+    public boolean isClustered() {
+        return upstream != null;
     }
 
     // ---- publish ----------------------------------------------------------------------------------------
@@ -210,6 +233,123 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes as {@link #publish(String, byte[], byte[], int, int, long, long)} ({@code waitNanos} -1: the configured
+     * publish wait) and returns the event's id. In cluster mode the event is appended to the topic's shared log, in
+     * one round trip, and the id is the one it got there; nothing is appended here (it comes back through
+     * {@link #replicate} on every node that has subscribers for it). Push-back applies to this node's copy of the
+     * topic only, when it has one.
+     *
+     * @throws BrokerException as {@code publish}, and in cluster mode {@code UNAVAILABLE} when the shared log did not
+     *                         acknowledge the event
+     */
+    public String publishId(String topicName, byte[] eventType, byte[] data, int offset, int length, long retryMillis,
+                            long waitNanos) {
+        long wait = waitNanos < 0 ? publishWaitNanos : waitNanos;
+        if (upstream == null || TopicNames.isSystem(topicName)) {
+            EventIds current = ids;
+            return current.format(publish(topicName, eventType, data, offset, length, retryMillis, wait));
+        }
+        publishing.increment();
+        try {
+            if (closed) {
+                throw stopping();
+            }
+            Topic local = topics.get(topicName);
+            EventLog log = local == null ? null : local.log();
+            Pushback pushback = local == null ? null : local.pushback();
+            if (log != null && pushback != null && !pushback.admit(local, log, wait, this)) {
+                if (closed) {
+                    throw stopping();
+                }
+                metrics.publishPushbacks.increment();
+                throw BrokerException.pushedBack("the topic's subscribers on this node cannot keep up: the slowest "
+                        + "overloadFraction=" + settings.overloadFraction() + " of them would be overtaken");
+            }
+            String id = upstream.append(topicName, eventType, data, offset, length, retryMillis);
+            metrics.eventsPublished.increment();
+            metrics.bytesPublished.add(length);
+            return id;
+        } finally {
+            publishing.decrement();
+        }
+    }
+
+    /**
+     * Cluster mode: appends event {@code seq} of the topic's shared log, read back by the node's follower, to the
+     * topic's copy here and wakes its subscribers. Called on the follower's thread, in order per topic; never blocks.
+     * An event already held is skipped; one that does not follow the copy's newest ({@code seq != head + 1}: the
+     * follower missed events, e.g. the shared log was trimmed past it) or that the copy cannot hold (no memory)
+     * ends the incarnation ({@link Topic#resync}): its streams end, their clients resume from the shared log or get
+     * the gap signal. Returns false then. A topic not followed here (any more) ignores it.
+     */
+    public boolean replicate(String topicName, long seq, byte[] eventType, byte[] data, long retryMillis) {
+        Topic topic = topics.get(topicName);
+        if (topic == null || !topic.isLive() || !topic.followsUpstream()) {
+            return true;
+        }
+        EventLog log;
+        try {
+            log = topic.logForAppend();
+        } catch (BrokerException e) {             // TOPIC_LIMIT: no copy can be made
+            resync(topic);
+            return false;
+        }
+        if (log == null) {
+            return true;                            // ended meanwhile
+        }
+        long head = log.headSeq();
+        if (seq <= head) {
+            return true;                            // held already (read again after a re-follow)
+        }
+        if (seq != head + 1) {
+            resync(topic);
+            return false;
+        }
+        long appended = log.append(eventType, data, 0, data.length, retryMillis);
+        if (appended == EventLog.CLOSED) {
+            return true;
+        }
+        if (appended != seq) {                      // FULL; a second appender cannot happen (one follower thread)
+            if (appended == EventLog.FULL) {
+                metrics.retainedFull.increment();
+            }
+            resync(topic);
+            return false;
+        }
+        topic.signal();
+        return true;
+    }
+
+    private void resync(Topic topic) {
+        List<Subscriber> members = topic.resync();
+        if (members == null) {
+            return;
+        }
+        metrics.resyncs.increment();
+        for (Subscriber subscriber : members) {
+            subscriber.close(Subscriber.CloseReason.RESYNC);
+        }
+    }
+
+    /**
+     * Cluster mode: the cluster moved to a new epoch (Redis lost its data, or a topic's stream): every topic's copy
+     * ends ({@link Topic#resync}); their clients resume with ids of the old epoch and get the gap signal
+     * ({@code unknown}); new incarnations take {@code next}'s ids.
+     */
+    public void changeEpoch(EventIds next) {
+        if (upstream == null) {
+            throw new IllegalStateException("epochs change only in cluster mode");
+        }
+        ids = next;
+        topics.changeEpoch(next);
+        for (Topic topic : topics.all()) {
+            if (topic.followsUpstream()) {
+                resync(topic);
+            }
+        }
+    }
+
     double overloadFraction() {
         return settings.overloadFraction();
     }
@@ -234,16 +374,16 @@ public final class Broker implements AutoCloseable {
      *                       topic would be new and {@code maxTopics} are known
      */
     public boolean canSubscribe(List<String> topicNames) {
-        return resolve(topicNames, false) != null;
+        return resolve(topicNames, false, null) != null;
     }
 
     /** The topics of a subscription (see {@link TopicRegistry#resolve}), after the list and the state are checked. */
-    private Topic[] resolve(List<String> topicNames, boolean create) {
+    private Topic[] resolve(List<String> topicNames, boolean create, long[] heads) {
         checkTopicList(topicNames);
         if (closed) {
             throw stopping();
         }
-        return topics.resolve(topicNames, create);
+        return topics.resolve(topicNames, create, heads);
     }
 
     private void checkTopicList(List<String> topicNames) {
@@ -271,8 +411,34 @@ public final class Broker implements AutoCloseable {
      *                         STOPPING while stopping
      */
     public Subscription subscribe(List<String> topicNames, String lastEventId) {
-        Topic[] resolved = resolve(topicNames, true);
-        return resolved == null ? null : resumes.resolve(resolved, lastEventId);
+        if (upstream != null && lastEventId != null && !lastEventId.startsWith(ids.epoch() + EventIds.SEPARATOR)) {
+            int dash = lastEventId.indexOf(EventIds.SEPARATOR);
+            if (dash > 0 && dash <= 20) {
+                upstream.catchUpWithEpoch(lastEventId.substring(0, dash));   // another node may be in a later one
+            }
+        }
+        EventIds current = ids;
+        long[] heads = upstream == null ? null : headsOfNewTopics(topicNames, current);
+        Topic[] resolved = resolve(topicNames, true, heads);
+        return resolved == null ? null : resumes.resolve(resolved, lastEventId, current);
+    }
+
+    /**
+     * Cluster mode: for each topic that has no incarnation here, the newest sequence of its shared log, where the new
+     * one starts (one round trip each; 0 for the others).
+     *
+     * @throws BrokerException UNAVAILABLE when the shared log cannot tell
+     */
+    private long[] headsOfNewTopics(List<String> topicNames, EventIds current) {
+        checkTopicList(topicNames);
+        long[] heads = new long[topicNames.size()];
+        for (int i = 0; i < heads.length; i++) {
+            String name = topicNames.get(i);
+            if (!TopicNames.isSystem(name) && topics.needsIncarnation(name)) {
+                heads[i] = upstream.window(name, current).head();
+            }
+        }
+        return heads;
     }
 
     /**
@@ -300,7 +466,8 @@ public final class Broker implements AutoCloseable {
     public void attach(Subscription subscription, SubscriberSink sink) {
         Subscriber subscriber = subscription.topics.length == 1
                 ? new TopicSubscriber(sink, this, subscription.topics[0], subscription.cursors[0])
-                : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors, ids.prefix(),
+                : new MultiTopicSubscriber(sink, this, subscription.topics, subscription.cursors,
+                        subscription.ids.prefix(),
                         subscription.typedByTopic());
         subscriber.expiresAtMillis = subscription.expiresAtMillis;
         metrics.subscribers.increment();
@@ -334,6 +501,9 @@ public final class Broker implements AutoCloseable {
      * when the topic is unknown.
      */
     public boolean delete(String topicName) {
+        if (upstream != null && !TopicNames.isSystem(topicName)) {
+            throw BrokerException.invalid("deleting a topic is not supported in cluster mode yet");
+        }
         Topic topic = topics.get(topicName);
         if (topic == null || topic.isDeleted()) {
             return false;

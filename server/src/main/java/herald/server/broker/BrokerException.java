@@ -20,7 +20,9 @@ public final class BrokerException extends RuntimeException {
         /** The history of all topics is at {@code maxRetainedBytes} and no idle topic's could be dropped. */
         RETAINED_FULL,
         /** The topic's subscribers cannot keep up: more than the slowest fraction would be overtaken. */
-        PUSHED_BACK
+        PUSHED_BACK,
+        /** Cluster mode: the shared log (Redis) did not answer, or not in time. */
+        UNAVAILABLE
     }
 
     private final Reason reason;
@@ -50,6 +52,11 @@ public final class BrokerException extends RuntimeException {
 
     static BrokerException pushedBack(String message) {
         return new BrokerException(Reason.PUSHED_BACK, message, 1);
+    }
+
+    /** Cluster mode: the shared log did not acknowledge (see {@link Upstream}); try again in a second. */
+    public static BrokerException unavailable(String message) {
+        return new BrokerException(Reason.UNAVAILABLE, message, 1);
     }
 
     public Reason reason() {

@@ -6,10 +6,11 @@ import java.nio.charset.StandardCharsets;
  * Event ids: {@code <epoch>-<seq>} for a one-topic stream, {@code <epoch>-<seq1>_<seq2>_…} for a stream of
  * several topics (one position per topic, in the order the request named them).
  *
- * <p>The epoch is the server's start time in milliseconds, base 36 (8 characters until 2059), so an id from
- * an earlier run never matches this one: a client resuming with it gets the gap signal instead of a wrong
- * position. Sequences are per topic, start at 1 and never repeat within a run, even when a topic is deleted
- * and created again (its next incarnation continues above every sequence handed out before).
+ * <p>The epoch is the server's start time in milliseconds, base 36 (8 characters until 2059); in cluster mode it is
+ * the cluster's epoch in decimal ({@link #cluster}). Either way an id from an earlier run or epoch never matches
+ * this one: a client resuming with it gets the gap signal instead of a wrong position. Sequences are per topic,
+ * start at 1 and never repeat within a run, even when a topic is deleted and created again (its next incarnation
+ * continues above every sequence handed out before; in cluster mode the sequences are the Redis stream's).
  */
 public final class EventIds {
     static final char SEPARATOR = '-';
@@ -19,11 +20,27 @@ public final class EventIds {
     private final byte[] prefix;
 
     public EventIds(long startMillis) {
-        if (startMillis < 0) {
-            throw new IllegalArgumentException("startMillis=" + startMillis);
-        }
-        this.epoch = Long.toString(startMillis, 36);
+        this(Long.toString(check(startMillis), 36));
+    }
+
+    private EventIds(String epoch) {
+        this.epoch = epoch;
         this.prefix = (epoch + SEPARATOR).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The ids of a cluster's epoch: the epoch in decimal, as Redis writes a stream entry's id ({@code <ms>-<seq>}),
+     * so that a one-topic event id is its stream entry's id.
+     */
+    public static EventIds cluster(long epochMillis) {
+        return new EventIds(Long.toString(check(epochMillis)));
+    }
+
+    private static long check(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("startMillis=" + millis);
+        }
+        return millis;
     }
 
     public String epoch() {

@@ -238,6 +238,6 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
     }
 
     enum CloseReason {
-        CLIENT_GONE, CUT_OFF, TOPIC_DELETED, SHUTDOWN, MAX_AGE, EXPIRED
+        CLIENT_GONE, CUT_OFF, TOPIC_DELETED, SHUTDOWN, MAX_AGE, EXPIRED, RESYNC
     }
 }

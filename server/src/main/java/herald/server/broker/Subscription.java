@@ -1,5 +1,8 @@
 package herald.server.broker;
 
+import herald.protocol.sse.SseEncoder;
+
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,15 +19,89 @@ public final class Subscription {
     private final List<Gap> gaps;
     private final String position;
     private final long retryMillis;
+    final EventIds ids;                     // the epoch the positions are in
     private boolean typedByTopic;
     long expiresAtMillis;                   // 0: never; set before attach, by the request's thread
+    private Upstream upstream;              // cluster mode, with a replay from the shared log; else null
+    private long[] historyUpTo;             // per topic: replay (cursor, historyUpTo] first; -1 none
+    private int historyTopic;               // the topic being replayed
 
-    Subscription(Topic[] topics, long[] cursors, List<Gap> gaps, String position, long retryMillis) {
+    /**
+     * Events per page of a replay from the shared log (one round trip, one write): small enough that a page of the
+     * largest events (1 MiB bodies) stays within 64 MiB, and many resumes at once within the heap.
+     */
+    static final int HISTORY_PAGE = 64;
+
+    Subscription(Topic[] topics, long[] cursors, List<Gap> gaps, String position, long retryMillis, EventIds ids) {
         this.topics = topics;
         this.cursors = cursors;
         this.gaps = gaps;
         this.position = position;
         this.retryMillis = retryMillis;
+        this.ids = ids;
+    }
+
+    /** Cluster mode: the stream first replays {@code (cursor, upTo[i]]} of each topic from the shared log. */
+    void replayFrom(Upstream from, long[] upTo) {
+        this.upstream = from;
+        this.historyUpTo = upTo;
+    }
+
+    /**
+     * Cluster mode: the next page of events the stream replays from the shared log before it is attached (events
+     * older than this node's copy holds, {@link ResumeResolver}), encoded with this stream's ids; null when there is
+     * nothing (more) to replay. The request's thread writes each page after the preamble, then attaches. One round
+     * trip per call. Topics are replayed one after the other, each in order, each event once; the stream's position
+     * moves with them. A replay that cannot go on (the shared log became unreachable, or trimmed what was left) ends
+     * early: the stream then continues from the last event replayed, finds the next one gone from the node's copy,
+     * and is cut off, and its client resumes from there (exactly, or with the gap signal).
+     */
+    public byte[] nextHistory() {
+        if (historyUpTo == null) {
+            return null;
+        }
+        while (historyTopic < topics.length) {
+            int t = historyTopic;
+            long upTo = historyUpTo[t];
+            if (upTo < 0 || cursors[t] >= upTo) {
+                historyTopic++;
+                continue;
+            }
+            List<Upstream.Event> page;
+            try {
+                page = upstream.history(topics[t].name, ids, cursors[t], upTo, HISTORY_PAGE);
+            } catch (BrokerException e) {
+                page = List.of();
+            }
+            if (page.isEmpty()) {
+                historyTopic++;                     // cannot go on: see above
+                continue;
+            }
+            return encode(t, page);
+        }
+        historyUpTo = null;
+        return null;
+    }
+
+    private byte[] encode(int t, List<Upstream.Event> page) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(page.size() * 128);
+        boolean typed = typedByTopic();
+        for (Upstream.Event event : page) {
+            if (event.seq() != cursors[t] + 1) {
+                historyUpTo[t] = -1;                // not the next one (trimmed meanwhile): stop this topic here
+                break;
+            }
+            cursors[t] = event.seq();
+            String id = topics.length == 1 ? ids.format(cursors[t]) : ids.format(cursors);
+            String type = event.eventType() == null ? null
+                    : new String(event.eventType(), StandardCharsets.UTF_8);
+            if (typed) {
+                type = type == null ? topics[t].name : topics[t].name + ":" + type;
+            }
+            out.writeBytes(SseEncoder.toBytes(type, new String(event.data(), StandardCharsets.UTF_8), id,
+                    event.retryMillis()));
+        }
+        return out.toByteArray();
     }
 
     /**

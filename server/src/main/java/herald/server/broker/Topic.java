@@ -20,6 +20,11 @@ import java.util.function.Consumer;
  * and dropped; what stays is a tombstone, the name and its last sequence, to answer 204), <b>retired</b> while
  * unused (nothing was published and nobody subscribes), or <b>retired</b> while idle to free memory (nobody
  * subscribes; its history is dropped, {@link #retireIdle}).
+ *
+ * <p>In cluster mode ({@link Upstream}) the log is a copy of the topic's shared log, fed by {@link Broker#replicate}
+ * and holding its sequences: the incarnation follows the shared log from its first subscriber on and retires when its
+ * last one leaves ({@link #remove}), or when its copy can no longer continue ({@link #resync}); a later subscriber
+ * makes a new incarnation that starts where the shared log is then.
  */
 final class Topic {
     private static final Shard[] NO_SHARDS = new Shard[0];
@@ -30,6 +35,8 @@ final class Topic {
     private final Dispatcher dispatcher;
     private final Retention retention;
     private final byte[] idPrefix;
+    private final EventIds ids;                    // the epoch of this incarnation's ids
+    private final Upstream upstream;               // cluster mode (not Herald's own topics); null standalone
     private final TopicCounts counts;
     private final MemoryBudget budget;
     private final AtomicLong retiredHighWater;     // raised before this incarnation is seen as ended
@@ -43,13 +50,15 @@ final class Topic {
     private volatile boolean retired;              // forgotten while unused; written under lock
     private int subscriberCount;                   // guarded by lock
 
-    Topic(String name, long baseSeq, Dispatcher dispatcher, Retention retention, byte[] idPrefix,
-          TopicCounts counts, MemoryBudget budget, AtomicLong retiredHighWater) {
+    Topic(String name, long baseSeq, Dispatcher dispatcher, Retention retention, EventIds ids,
+          TopicCounts counts, MemoryBudget budget, AtomicLong retiredHighWater, Upstream upstream) {
         this.name = name;
         this.baseSeq = baseSeq;
         this.dispatcher = dispatcher;
         this.retention = retention;
-        this.idPrefix = idPrefix;
+        this.ids = ids;
+        this.idPrefix = ids.prefix();
+        this.upstream = upstream;
         this.counts = counts;
         this.budget = budget;
         this.retiredHighWater = retiredHighWater;
@@ -164,6 +173,9 @@ final class Topic {
     private void joined(Subscriber subscriber, Shard shard) {     // under lock
         subscriber.joined(this, shard);
         subscriberCount++;
+        if (upstream != null && subscriberCount == 1) {
+            upstream.follow(name, ids, headSeq());  // the first one: from where this incarnation starts or is
+        }
         Pushback current = pushback;
         if (current != null) {
             current.joined(subscriber.positionIn(this));
@@ -187,6 +199,11 @@ final class Topic {
                 return;                             // the topic was deleted: its shards were emptied
             }
             subscriberCount--;
+            if (upstream != null && subscriberCount == 0) {
+                upstream.unfollow(name);            // nobody follows it here now: a later subscriber starts afresh
+                endLog();
+                retired = true;
+            }
             if (members.length == 1) {
                 shard.members = NO_MEMBERS;
                 Shard[] current = shards;
@@ -286,17 +303,53 @@ final class Topic {
             endLog();
             deleted = true;
             counts.deleted.incrementAndGet();
-            List<Subscriber> members = new ArrayList<>(subscriberCount);
-            for (Shard shard : shards) {
-                members.addAll(Arrays.asList(shard.members));
-                shard.members = NO_MEMBERS;             // their close() then finds nothing to remove
-            }
-            shards = NO_SHARDS;
-            subscriberCount = 0;
-            return members;
+            return takeMembers();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Cluster mode: ends this incarnation because its copy of the shared log cannot continue (the shared log went on
+     * past a gap, a new epoch, no memory for the next event); returns its subscribers, whose streams the caller ends
+     * so that their clients resume (exactly, from the shared log, or with the gap signal), or null when it had ended.
+     */
+    List<Subscriber> resync() {
+        lock.lock();
+        try {
+            if (deleted || retired) {
+                return null;
+            }
+            if (upstream != null) {
+                upstream.unfollow(name);
+            }
+            endLog();
+            retired = true;
+            return takeMembers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Subscriber> takeMembers() {      // under lock
+        List<Subscriber> members = new ArrayList<>(subscriberCount);
+        for (Shard shard : shards) {
+            members.addAll(Arrays.asList(shard.members));
+            shard.members = NO_MEMBERS;             // their close() then finds nothing to remove
+        }
+        shards = NO_SHARDS;
+        subscriberCount = 0;
+        return members;
+    }
+
+    /** The ids of this incarnation's epoch. */
+    EventIds ids() {
+        return ids;
+    }
+
+    /** Whether this incarnation copies a shared log (cluster mode) rather than taking publishes itself. */
+    boolean followsUpstream() {
+        return upstream != null;
     }
 
     /** Every subscriber now (a snapshot; a subscriber of several topics appears in each). */

@@ -37,15 +37,17 @@ final class TopicRegistry {
     private long lastDropLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);   // guarded by reclaiming
     private final Dispatcher dispatcher;
     private final Retention retention;
-    private final byte[] idPrefix;
+    private final Upstream upstream;               // cluster mode; null standalone
     private final Metrics metrics;
+    private volatile EventIds ids;                 // the epoch new incarnations take; changes only in cluster mode
 
     TopicRegistry(int maxTopics, int maxUnpublishedTopics, long maxRetainedBytes, Retention retention,
-                  byte[] idPrefix, Dispatcher dispatcher, Metrics metrics) {
+                  EventIds ids, Dispatcher dispatcher, Metrics metrics, Upstream upstream) {
         this.counts = new TopicCounts(maxTopics, maxUnpublishedTopics);
         this.retained = new MemoryBudget("maxRetainedBytes", maxRetainedBytes);
         this.retention = retention;
-        this.idPrefix = idPrefix;
+        this.ids = ids;
+        this.upstream = upstream;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         retained.reclaimWith(this::dropIdleHistory);
@@ -67,7 +69,7 @@ final class TopicRegistry {
                 counts.deleted.decrementAndGet();  // the tombstone gives way to the next incarnation
             }
             counts.addForPublish();
-            return newTopic(key);
+            return newTopic(key, 0);
         });
     }
 
@@ -76,21 +78,25 @@ final class TopicRegistry {
      * With {@code create}, unknown or forgotten topics get a new incarnation; without, nothing changes (their
      * entries stay null) but the topic limit is checked as creating them would.
      *
+     * In cluster mode a new incarnation of topic {@code i} starts after {@code heads[i]}, the newest sequence of its
+     * shared log (null standalone).
+     *
      * @throws BrokerException TOPIC_LIMIT over {@code maxUnpublishedTopics}
      */
-    Topic[] resolve(List<String> topicNames, boolean create) {
+    Topic[] resolve(List<String> topicNames, boolean create, long[] heads) {
         Topic[] resolved = new Topic[topicNames.size()];
         int wouldAdd = 0;
         for (int i = 0; i < resolved.length; i++) {
             String name = topicNames.get(i);
             Topic topic;
             if (create) {
+                long head = heads == null ? 0 : heads[i];
                 topic = topics.compute(name, (key, existing) -> {
                     if (!replaceable(existing)) {
                         return existing;
                     }
                     counts.addUnpublished();        // over maxUnpublishedTopics: nothing is created
-                    return newTopic(key);
+                    return newTopic(key, head);
                 });
             } else {
                 topic = topics.get(name);
@@ -116,9 +122,21 @@ final class TopicRegistry {
         return topic == null || !topic.isLive() && !topic.isDeleted();
     }
 
-    private Topic newTopic(String name) {
-        return new Topic(name, retiredHighWater.get() + 1, dispatcher, retention, idPrefix, counts, retained,
-                retiredHighWater);
+    /** A new incarnation: standalone above every sequence handed out before; in cluster mode after {@code head}. */
+    private Topic newTopic(String name, long head) {
+        Upstream follows = upstream == null || TopicNames.isSystem(name) ? null : upstream;   // Herald's own: local
+        long baseSeq = follows == null ? retiredHighWater.get() + 1 : head + 1;
+        return new Topic(name, baseSeq, dispatcher, retention, ids, counts, retained, retiredHighWater, follows);
+    }
+
+    /** Whether a subscribe of {@code name} would make a new incarnation now (it has none that is live). */
+    boolean needsIncarnation(String name) {
+        return replaceable(topics.get(name));
+    }
+
+    /** Cluster mode: new incarnations take {@code next}'s epoch from now on. */
+    void changeEpoch(EventIds next) {
+        this.ids = next;
     }
 
     /** The incarnation (or tombstone) known by {@code name}, or null. */

@@ -52,6 +52,66 @@ public final class RedisStreams {
             return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, unpack(ARGV, 2))
             """;
     private static final String APPEND_SHA = sha1(APPEND_SCRIPT);
+
+    /**
+     * The cluster's append script: one epoch for every topic, so that an id of a stream of several topics names one
+     * position in each. KEYS stream, the topic's epoch key, the cluster's epoch key; ARGV max length, then field/value
+     * pairs. Returns the entry id.
+     *
+     * <ul>
+     *   <li>No cluster epoch (a new cluster, or Redis lost its data): a new one, Redis's clock in milliseconds.</li>
+     *   <li>The topic's stream is in the cluster's epoch: {@code XADD <epoch>-*}, the next sequence.</li>
+     *   <li>A new stream, or one of an earlier epoch: its entries go on at {@code <epoch>-1}.</li>
+     *   <li>The stream is gone although its epoch key says it was made in the cluster's epoch (deleted, or lost
+     *       alone): the cluster moves to a new epoch, above the old one, so that no id is ever handed out twice.</li>
+     * </ul>
+     */
+    public static final String CLUSTER_APPEND_SCRIPT = """
+            local function now()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local epoch = redis.call('GET', KEYS[3])
+            if not epoch then
+              epoch = string.format('%.0f', now())
+              redis.call('SET', KEYS[3], epoch)
+            end
+            local id = epoch .. '-*'
+            if redis.call('GET', KEYS[2]) ~= epoch then
+              if redis.call('EXISTS', KEYS[1]) == 1 then
+                local info = redis.call('XINFO', 'STREAM', KEYS[1])
+                local last = 0
+                for i = 1, #info, 2 do
+                  if info[i] == 'last-generated-id' then last = tonumber(string.match(info[i + 1], '^(%d+)-')) end
+                end
+                if last > tonumber(epoch) then
+                  epoch = string.format('%.0f', last + 1)
+                  redis.call('SET', KEYS[3], epoch)
+                end
+                if last ~= tonumber(epoch) then id = epoch .. '-1' end
+              else
+                id = epoch .. '-1'
+              end
+              redis.call('SET', KEYS[2], epoch)
+            elseif redis.call('EXISTS', KEYS[1]) == 0 then
+              epoch = string.format('%.0f', math.max(now(), tonumber(epoch) + 1))
+              redis.call('SET', KEYS[3], epoch)
+              redis.call('SET', KEYS[2], epoch)
+              id = epoch .. '-1'
+            end
+            return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, unpack(ARGV, 2))
+            """;
+    private static final String CLUSTER_APPEND_SHA = sha1(CLUSTER_APPEND_SCRIPT);
+    /** KEYS the cluster's epoch key. Returns the cluster's epoch, made (Redis's clock in ms) when there is none. */
+    static final String CLUSTER_EPOCH_SCRIPT = """
+            local epoch = redis.call('GET', KEYS[1])
+            if not epoch then
+              local t = redis.call('TIME')
+              epoch = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+              redis.call('SET', KEYS[1], epoch)
+            end
+            return epoch
+            """;
     private static final byte[] T = {'t'};
     private static final byte[] E = {'e'};
     private static final byte[] R = {'r'};
@@ -153,6 +213,83 @@ public final class RedisStreams {
         args[at++] = D;
         args[at] = offset == 0 && length == data.length ? data : Arrays.copyOfRange(data, offset, offset + length);
         return args;
+    }
+
+    /** The key of the cluster's epoch ({@link #CLUSTER_APPEND_SCRIPT}). */
+    public String clusterEpochKey() {
+        return prefix + "epoch";
+    }
+
+    /**
+     * The cluster's epoch, made now when Redis has none (a new cluster, or Redis lost its data).
+     *
+     * @throws RedisException as {@link RedisClient#call}
+     */
+    public long clusterEpoch() {
+        Object reply = client.call("EVAL", CLUSTER_EPOCH_SCRIPT, 1, clusterEpochKey());
+        if (!(reply instanceof byte[] epoch)) {
+            throw RedisException.protocol("redis returned no cluster epoch");
+        }
+        try {
+            return Long.parseLong(new String(epoch, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw RedisException.protocol("redis cluster epoch is not a number");
+        }
+    }
+
+    /**
+     * Appends one event to the topic's stream in the cluster's epoch ({@link #CLUSTER_APPEND_SCRIPT}): as
+     * {@link #append}, with one epoch for all topics.
+     */
+    public StreamId appendInClusterEpoch(String topic, byte[] eventType, byte[] data, int offset, int length,
+                                         long retryMillis, long publishedMillis) {
+        Object[] stream = appendArgs(topic, eventType, data, offset, length, retryMillis, publishedMillis);
+        Object[] args = new Object[stream.length + 1];
+        args[0] = "EVALSHA";
+        args[1] = CLUSTER_APPEND_SHA;
+        args[2] = 3;
+        args[3] = stream[3];
+        args[4] = stream[4];
+        args[5] = clusterEpochKey();
+        System.arraycopy(stream, 5, args, 6, stream.length - 5);
+        Object reply;
+        try {
+            reply = client.call(args);
+        } catch (RedisException e) {
+            if (!e.isReply("NOSCRIPT")) {
+                throw e;
+            }
+            args[0] = "EVAL";
+            args[1] = CLUSTER_APPEND_SCRIPT;
+            reply = client.call(args);
+        }
+        if (!(reply instanceof byte[] id)) {
+            throw RedisException.protocol("redis append returned no entry id");
+        }
+        return StreamId.parse(id);
+    }
+
+    /** The first and the last entry the stream keeps (one round trip); empty when there is no stream. */
+    public List<StreamEntry> ends(String topic) {
+        List<Object> replies = client.pipeline(List.of(
+                new Object[] {"XRANGE", streamKey(topic), "-", "+", "COUNT", 1},
+                new Object[] {"XREVRANGE", streamKey(topic), "+", "-", "COUNT", 1}));
+        List<StreamEntry> ends = new ArrayList<>(2);
+        for (Object reply : replies) {
+            if (reply instanceof RespParser.ErrorReply error) {
+                throw RedisException.reply(error.message());
+            }
+            ends.addAll(entries(reply));
+        }
+        return ends;
+    }
+
+    /** Up to {@code count} entries with {@code after < id <= upTo}, oldest first. */
+    public List<StreamEntry> range(String topic, StreamId after, StreamId upTo, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count=" + count);
+        }
+        return entries(client.call("XRANGE", streamKey(topic), "(" + after, upTo.toString(), "COUNT", count));
     }
 
     /**

@@ -116,6 +116,15 @@ public final class StreamTailer implements AutoCloseable {
         return partitions[ClusterSlots.slot(streams.streamKey(topic)) % partitions.length];
     }
 
+    /** Topics followed now. */
+    public int followed() {
+        int n = 0;
+        for (Partition partition : partitions) {
+            n += partition.positions.size();
+        }
+        return n;
+    }
+
     /** Blocking reads completed (with entries, timed out or unblocked). */
     public long reads() {
         return reads.sum();

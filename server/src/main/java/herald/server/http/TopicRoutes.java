@@ -25,6 +25,7 @@ import herald.server.exchange.Response;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,9 @@ final class TopicRoutes {
             first = runHook(exchange, head, topics, lastEventId, first);
         }
         streamHead(exchange, 200).sendStreamHead(first);
+        for (byte[] page = subscription.nextHistory(); page != null; page = subscription.nextHistory()) {
+            exchange.write(new ByteBuffer[] {ByteBuffer.wrap(page)}, 1);   // cluster mode: older than this node holds
+        }
         exchange.attach(broker, subscription);
     }
 
@@ -215,8 +219,7 @@ final class TopicRoutes {
         if (!SseEncoder.isValidUtf8(data, 0, data.length)) {
             throw HttpException.badRequest("body is not valid UTF-8");
         }
-        long seq = broker.publish(topic, eventType, data, 0, data.length, retry);
-        String id = broker.ids().format(seq);
+        String id = broker.publishId(topic, eventType, data, 0, data.length, retry, -1);
         exchange.response().begin(202)
                 .header(ResponseHead.CONTENT_TYPE_JSON)
                 .send(("{\"id\":\"" + id + "\"}\n").getBytes(StandardCharsets.US_ASCII));

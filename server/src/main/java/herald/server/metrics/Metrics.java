@@ -29,6 +29,8 @@ public final class Metrics {
     public final LongAdder retainedFull = new LongAdder();
     public final LongAdder publishPushbacks = new LongAdder();
     public final LongAdder historyDropped = new LongAdder();
+    /** Cluster mode: topic copies ended because they could not continue (written by the cluster's metrics). */
+    public final LongAdder resyncs = new LongAdder();
     public final LongAdder tlsHandshakes = new LongAdder();
     public final LongAdder tlsHandshakeFailures = new LongAdder();
     private volatile java.util.function.LongSupplier retainedBytes = () -> 0;
@@ -118,6 +120,13 @@ public final class Metrics {
         this.connectionsOpen = open;
     }
 
+    private volatile java.util.function.Consumer<StringBuilder> more = out -> { };
+
+    /** Metrics of another part (the cluster's {@code herald_redis_*}), written after Herald's own. */
+    public void writeMoreWith(java.util.function.Consumer<StringBuilder> writer) {
+        this.more = writer;
+    }
+
     /** Where the bytes of history retained by all topics come from: the broker's budget. */
     public void countRetainedBytesWith(java.util.function.LongSupplier bytes) {
         this.retainedBytes = bytes;
@@ -195,6 +204,7 @@ public final class Metrics {
         }
         deliveryLatency.snapshot().writePrometheus(out, "herald_delivery_latency_seconds",
                 "From an event's append to the write that completed it, once per write batch (its oldest event)");
+        more.accept(out);
         RuntimeMetrics.writePrometheus(out);
     }
 

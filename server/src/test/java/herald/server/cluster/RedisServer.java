@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code --save '' --appendonly no}), stopped by its PID with SIGKILL. {@link #kill()} and {@link #restart()} restart
  * it on the same port. Missing binary: the test fails and says to run {@code ops/test.sh}, which installs it.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final String[] BINARIES = {"/usr/bin/redis-server", "/usr/local/bin/redis-server"};
 
     private final Path dir;
@@ -37,7 +37,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a plain server; {@code extraArgs} are more {@code --name value} options. */
-    static RedisServer start(String... extraArgs) throws IOException, InterruptedException {
+    public static RedisServer start(String... extraArgs) throws IOException, InterruptedException {
         return started(new RedisServer(Files.createTempDirectory("herald-redis"), freePort(), false,
                 List.of(extraArgs)));
     }
@@ -58,7 +58,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a server that speaks only TLS on its port, with a fresh self-signed certificate for 127.0.0.1. */
-    static RedisServer startTls() throws IOException, InterruptedException {
+    public static RedisServer startTls() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("herald-redis-tls");
         run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "1",
@@ -72,7 +72,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts (again) on this server's port; returns once it answers PING. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server already running, pid=" + process.pid());
         }
@@ -94,7 +94,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** SIGKILL by PID, and waits for the process to end. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -104,26 +104,26 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    RedisUrl url() {
+    public RedisUrl url() {
         return RedisUrl.parse((tlsOnly ? "rediss" : "redis") + "://127.0.0.1:" + port);
     }
 
     /** Runs {@code redis-cli} against this server (plain servers only) and returns its output, trimmed. */
-    String cli(String... args) throws IOException, InterruptedException {
+    public String cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port)));
         command.addAll(List.of(args));
         return run(dir, command.toArray(String[]::new)).trim();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("redis.log")) + Files.readString(dir.resolve("stdout.log"));
         } catch (IOException e) {

@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The tailing reader against a real redis-server: many topics per blocking read, adding while blocked, restarts. */
-class StreamTailerIT {
+public class StreamTailerIT {
     /** The commands an ACL user for Herald needs (server/README.md, "Cluster foundation"). */
-    static final String ACL_COMMANDS = "+ping +client|setname +client|id +client|unblock +evalsha +eval +xadd +xrange"
+    public static final String ACL_COMMANDS = "+ping +client|setname +client|id +client|unblock +evalsha +eval +xadd +xrange"
             + " +xread +xinfo|stream +exists +get +set +time";
 
     /** What a listener saw, per topic, in order; fails the test on a repeat or a step back. */
