@@ -19,6 +19,7 @@ import herald.server.metrics.Metrics;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -94,6 +95,38 @@ public final class Connection implements Runnable, Exchange {
         this(channel, permit, shared, (TlsChannel) null);
     }
 
+    /**
+     * The task that serves one accepted connection on its own thread (plain, or TLS with {@code tls}'s identity
+     * when not null). The connection is set up there — {@code TCP_NODELAY}, its pooled buffers, its watchdog
+     * registration, its response writer, its TLS engine — so that the accept thread only accepts, admits and
+     * starts threads, and a connection holds pooled buffers only once its thread runs. If the set-up fails (out
+     * of memory, a socket already gone), the socket is closed and the permit released.
+     */
+    public static Runnable task(SocketChannel channel, Permit permit, Shared shared, TlsContext tls) {
+        return () -> {
+            Connection connection;
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connection = tls == null ? new Connection(channel, permit, shared)
+                        : new Connection(channel, permit, shared, tls);
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                try {
+                    channel.close();
+                } catch (IOException closing) {
+                    LOG.log(Level.DEBUG, "closing connection", closing);
+                }
+                permit.release();
+                if (e instanceof OutOfMemoryError oom) {
+                    shared.supervisor().outOfMemory("connection", oom);
+                } else {
+                    LOG.log(Level.DEBUG, "connection not set up: " + e);
+                }
+                return;
+            }
+            connection.run();
+        };
+    }
+
     /** A connection speaking TLS with {@code tls}'s identity ({@link TlsChannel}); the handshake runs on its thread. */
     public Connection(SocketChannel channel, Permit permit, Shared shared, TlsContext tls) {
         this(channel, permit, shared, new TlsChannel(channel, tls, shared.metrics()));
@@ -109,7 +142,6 @@ public final class Connection implements Runnable, Exchange {
         this.limits = shared.limits();
         this.timeouts = shared.timeouts();
         this.watchdog = shared.watchdog();
-        this.guard = watchdog.guard(channel);
         this.metrics = shared.metrics();
         this.bodies = shared.bodies();
         this.supervisor = shared.supervisor();
@@ -121,6 +153,7 @@ public final class Connection implements Runnable, Exchange {
         this.parser = buffers.parser;
         this.in = buffers.in;
         this.response = new ResponseWriter(this, date, buffers);
+        this.guard = watchdog.guard(channel);     // last: a set-up that failed before leaves nothing watched
     }
 
     @Override
