@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Connection#task}: what the accept thread makes for a connection. Making it sets nothing up (no pooled
- * buffers, no watchdog registration); running it, on the connection's own thread, does; a set-up that fails
- * closes the socket and gives the permit back.
+ * buffers, no watchdog registration); running it, on the connection's own thread, does, and takes a pooled set
+ * only once the client's first bytes arrive; a set-up that fails closes the socket and gives the permit back.
  */
 class ConnectionTaskTest {
     private final Supervisor supervisor = new Supervisor(failure -> { });
@@ -68,6 +68,30 @@ class ConnectionTaskTest {
             assertEquals(1, releases.get(), "the permit was released once");
             assertFalse(channel.isOpen());
             assertSame(pooled, pool.take(), "the connection gave its pooled set back");
+        }
+    }
+
+    @Test
+    void shouldTakeAPooledSetOnlyOnceTheClientsFirstBytesArrive() throws Exception {
+        BufferPool.Buffers pooled = pool.take();
+        pool.give(pooled);
+        try (ServerSocketChannel server = listen(); Socket client = connect(server)) {
+            Thread thread = Thread.ofVirtual().start(Connection.task(server.accept(), permit(), shared, null));
+            for (int i = 0; i < 500 && thread.getState() != Thread.State.WAITING; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(Thread.State.WAITING, thread.getState(), "the connection waits for its client");
+            assertSame(pooled, pool.take(), "a connection that has read nothing holds no pooled set");
+            pool.give(pooled);
+
+            client.getOutputStream().write("GET /x HTTP/1.1\r\nHost: a\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.setSoTimeout(5_000);
+            String answer = readAll(client.getInputStream());
+            client.shutdownOutput();
+            thread.join(5_000);
+            assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("\r\n\r\nok\n"), answer);
+            assertSame(pooled, pool.take(), "the set went back when the connection ended");
         }
     }
 
