@@ -24,7 +24,8 @@ OUT=""
 BUILD=yes
 SUFFIX=""
 PORT_BASE=27080
-JVM_FLAGS="-Xms64m -Xmx1g -XX:+UseG1GC"
+JVM_FLAGS=""             # Netty's; Herald's too when --herald-jvm-flags is not given
+HERALD_JVM_FLAGS=""
 MAX_TIME=7200
 LOADTEST_ARGS=()
 
@@ -60,7 +61,12 @@ comparison table with ratios Herald/peer.
   --out DIR           results directory (default loadtest/results/<YYYY-MM-DD>, or .../<date>-quick)
   --port-base P       stacks listen on 127.0.0.1:P (herald), P+1 (netty), P+2 (nchan), P+10 (node)
                       (default 27080; keep them below the ephemeral range 32768-60999)
-  --jvm-flags 'F'     JVM flags of both JVM servers, Herald and Netty (default '-Xms64m -Xmx1g -XX:+UseG1GC')
+  --herald-jvm-flags 'F'
+                      Herald's JVM flags (default: those Herald ships in ops/herald.service and ops/run.sh,
+                      herald_java_opts in ops/lib/jdk.sh; for JDK 25: '-Xms1g -Xmx1g -XX:MaxDirectMemorySize=1g
+                      -XX:MaxNewSize=16m -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000')
+  --jvm-flags 'F'     the Netty peer's JVM flags, and Herald's when --herald-jvm-flags is not given
+                      (default '-Xms64m -Xmx1g -XX:+UseG1GC' for Netty)
   --no-build          use the jars already built
   --build-suffix S    build into <module>/target<S> (mvn -Dbuild.suffix=S) and use the jars there
   --max-time SECONDS  stop starting new runs after this long (default 7200)
@@ -87,6 +93,8 @@ while [ $# -gt 0 ]; do
         --port-base=*) PORT_BASE=${1#*=}; shift ;;
         --jvm-flags) JVM_FLAGS=$2; shift 2 ;;
         --jvm-flags=*) JVM_FLAGS=${1#*=}; shift ;;
+        --herald-jvm-flags) HERALD_JVM_FLAGS=$2; shift 2 ;;
+        --herald-jvm-flags=*) HERALD_JVM_FLAGS=${1#*=}; shift ;;
         --no-build) BUILD=no; shift ;;
         --build-suffix) SUFFIX=$2; shift 2 ;;
         --build-suffix=*) SUFFIX=${1#*=}; shift ;;
@@ -113,6 +121,8 @@ fi
 
 . "$ROOT/ops/lib/jdk.sh"          # JAVA_HOME and PATH for a JDK 21+, herald_apt_install, herald_need_maven
 . "$ROOT/ops/lib/stack.sh"        # herald_build, herald_jar, herald_port_open, herald_wait_listen, herald_stop_pid
+[ -n "$HERALD_JVM_FLAGS" ] || HERALD_JVM_FLAGS=${JVM_FLAGS:-$(herald_java_opts)}
+[ -n "$JVM_FLAGS" ] || JVM_FLAGS="-Xms64m -Xmx1g -XX:+UseG1GC"
 
 if [ -z "$OUT" ]; then
     OUT="$ROOT/loadtest/results/$(date +%F)"
@@ -216,7 +226,7 @@ start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
             # (environment, not flags, so that an older jar without them still starts).
             # shellcheck disable=SC2086
             HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0 \
-                java $JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+                java $HERALD_JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
             ;;
         herald-streams)
             # the same Herald with an embedded StreamHandler at POST /stream (per-address limits off in the code)
@@ -393,7 +403,7 @@ run_one() {   # $1 stack, $2 scenario, $3 the step (ladder: a rate; streams: a c
     echo
     echo "| stack | version | command | threads / processes |"
     echo "| --- | --- | --- | --- |"
-    need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests; per-address limits off (\`HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0\`) |"
+    need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $HERALD_JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests; per-address limits off (\`HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0\`) |"
     need_stack nchan && echo "| nchan | $("$NGINX" -v 2>&1 | sed 's/.*: //'), libnginx-mod-nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?') | \`nginx -p TMP -c loadtest/peers/nchan/nchan.conf -g 'daemon off;'\` (port $(port_of nchan)) | worker_processes 2 (+ master), listen reuseport |"
     need_stack netty && echo "| netty | Netty $(unzip -p "$BENCH_JAR" META-INF/io.netty.versions.properties 2>/dev/null | sed -n 's/^netty-transport.version=//p' | head -1) (epoll) | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.peer.NettyBroadcastServer --host 127.0.0.1 --port $(port_of netty) --threads 2\` | 2 I/O event loops + 1 acceptor |"
     need_stack herald && need_scenario streams && echo "| herald (streams) | as herald | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.stream.TokenStreamServer --host 127.0.0.1 --port $(port_of herald)\` (Herald with an embedded StreamHandler at POST /stream) | as herald; per-address limits off in the code |"

@@ -59,6 +59,20 @@ if [ "$(herald_jdk_major "$JAVA_HOME")" -ge 24 ]; then
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
 
+# The JVM options Herald ships with, for the JDK at $JAVA_HOME (ops/run.sh, loadtest/compare/compare.sh;
+# ops/herald.service and ops/herald.default carry the JDK 25 line: keep them in step). A fixed 1 GiB heap and as
+# much direct memory (event history; see ops/README.md, "The JVM"); the young generation capped at 16 MiB, so that
+# the garbage of a wave of connects cycles through the same few heap pages instead of touching new ones; compact
+# object headers (JDK 25+: 8-byte headers); the native heap trimmed every second (JDK 23+: glibc keeps what the JIT
+# compilers and the GC freed, malloc_trim gives it back). Measured in loadtest/RESULTS.md, "Idle memory".
+herald_java_opts() {
+    local major opts="-Xms1g -Xmx1g -XX:MaxDirectMemorySize=1g -XX:MaxNewSize=16m"
+    major=$(herald_jdk_major "$JAVA_HOME")
+    [ "${major:-0}" -ge 25 ] && opts="$opts -XX:+UseCompactObjectHeaders"
+    [ "${major:-0}" -ge 23 ] && opts="$opts -XX:TrimNativeHeapInterval=1000"
+    echo "$opts"
+}
+
 herald_need_maven() {
     if ! command -v mvn >/dev/null 2>&1; then
         echo "herald: Maven is missing; installing it (apt-get install maven)." >&2

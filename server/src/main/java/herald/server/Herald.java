@@ -183,10 +183,7 @@ public final class Herald implements AutoCloseable {
 
     /** Plain connections, or TLS ones with {@code tls}'s identity. */
     private static Listener.ConnectionFactory connections(TlsContext tls, Connection.Shared shared) {
-        if (tls == null) {
-            return (channel, permit) -> new Connection(channel, permit, shared);
-        }
-        return (channel, permit) -> new Connection(channel, permit, shared, tls);
+        return (channel, permit) -> Connection.task(channel, permit, shared, tls);
     }
 
     /**

@@ -2,6 +2,8 @@ package herald.server.exchange;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.util.function.Consumer;
 
 /**
  * A slot a connection holds against a limit (the connection limit; per-address limits hang off it too), for
@@ -25,13 +27,24 @@ public final class Permit implements Runnable {
 
     private final Client client;
     private final Runnable onRelease;
+    private final Consumer<InetAddress> thenRelease;      // null, or another limit's count of the client's address
     @SuppressWarnings("unused")                  // through RELEASED
     private volatile boolean released;
 
     /** @param onRelease gives the slot back; run once */
     public Permit(Client client, Runnable onRelease) {
+        this(client, onRelease, null);
+    }
+
+    /**
+     * @param onRelease   gives the slot back; run once
+     * @param thenRelease when not null, then gives back another limit's count of the client's address; run once
+     *                    (shared by all permits, so that an idle stream's permit is one object)
+     */
+    public Permit(Client client, Runnable onRelease, Consumer<InetAddress> thenRelease) {
         this.client = client;
         this.onRelease = onRelease;
+        this.thenRelease = thenRelease;
     }
 
     public Client client() {
@@ -41,7 +54,13 @@ public final class Permit implements Runnable {
     /** Gives the slot back; later calls do nothing. */
     public void release() {
         if (RELEASED.compareAndSet(this, false, true)) {
-            onRelease.run();
+            try {
+                onRelease.run();
+            } finally {
+                if (thenRelease != null) {
+                    thenRelease.accept(client.address());
+                }
+            }
         }
     }
 

@@ -8,9 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reuses what a connection needs only while it reads requests — its request parser, read buffer and response
- * head buffer — across connections. A stream handed to the broker gives them back at once, so a wave of
- * subscribers connecting costs a few pooled sets, not a few KiB of garbage each (which G1 would cycle through
- * the whole young generation, and RSS would keep).
+ * head buffer — across connections. A connection takes a set when its client's first bytes arrive, and a stream
+ * handed to the broker gives it back at once, so a wave of subscribers connecting costs a few pooled sets, not a
+ * few KiB of garbage each (which G1 would cycle through the young generation, and RSS would keep).
  *
  * <p>Thread-safe; bounded: sets given back past {@code capacity}, and sets that a large request or response
  * head made grow, are left to the GC, so the pool never holds more than {@code capacity} sets of initial size.

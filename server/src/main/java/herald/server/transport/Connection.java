@@ -19,6 +19,7 @@ import herald.server.metrics.Metrics;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -44,6 +45,11 @@ public final class Connection implements Runnable, Exchange {
     /** How long, and how many bytes, a closing connection keeps reading what the client still sends. */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long LINGER_MAX_BYTES = 1L << 20;
+    /**
+     * What a connection reads its first bytes into before it takes a pooled set: enough for a short request head,
+     * and little for a connection whose client has not sent anything yet.
+     */
+    private static final int FIRST_READ_BYTES = 256;
     /** The first buffer of a request body; it doubles as bytes arrive. */
     private static final int FIRST_BODY_BUFFER_BYTES = 8_192;
 
@@ -69,9 +75,10 @@ public final class Connection implements Runnable, Exchange {
     private final MemoryBudget bodies;
     private final Supervisor supervisor;
     private final BufferPool pool;
-    private BufferPool.Buffers buffers;           // request-phase state, from the pool; null once given back
-    private final RequestParser parser;
-    private final ByteBuffer in;
+    private BufferPool.Buffers buffers;           // request-phase state, from the pool; null before the first
+                                                  // bytes arrive and once given back
+    private RequestParser parser;                 // the pooled set's, from the first bytes on
+    private ByteBuffer in;
     private ByteBuffer held;                      // answers kept back while pipelined requests wait in `in`
     private final ResponseWriter response;
     private RequestHead head;
@@ -94,6 +101,38 @@ public final class Connection implements Runnable, Exchange {
         this(channel, permit, shared, (TlsChannel) null);
     }
 
+    /**
+     * The task that serves one accepted connection on its own thread (plain, or TLS with {@code tls}'s identity
+     * when not null). The connection is set up there — {@code TCP_NODELAY}, its pooled buffers, its watchdog
+     * registration, its response writer, its TLS engine — so that the accept thread only accepts, admits and
+     * starts threads. The pooled buffers are taken later still, when the client's first bytes arrive. If the
+     * set-up fails (out of memory, a socket already gone), the socket is closed and the permit released.
+     */
+    public static Runnable task(SocketChannel channel, Permit permit, Shared shared, TlsContext tls) {
+        return () -> {
+            Connection connection;
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connection = tls == null ? new Connection(channel, permit, shared)
+                        : new Connection(channel, permit, shared, tls);
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                try {
+                    channel.close();
+                } catch (IOException closing) {
+                    LOG.log(Level.DEBUG, "closing connection", closing);
+                }
+                permit.release();
+                if (e instanceof OutOfMemoryError oom) {
+                    shared.supervisor().outOfMemory("connection", oom);
+                } else {
+                    LOG.log(Level.DEBUG, "connection not set up: " + e);
+                }
+                return;
+            }
+            connection.run();
+        };
+    }
+
     /** A connection speaking TLS with {@code tls}'s identity ({@link TlsChannel}); the handshake runs on its thread. */
     public Connection(SocketChannel channel, Permit permit, Shared shared, TlsContext tls) {
         this(channel, permit, shared, new TlsChannel(channel, tls, shared.metrics()));
@@ -109,7 +148,6 @@ public final class Connection implements Runnable, Exchange {
         this.limits = shared.limits();
         this.timeouts = shared.timeouts();
         this.watchdog = shared.watchdog();
-        this.guard = watchdog.guard(channel);
         this.metrics = shared.metrics();
         this.bodies = shared.bodies();
         this.supervisor = shared.supervisor();
@@ -117,10 +155,8 @@ public final class Connection implements Runnable, Exchange {
         BufferPool pool = shared.pool();
         DateHeader date = shared.date();
         this.pool = pool;
-        this.buffers = pool.take();
-        this.parser = buffers.parser;
-        this.in = buffers.in;
-        this.response = new ResponseWriter(this, date, buffers);
+        this.response = new ResponseWriter(this, date);
+        this.guard = watchdog.guard(channel);     // last: a set-up that failed before leaves nothing watched
     }
 
     @Override
@@ -192,11 +228,18 @@ public final class Connection implements Runnable, Exchange {
      * kept back moves only the write deadline, never this one.
      */
     private RequestHead readHead(boolean first) throws IOException {
-        boolean started = in.hasRemaining();
+        boolean started = buffers != null && in.hasRemaining();
         if (started) {
             guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());
         } else {
             guard.phase(Watchdog.Phase.IDLE, first ? timeouts.headNanos() : timeouts.idleNanos());
+        }
+        if (buffers == null) {
+            if (!readFirstBytes()) {
+                return null;                // closed before sending anything
+            }
+            started = true;
+            guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());
         }
         while (true) {
             if (in.hasRemaining()) {
@@ -224,10 +267,32 @@ public final class Connection implements Runnable, Exchange {
         }
     }
 
+    /**
+     * Waits for the client's first bytes in a small buffer of its own, then takes the pooled set and moves them
+     * into its read buffer: a connection whose request is still on its way holds {@link #FIRST_READ_BYTES}, not
+     * a pooled set of a few KiB (in a burst of connects, thousands wait like this at once). False at the end of
+     * the stream.
+     */
+    private boolean readFirstBytes() throws IOException {
+        ByteBuffer first = ByteBuffer.allocate(FIRST_READ_BYTES);
+        int n;
+        do {
+            n = reader.read(first);         // a blocking read returns 0 only for a TLS record without data
+        } while (n == 0);
+        if (n < 0) {
+            return false;
+        }
+        buffers = pool.take();
+        parser = buffers.parser;
+        in = buffers.in.clear().put(first.flip()).flip();
+        response.use(buffers);
+        return true;
+    }
+
     /** Sends the error response for {@code e}, then the connection closes. */
     private void refuse(HttpException e) {
         metrics.recordError(e.status());
-        if (response.started() || !channel.isOpen()) {
+        if (buffers == null || response.started() || !channel.isOpen()) {
             return;
         }
         try {
@@ -494,7 +559,7 @@ public final class Connection implements Runnable, Exchange {
         if (!guard.expired() || guard.headTimedOut()) {   // after a 408 the input is shut: linger ends at once
             try {
                 flushHeld();                // answers to the last pipelined requests
-                if (serverCloses) {
+                if (serverCloses && buffers != null) {     // nothing was answered without them
                     linger();
                 }
             } catch (IOException e) {

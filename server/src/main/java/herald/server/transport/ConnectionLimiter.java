@@ -4,12 +4,15 @@ import herald.server.exchange.Client;
 import herald.server.exchange.Permit;
 import herald.server.metrics.Metrics;
 
+import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** Counts open connections (subscribers included) against {@code maxConnections}. */
 public final class ConnectionLimiter {
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    private final Runnable release = this::release;    // one for all permits: an idle stream keeps its permit
 
     public ConnectionLimiter(int max, Metrics metrics) {
         if (max < 1) {
@@ -28,20 +31,17 @@ public final class ConnectionLimiter {
     }
 
     /**
-     * Like {@link #tryAcquire(Client)}; the permit's release also runs {@code alsoOnRelease} (another limit's
-     * count of the connection), when not null.
+     * Like {@link #tryAcquire(Client)}; the permit's release then also gives {@code alsoOnRelease} the client's
+     * address (another limit's count of the connection), when not null.
      */
-    public Permit tryAcquire(Client client, Runnable alsoOnRelease) {
+    public Permit tryAcquire(Client client, Consumer<InetAddress> alsoOnRelease) {
         while (true) {
             int n = open.get();
             if (n >= max) {
                 return null;
             }
             if (open.compareAndSet(n, n + 1)) {
-                return new Permit(client, alsoOnRelease == null ? this::release : () -> {
-                    release();
-                    alsoOnRelease.run();
-                });
+                return new Permit(client, release, alsoOnRelease);
             }
         }
     }

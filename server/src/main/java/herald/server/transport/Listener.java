@@ -17,6 +17,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * Accepts connections on one platform thread and starts a virtual thread for each. Over
@@ -48,6 +49,7 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final ConnectionLimiter limiter;
     private final PeerLimits peers;
+    private final Consumer<InetAddress> releasePeer;       // one for all permits
     private final ByteBuffer drain = ByteBuffer.allocate(DRAIN_BYTES);    // the accept thread's only
     private final Metrics metrics;
     private final Supervisor supervisor;
@@ -70,6 +72,7 @@ public final class Listener implements AutoCloseable {
         this.tls = tls;
         this.limiter = limiter;
         this.peers = peers;
+        this.releasePeer = peers::release;
         this.supervisor = supervisor;
         this.metrics = metrics;
         this.connections = connections;
@@ -81,7 +84,11 @@ public final class Listener implements AutoCloseable {
         thread.start();
     }
 
-    /** Makes the task that serves one accepted connection, which owns the channel and the permit from then on. */
+    /**
+     * Makes the task that serves one accepted connection, which owns the channel and the permit from then on.
+     * Called on the accept thread, so it should do no more than allocate the task: the connection's set-up
+     * belongs in the task, on the connection's own thread ({@link Connection#task}).
+     */
     @FunctionalInterface
     public interface ConnectionFactory {
         Runnable create(SocketChannel channel, Permit permit);
@@ -136,7 +143,7 @@ public final class Listener implements AutoCloseable {
             refuse(channel, refused);
             return;
         }
-        Permit permit = counted ? limiter.tryAcquire(client, () -> peers.release(peer)) : limiter.tryAcquire(client);
+        Permit permit = limiter.tryAcquire(client, counted ? releasePeer : null);
         if (permit == null) {
             if (counted) {
                 peers.release(peer);
@@ -146,10 +153,9 @@ public final class Listener implements AutoCloseable {
         }
         boolean started = false;
         try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             connectionThreads.newThread(connections.create(channel, permit)).start();
             started = true;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             logThrottled(e);
         } finally {
             if (!started) {                     // also when out of memory: the slot and socket are not lost

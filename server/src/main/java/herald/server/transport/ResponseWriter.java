@@ -23,16 +23,20 @@ public final class ResponseWriter implements Response {
 
     private final Connection connection;
     private final DateHeader date;
-    private BufferPool.Buffers buffers;     // the pooled set whose head buffer this writer uses
+    private BufferPool.Buffers buffers;     // the pooled set whose head buffer this writer uses, once it has one
     private ByteBuffer head;
     private RequestHead request;
     private String allowOrigin;
     private boolean allowCredentials;
     private boolean started;
 
-    ResponseWriter(Connection connection, DateHeader date, BufferPool.Buffers buffers) {
+    ResponseWriter(Connection connection, DateHeader date) {
         this.connection = connection;
         this.date = date;
+    }
+
+    /** Writes heads into {@code buffers}' head buffer from now on (the connection took a pooled set). */
+    void use(BufferPool.Buffers buffers) {
         this.buffers = buffers;
         this.head = buffers.head;
     }
