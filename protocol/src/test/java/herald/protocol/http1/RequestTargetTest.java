@@ -145,7 +145,7 @@ final class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/%4", "/a%", "/a?x=%4", "/a?x=%"})
+    @ValueSource(strings = {"/%4", "/a%", "/a?x=%4", "/a?x=%", "/a%?x", "/a%4?x%41"})
     void shouldRejectTruncatedPercentEncodingWith400(String raw) {
         assertTargetStatus(400, "truncated percent-encoding in request-target", raw);
     }
