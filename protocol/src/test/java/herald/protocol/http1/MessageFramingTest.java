@@ -165,6 +165,8 @@ final class MessageFramingTest {
         assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n");
         assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n");
         assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n");
+        assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Content-Length: 0\r\nTransfer-Encoding: chunked\r\n");
+        assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Transfer-Encoding: chunked\r\nContent-Length: 0\r\n");
     }
 
     @Test

@@ -101,6 +101,8 @@ final class RequestParserTest {
     void shouldParseHttp10() {
         RequestHead head = parse("GET / HTTP/1.0\r\n\r\n");
         assertEquals(HttpVersion.HTTP_1_0, head.version());
+        assertEquals("HTTP/1.0", head.version().text());
+        assertEquals("HTTP/1.1", HttpVersion.HTTP_1_1.text());
         assertNull(head.authority());
         assertFalse(head.keepAlive());
     }

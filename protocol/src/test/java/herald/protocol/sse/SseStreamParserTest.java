@@ -524,6 +524,33 @@ class SseStreamParserTest {
         assertThrows(IllegalArgumentException.class, () -> parser.reset(null));
     }
 
+    @Test
+    void shouldResumeWithLongLastEventIdOnFreshParser() {
+        String id = "topic-" + "7".repeat(100);
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events);
+        parser.reset(id);
+        assertEquals(id, parser.lastEventId());
+        parser.parse(ByteBuffer.wrap(utf8("data: a\n\n")));
+        assertEquals(List.of(new SseEvent("message", "a", id)), events.events());
+    }
+
+    @Test
+    void shouldForgetWhatTheCollectorHeardOnClear() {
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events);
+        parser.parse(ByteBuffer.wrap(utf8("retry: 5\n: c\ndata: a\n\n")));
+        assertEquals(1, events.events().size());
+        events.clear();
+        assertEquals(List.of(), events.events());
+        assertEquals(List.of(), events.comments());
+        assertEquals(List.of(), events.retries());
+        parser.parse(ByteBuffer.wrap(utf8("retry: 6\n: d\ndata: b\n\n")));
+        assertEquals(List.of(event("b")), events.events());
+        assertEquals(List.of("d"), events.comments());
+        assertEquals(List.of(6L), events.retries());
+    }
+
     // ----- limit -----
 
     @Test
