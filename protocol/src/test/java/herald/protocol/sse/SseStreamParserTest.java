@@ -6,6 +6,7 @@ import static herald.protocol.sse.Parsing.raw;
 import static herald.protocol.sse.Parsing.utf8;
 import static herald.protocol.sse.Parsing.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -242,6 +243,18 @@ class SseStreamParserTest {
         parser.parse(ByteBuffer.wrap(utf8("\n")));
         assertEquals("7", parser.lastEventId());
         assertEquals(List.of(new SseEvent("message", "x", "7")), events.events());
+    }
+
+    @Test
+    void shouldKeepLastEventIdStringWhileTheIdDoesNotChange() {
+        SseStreamParser parser = new SseStreamParser(new SseEventCollector());
+        parser.parse(ByteBuffer.wrap(utf8("id: topic-7\ndata: a\n\n")));
+        String first = parser.lastEventId();
+        assertEquals("topic-7", first);
+        parser.parse(ByteBuffer.wrap(utf8("id: topic-7\ndata: b\n\nid: topic-7\n\n")));
+        assertSame(first, parser.lastEventId());                 // cached: the same id allocates no new String
+        parser.parse(ByteBuffer.wrap(utf8("id: topic-8\ndata: c\n\n")));
+        assertEquals("topic-8", parser.lastEventId());
     }
 
     @Test
