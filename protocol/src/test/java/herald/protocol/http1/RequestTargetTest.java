@@ -96,6 +96,9 @@ final class RequestTargetTest {
         "/a/%2e/b,           /a/b",
         "/a/%2E%2e/b,        /b",
         "/a/.%2E,            /",
+        "/a/./b/,            /a/b/",
+        "/x%41/,             /xA/",
+        "/users%2F,          /users/",
     })
     void shouldRemoveDotSegments(String raw, String normalized) {
         RequestHead head = get(raw);
