@@ -97,6 +97,32 @@ final class ChunkedBodyTest {
         assertEquals("abc", decodeOk("3;a=\"caf\u00e9 \t\"\r\nabc\r\n0\r\n\r\n").body());
     }
 
+    @Test
+    void shouldAcceptBwsBetweenExtensionNameAndEqualsOrNextExtension() {
+        assertEquals("abc", decodeOk("3;a =b\r\nabc\r\n0\r\n\r\n").body());
+        assertEquals("abc", decodeOk("3;a \t =b\r\nabc\r\n0\r\n\r\n").body());
+        assertEquals("abc", decodeOk("3;a ;b\r\nabc\r\n0\r\n\r\n").body());
+        assertEquals("abc", decodeOk("3;a  ;b=c\r\nabc\r\n0\r\n\r\n").body());
+    }
+
+    @Test
+    void shouldNameTheReasonForAMalformedChunkLine() {
+        String lineEnd = "chunk line ends in a bare CR or LF, or after whitespace";
+        String extension = "malformed chunk extension";
+        assertReason(lineEnd, "3;a \r\n");       // CR after BWS
+        assertReason(lineEnd, "3;\r\n");         // CR where a name must start
+        assertReason(lineEnd, "3;a\n");           // bare LF
+        assertReason(lineEnd, "3;a=\n");
+        assertReason(extension, "3;a x\r\n");    // after a name and BWS only '=' or ';'
+        assertReason(extension, "3;a=@\r\n");
+        assertReason(extension, "3;=b\r\n");
+    }
+
+    private static void assertReason(String reason, String chunkLine) {
+        HttpException e = assertBodyStatus(400, chunkLine + "abc\r\n0\r\n\r\n");
+        assertEquals(reason, e.getMessage(), chunkLine);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"3;\r\n", "3;=b\r\n", "3;a=\r\n", "3;a=b \r\n", "3 \r\n", "3;a \r\n", "3;a=\"b\r\n",
         "3;a=\"b\"c\r\n", "3;a=b=c\r\n", "3;a@b\r\n", "3;a=\"\u0001\"\r\n", "3;a=\"\\\u0001\"\r\n", "3\t\r\n",
@@ -213,6 +239,28 @@ final class ChunkedBodyTest {
         assertTrue(e.getMessage().contains("maxTrailerBytes=16"), e.getMessage());
         assertBodyStatus(431, "0\r\n" + exact + "Y", limits);                          // limit reached, another line
         assertBodyStatus(431, "0\r\nX: " + "v".repeat(100), limits);                   // before the CRLF
+    }
+
+    @Test
+    void shouldCountEachTrailerLineOnceAgainstTheLimit() {
+        HttpLimits limits = HttpLimits.DEFAULTS.withMaxTrailerBytes(16);
+        String exact = "A: 1\r\nB: 2\r\nC:\r\n";
+        assertEquals(16, exact.length());
+        assertEquals(List.of("A: 1", "B: 2", "C: "), decodeOk("0\r\n" + exact + "\r\n", limits).trailers());
+        assertBodyStatus(431, "0\r\nA: 1\r\nB: 2\r\nC:x\r\n\r\n", limits);
+    }
+
+    @Test
+    void shouldKeepLongTrailerSectionsWhole() {
+        StringBuilder section = new StringBuilder();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String line = "X-Trailer-" + i + ": " + "v".repeat(i * 7);
+            section.append(line).append("\r\n");
+            expected.add(line);
+        }
+        assertTrue(section.length() > 4 * 64, "several times the first 64-byte buffer");
+        assertEquals(expected, decodeOk("0\r\n" + section + "\r\n").trailers());
     }
 
     @Test

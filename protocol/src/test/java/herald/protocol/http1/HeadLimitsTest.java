@@ -81,6 +81,16 @@ final class HeadLimitsTest {
     }
 
     @Test
+    void shouldAnswer431WhenTheFirstByteOverTheLimitIsHtabInAValue() {
+        HttpLimits limits = HttpLimits.DEFAULTS.withMaxHeaderBytes(64);
+        String line = "GET / HTTP/1.1\r\n";
+        String fields = "Host: h\r\nX: " + repeat('v', 64 - 12);
+        assertEquals(64, fields.length());
+        assertStatus(431, "header section exceeds maxHeaderBytes=64", line + fields + "\tmore\r\n\r\n", limits);
+        assertStatus(431, "header section exceeds maxHeaderBytes=64", line + fields + "\r\n\r\n", limits);
+    }
+
+    @Test
     void shouldAnswer431WhenLimitIsReachedAndAnotherFieldLineStarts() {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxHeaderBytes(64);
         String head = "GET / HTTP/1.1\r\n" + headerSectionOfLength(64);

@@ -42,6 +42,18 @@ final class HeaderFieldTest {
     }
 
     @Test
+    void shouldFoldOnlyLettersWhenLookingUpNames() {
+        RequestHead head = withFields("Zone-A: 1\r\n^: caret\r\n`: grave\r\n");
+        assertEquals("1", head.header("zone-a"));
+        assertEquals("1", head.header("ZONE-A"));
+        assertEquals("1", head.header("zONE-a"));
+        assertEquals("caret", head.header("^"));
+        assertNull(head.header("~"));           // '^' | 0x20 is '~', but neither is a letter
+        assertEquals("grave", head.header("`"));
+        assertNull(head.header("@"));           // '@' | 0x20 is '`'
+    }
+
+    @Test
     void shouldReturnAllValuesOfRepeatedFieldInOrder() {
         RequestHead head = withFields("Accept: a\r\nX: 1\r\naccept: b\r\nACCEPT: c\r\n");
         assertEquals("a", head.header("Accept"));
@@ -193,5 +205,24 @@ final class HeaderFieldTest {
         RequestHead head = parse("GET / HTTP/1.1\r\nHost: h\r\nX: 1\r\n\r\n");
         assertTrue(head.containsHeader("host"));
         assertTrue(head.containsHeader("X"));
+    }
+
+    @Test
+    void shouldKeepEveryFieldWhenLinesArriveOneByteAtATime() {
+        StringBuilder raw = new StringBuilder("GET / HTTP/1.1\r\nHost: h\r\n");
+        for (int i = 0; i < 40; i++) {
+            raw.append("X-F").append(i).append(": v").append(i).append("\r\n");
+        }
+        byte[] bytes = Requests.bytes(raw + "\r\n");
+        RequestParser parser = new RequestParser();
+        RequestHead head = null;
+        for (int i = 0; i < bytes.length; i++) {
+            head = parser.parse(java.nio.ByteBuffer.wrap(bytes, i, 1));
+        }
+        assertEquals(parse(raw + "\r\n"), head);
+        assertEquals(41, head.headerCount());
+        for (int i = 0; i < 40; i++) {
+            assertEquals("v" + i, head.header("x-f" + i));
+        }
     }
 }

@@ -57,6 +57,15 @@ final class MessageFramingTest {
     }
 
     @Test
+    void shouldValidateHostWhereverItsFieldLineIs() {
+        assertEquals("h:80", parse("GET / HTTP/1.1\r\nA: b\r\nHost: h:80\r\n\r\n").authority());
+        assertEquals("[::1]", parse("GET / HTTP/1.1\r\nA: b\r\nC: d\r\nHost: [::1]\r\n\r\n").authority());
+        assertEquals("h", parse("GET / HTTP/1.1\r\nA: [::1\r\nC: d\r\nE: f\r\nHost: h\r\n\r\n").authority());
+        assertStatus(400, "Host is not a valid uri-host", "GET / HTTP/1.1\r\nA: b\r\nHost: a b\r\n\r\n");
+        assertStatus(400, "Host is not a valid uri-host", "GET / HTTP/1.1\r\nA: h\r\nC: h\r\nHost: [h\r\n\r\n");
+    }
+
+    @Test
     void shouldAcceptEmptyHost() {
         assertEquals("", parse("GET / HTTP/1.1\r\nHost:\r\n\r\n").authority());
     }
@@ -156,6 +165,8 @@ final class MessageFramingTest {
         assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n");
         assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n");
         assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n");
+        assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Content-Length: 0\r\nTransfer-Encoding: chunked\r\n");
+        assertPostStatus(400, "both Transfer-Encoding and Content-Length", "Transfer-Encoding: chunked\r\nContent-Length: 0\r\n");
     }
 
     @Test

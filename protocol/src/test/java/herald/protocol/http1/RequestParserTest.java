@@ -101,6 +101,8 @@ final class RequestParserTest {
     void shouldParseHttp10() {
         RequestHead head = parse("GET / HTTP/1.0\r\n\r\n");
         assertEquals(HttpVersion.HTTP_1_0, head.version());
+        assertEquals("HTTP/1.0", head.version().text());
+        assertEquals("HTTP/1.1", HttpVersion.HTTP_1_1.text());
         assertNull(head.authority());
         assertFalse(head.keepAlive());
     }
@@ -175,6 +177,40 @@ final class RequestParserTest {
         RequestHead head = parse("\r\n".repeat(RequestParser.MAX_LEADING_EMPTY_LINES) + "GET / HTTP/1.1\r\n" + HOST);
         assertEquals("/", head.path());
         assertEquals(parse("GET / HTTP/1.1\r\n" + HOST), head);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OPTIONS * HTTP/1.1", "GET http://herald.example.com:8080/a%20b?x=%41 HTTP/1.1",
+        "GET http://h?q HTTP/1.1", "POST /topics/a%2Fb/./c?lastEventId=42&x=%41 HTTP/1.0", "GET /a.b?x HTTP/1.1",
+        "PURGE /x?y HTTP/1.1"})
+    void shouldParseRequestAfterEmptyLinesAsIfAlone(String requestLine) {
+        String raw = requestLine + "\r\nHost: h\r\n\r\n";
+        RequestHead alone = parse(raw);
+        for (int empty = 1; empty <= RequestParser.MAX_LEADING_EMPTY_LINES; empty += 7) {
+            RequestHead after = parse("\r\n".repeat(empty) + raw);
+            assertEquals(alone, after, "empty lines: " + empty);
+            assertEquals(alone.method(), after.method());
+            assertEquals(alone.target(), after.target());
+            assertEquals(alone.rawPath(), after.rawPath());
+            assertEquals(alone.path(), after.path());
+            assertEquals(alone.rawQuery(), after.rawQuery());
+            assertEquals(alone.authority(), after.authority());
+            assertEquals(requestLine.substring(0, requestLine.indexOf(' ')), after.method());
+        }
+    }
+
+    @Test
+    void shouldJudgeMethodAfterEmptyLinesAsIfAlone() {
+        assertSame(HttpMethod.POST, parse("\r\nPOST / HTTP/1.1\r\n" + HOST).method());
+        assertStatus(501, "CONNECT is not supported", "\r\n\r\nCONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n");
+    }
+
+    @Test
+    void shouldRejectFieldLineInPlaceOfRequestLineWith400() {
+        assertStatus(400, "request line does not start with a method token and one SP",
+                "Foo: bar\r\nGET / HTTP/1.1\r\n" + HOST);
+        assertStatus(400, "request line does not start with a method token and one SP",
+                "\r\nHost: h\r\nGET / HTTP/1.1\r\n" + HOST);
     }
 
     @Test
@@ -360,6 +396,13 @@ final class RequestParserTest {
     @Test
     void shouldRejectNullLimits() {
         assertThrows(IllegalArgumentException.class, () -> new RequestParser(null));
+    }
+
+    @Test
+    void shouldKeepItsLimits() {
+        HttpLimits limits = HttpLimits.DEFAULTS.withMaxHeaderCount(7);
+        assertSame(limits, new RequestParser(limits).limits());
+        assertSame(HttpLimits.DEFAULTS, new RequestParser().limits());
     }
 
     @Test

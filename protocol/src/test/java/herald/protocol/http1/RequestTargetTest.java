@@ -96,6 +96,9 @@ final class RequestTargetTest {
         "/a/%2e/b,           /a/b",
         "/a/%2E%2e/b,        /b",
         "/a/.%2E,            /",
+        "/a/./b/,            /a/b/",
+        "/x%41/,             /xA/",
+        "/users%2F,          /users/",
     })
     void shouldRemoveDotSegments(String raw, String normalized) {
         RequestHead head = get(raw);
@@ -145,7 +148,7 @@ final class RequestTargetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/%4", "/a%", "/a?x=%4", "/a?x=%"})
+    @ValueSource(strings = {"/%4", "/a%", "/a?x=%4", "/a?x=%", "/a%?x", "/a%4?x%41"})
     void shouldRejectTruncatedPercentEncodingWith400(String raw) {
         assertTargetStatus(400, "truncated percent-encoding in request-target", raw);
     }

@@ -90,4 +90,67 @@ class SseStreamParserAllocationTest {
         long allocated = measure(ByteBuffer.allocateDirect(stream.length));
         assertTrue(allocated < MEASURED, "allocated=" + allocated);
     }
+
+    /** Bytes allocated by one {@code parse} of {@code in} (after a warm-up parse of the same kind of buffer). */
+    private static long allocatedBy(SseStreamParser parser, ByteBuffer in) {
+        long before = AllocationMeter.allocatedBytes();
+        parser.parse(in);
+        return AllocationMeter.allocatedBytes() - before;
+    }
+
+    private static ByteBuffer copy(byte[] bytes, boolean direct) {
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(bytes.length) : ByteBuffer.allocate(bytes.length);
+        return b.put(bytes).flip();
+    }
+
+    // A line within one heap buffer is processed where it lies: no line buffer, however long the line.
+    @Test
+    void shouldNotCopyLinesThatLieWithinOneHeapBuffer() {
+        byte[] line = utf8("ignored: " + "x".repeat(100_000) + "\n");
+        new SseStreamParser(new CountingListener()).parse(copy(line, false));        // warm-up
+        SseStreamParser parser = new SseStreamParser(new CountingListener());
+        long allocated = allocatedBy(parser, copy(line, false));
+        assertTrue(allocated < 16_384, "allocated=" + allocated);                   // a copy would be 100 KB
+    }
+
+    // reset() gives back storage above 64 Ki and keeps the rest: a buffer of exactly 64 Ki is reused.
+    @Test
+    void shouldKeepBuffersOfUpTo64KiForReuseAfterReset() {
+        for (boolean direct : new boolean[] {false, true}) {
+            byte[] eventLine = utf8("event: " + "t".repeat(64 * 1024) + "\n");     // event type of exactly 64 Ki
+            byte[] line = utf8("event: " + "t".repeat(64 * 1024 - 7) + "\n");     // a line of exactly 64 Ki
+            byte[] stream = direct ? line : eventLine;
+            SseStreamParser parser = new SseStreamParser(new CountingListener());
+            parser.parse(copy(stream, direct));
+            parser.reset();
+            ByteBuffer again = copy(stream, direct);
+            long allocated = allocatedBy(parser, again);
+            assertTrue(allocated < 16_384, (direct ? "direct" : "heap") + " allocated=" + allocated);
+        }
+    }
+
+    // ... and drops what is above, so one huge event does not pin its memory for the life of a pooled parser.
+    @Test
+    void shouldGiveBackBuffersAbove64KiOnReset() {
+        for (boolean direct : new boolean[] {false, true}) {
+            byte[] stream = utf8("event: " + "t".repeat(64 * 1024 + 1) + "\n");
+            SseStreamParser parser = new SseStreamParser(new CountingListener());
+            parser.parse(copy(stream, direct));
+            parser.reset();
+            long allocated = allocatedBy(parser, copy(stream, direct));
+            assertTrue(allocated >= 2 * 64 * 1024, (direct ? "direct" : "heap") + " allocated=" + allocated);
+        }
+    }
+
+    // Both last event ID buffers (the one id fields write, the one dispatch copies it to) are given back too.
+    @Test
+    void shouldGiveBackBothLastEventIdBuffersAbove64KiOnReset() {
+        int idLength = 100_000;
+        byte[] stream = utf8("id: " + "i".repeat(idLength) + "\n\n");
+        SseStreamParser parser = new SseStreamParser(new CountingListener());
+        parser.parse(copy(stream, false));
+        parser.reset();
+        long allocated = allocatedBy(parser, copy(stream, false));
+        assertTrue(allocated >= 2 * 2L * idLength, "allocated=" + allocated);      // two char[idLength] again
+    }
 }

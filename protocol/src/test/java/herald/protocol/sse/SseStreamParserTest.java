@@ -6,6 +6,7 @@ import static herald.protocol.sse.Parsing.raw;
 import static herald.protocol.sse.Parsing.utf8;
 import static herald.protocol.sse.Parsing.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -242,6 +243,18 @@ class SseStreamParserTest {
         parser.parse(ByteBuffer.wrap(utf8("\n")));
         assertEquals("7", parser.lastEventId());
         assertEquals(List.of(new SseEvent("message", "x", "7")), events.events());
+    }
+
+    @Test
+    void shouldKeepLastEventIdStringWhileTheIdDoesNotChange() {
+        SseStreamParser parser = new SseStreamParser(new SseEventCollector());
+        parser.parse(ByteBuffer.wrap(utf8("id: topic-7\ndata: a\n\n")));
+        String first = parser.lastEventId();
+        assertEquals("topic-7", first);
+        parser.parse(ByteBuffer.wrap(utf8("id: topic-7\ndata: b\n\nid: topic-7\n\n")));
+        assertSame(first, parser.lastEventId());                 // cached: the same id allocates no new String
+        parser.parse(ByteBuffer.wrap(utf8("id: topic-8\ndata: c\n\n")));
+        assertEquals("topic-8", parser.lastEventId());
     }
 
     @Test
@@ -522,6 +535,33 @@ class SseStreamParserTest {
                 events.events());
         assertThrows(IllegalArgumentException.class, () -> parser.reset("a\nb"));
         assertThrows(IllegalArgumentException.class, () -> parser.reset(null));
+    }
+
+    @Test
+    void shouldResumeWithLongLastEventIdOnFreshParser() {
+        String id = "topic-" + "7".repeat(100);
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events);
+        parser.reset(id);
+        assertEquals(id, parser.lastEventId());
+        parser.parse(ByteBuffer.wrap(utf8("data: a\n\n")));
+        assertEquals(List.of(new SseEvent("message", "a", id)), events.events());
+    }
+
+    @Test
+    void shouldForgetWhatTheCollectorHeardOnClear() {
+        SseEventCollector events = new SseEventCollector();
+        SseStreamParser parser = new SseStreamParser(events);
+        parser.parse(ByteBuffer.wrap(utf8("retry: 5\n: c\ndata: a\n\n")));
+        assertEquals(1, events.events().size());
+        events.clear();
+        assertEquals(List.of(), events.events());
+        assertEquals(List.of(), events.comments());
+        assertEquals(List.of(), events.retries());
+        parser.parse(ByteBuffer.wrap(utf8("retry: 6\n: d\ndata: b\n\n")));
+        assertEquals(List.of(event("b")), events.events());
+        assertEquals(List.of("d"), events.comments());
+        assertEquals(List.of(6L), events.retries());
     }
 
     // ----- limit -----
