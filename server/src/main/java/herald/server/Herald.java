@@ -4,6 +4,7 @@ package herald.server;
 // configuration field, for convenience) are most of it.
 
 import herald.protocol.http1.HttpLimits;
+import herald.protocol.http2.Http2Limits;
 import herald.server.broker.Broker;
 import herald.server.broker.BrokerException;
 import herald.server.broker.EventIds;
@@ -22,6 +23,7 @@ import herald.server.transport.DateHeader;
 import herald.server.transport.ForwardedClients;
 import herald.server.transport.Networks;
 import herald.server.transport.PeerLimits;
+import herald.server.transport.Http2Sessions;
 import herald.server.transport.Listener;
 import herald.server.transport.TlsContext;
 import herald.server.transport.Watchdog;
@@ -76,6 +78,7 @@ public final class Herald implements AutoCloseable {
     private final Watchdog watchdog;
     private final Broker broker;
     private final Listener listener;
+    private final Http2Sessions h2;
     private final Thread stats;
     private final Supervisor supervisor;
     private volatile boolean stopping;
@@ -132,10 +135,14 @@ public final class Herald implements AutoCloseable {
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
                 t.body().toMillis(), t.write().toMillis());
         HttpLimits limits = config.limits();
+        this.h2 = new Http2Sessions(Http2Limits.DEFAULTS, true, metrics);
+        if (tls != null) {
+            tls.offerH2(true);
+        }
         Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, metrics,
                 new DateHeader(), new BufferPool(limits, 512),
                 new MemoryBudget("maxInflightBodyBytes", config.memory().maxInflightBodyBytes()), supervisor,
-                proxies);
+                proxies, h2);
         try {
             this.listener = new Listener(new InetSocketAddress(config.listen().host(), config.listen().port()),
                     config.listen().backlog(), limiter, peers, metrics, supervisor, tls != null,
@@ -406,6 +413,7 @@ public final class Herald implements AutoCloseable {
         listener.close();
         stats.interrupt();
         broker.close();                                // streams drain, get herald-shutdown, end: 3/4 of the time
+        h2.goAwayAll();                                // HTTP/2: GOAWAY, close once their streams ended
         long drained = System.nanoTime();
         int streamsLeft = limiter.open();
         awaitConnectionsClosed(deadline - forceCloseReserveNanos(shutdown));   // requests in progress finish
