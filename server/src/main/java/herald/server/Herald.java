@@ -4,7 +4,6 @@ package herald.server;
 // configuration field, for convenience) are most of it.
 
 import herald.protocol.http1.HttpLimits;
-import herald.protocol.http2.Http2Limits;
 import herald.server.broker.Broker;
 import herald.server.broker.BrokerException;
 import herald.server.broker.EventIds;
@@ -135,7 +134,7 @@ public final class Herald implements AutoCloseable {
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
                 t.body().toMillis(), t.write().toMillis());
         HttpLimits limits = config.limits();
-        this.h2 = new Http2Sessions(Http2Limits.DEFAULTS, true, metrics);
+        this.h2 = new Http2Sessions(config.http2().limits(), config.http2().h2c(), metrics);
         if (tls != null) {
             tls.offerH2(true);
         }
@@ -587,6 +586,12 @@ public final class Herald implements AutoCloseable {
         /** Request bodies being read at once, all connections together, in bytes. */
         public Builder maxInflightBodyBytes(long maxInflightBodyBytes) {
             return edit(c -> c.withMemory(c.memory().withMaxInflightBodyBytes(maxInflightBodyBytes)));
+        }
+
+        /** HTTP/2: streams per connection, h2c on the plain port ({@link Http2}; 100, on). */
+        public Builder http2(Http2 http2) {
+            Objects.requireNonNull(http2);
+            return edit(c -> c.withHttp2(http2));
         }
 
         /** Limits per client: connections and connect rate per address, publish rate, trusted proxies. */

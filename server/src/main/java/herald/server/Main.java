@@ -256,7 +256,13 @@ public final class Main {
                     + "re-read when it changes", PATH,
                     c -> c.tls().keystore(), (c, v) -> c.withTls(c.tls().withKeystore(v))),
             option("--tls-keystore-password-file", "PATH", "file holding the --tls-keystore password", PATH,
-                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))));
+                    c -> c.tls().keystorePasswordFile(), (c, v) -> c.withTls(c.tls().withKeystorePasswordFile(v))),
+            option("--h2-max-streams", "N", "HTTP/2 streams (requests, subscriptions) one connection may have open "
+                    + "at once; more are refused (REFUSED_STREAM); 1 to 10000", INT,
+                    c -> c.http2().maxStreams(), (c, v) -> c.withHttp2(c.http2().withMaxStreams(v))),
+            option("--h2c", null, "serve HTTP/2 with prior knowledge (h2c) on a plain --port; --h2c=false: HTTP/1.1 "
+                    + "only there (h2 over TLS is always on)", SWITCH,
+                    c -> c.http2().h2c(), (c, v) -> c.withHttp2(c.http2().withH2c(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 
