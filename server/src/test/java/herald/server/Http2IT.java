@@ -104,4 +104,77 @@ class Http2IT {
             stream.destroyForcibly();
         }
     }
+
+    @Test
+    void shouldAnswerThePrefaceWith505WhenH2cIsOff() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.http2(new Http2(100, false)))) {
+            TestHttp.Response answer = TestHttp.exchange(herald.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            assertEquals(505, answer.status(), answer.toString());
+            assertTrue(herald.metricsText().contains("herald_h2_connections_total 0\n"), herald.metricsText());
+        }
+    }
+
+    @Test
+    void shouldServeNghttpOverH2cAndTls() throws Exception {
+        try (Herald plain = TestServer.start(); Herald tls = TestServer.start(b -> b.tls(cert, key))) {
+            for (String base : List.of("http://127.0.0.1:" + plain.port(), "https://127.0.0.1:" + tls.port())) {
+                String health = TestCerts.run(dir, "nghttp", "-v", "-y", "-t", "10", base + "/health");
+                assertTrue(health.contains(":status: 200"), health);
+                assertTrue(health.contains("recv SETTINGS frame"), health);
+                Path body = dir.resolve("ng-body.txt");
+                Files.writeString(body, "from nghttp");
+                String published = TestCerts.run(dir, "nghttp", "-y", "-t", "10", "-d", body.toString(),
+                        base + "/topics/ng");
+                assertTrue(published.startsWith("{\"id\":\""), published);
+                String many = TestCerts.run(dir, "nghttp", "-y", "-t", "10", "-s", "-m", "50", base + "/health");
+                assertTrue(many.contains("Request timing"), many);       // 50 streams on one connection, all ended
+            }
+            assertTrue(plain.metricsText().contains("herald_h2_connections_total 3\n"), plain.metricsText());
+        }
+    }
+
+    @Test
+    void shouldServeH2loadWithoutErrors() throws Exception {
+        try (Herald herald = TestServer.start()) {
+            String out = TestCerts.run(dir, "h2load", "-n", "2000", "-c", "4", "-m", "20",
+                    "http://127.0.0.1:" + herald.port() + "/health");
+            assertTrue(out.contains("2000 succeeded, 0 failed, 0 errored"), out);
+            assertTrue(out.contains("status codes: 2000 2xx"), out);
+        }
+    }
+
+    @Test
+    void shouldStreamToNodesBuiltInHttp2Client() throws Exception {
+        try (Herald herald = TestServer.start()) {
+            Path script = dir.resolve("h2client.js");
+            Files.writeString(script, """
+                    const http2 = require('node:http2');
+                    const session = http2.connect(process.argv[2]);
+                    const streams = 20;
+                    let done = 0;
+                    const timer = setTimeout(() => { console.log('TIMEOUT ' + done); process.exit(2); }, 15000);
+                    for (let i = 0; i < streams; i++) {
+                      const req = session.request({':path': '/topics/node'});
+                      let text = '';
+                      req.setEncoding('utf8');
+                      req.on('response', (h) => { if (h[':status'] !== 200) { console.log('STATUS ' + h[':status']); } });
+                      req.on('data', (chunk) => {
+                        text += chunk;
+                        if (text.includes('data: hello node\\n')) {
+                          req.close();
+                          if (++done === streams) { clearTimeout(timer); console.log('ALL ' + done); session.close(); }
+                        }
+                      });
+                    }
+                    setTimeout(() => {
+                      const pub = session.request({':method': 'POST', ':path': '/topics/node'});
+                      pub.end('hello node');
+                      pub.resume();
+                    }, 1000);
+                    """);
+            String out = TestCerts.run(dir, "node", script.toString(), "http://127.0.0.1:" + herald.port());
+            assertTrue(out.contains("ALL 20"), out);
+            assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("node") == 0), "reset streams ended");
+        }
+    }
 }
