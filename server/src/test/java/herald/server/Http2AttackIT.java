@@ -166,4 +166,37 @@ class Http2AttackIT {
                     "herald_h2_limit_hits_total{limit=\"header_list_too_large\"} 1\n"), herald.metricsText());
         }
     }
+
+    @Test
+    void shouldSendHeraldShutdownThenEndStreamThenGoAwayOnStop() throws Exception {
+        Herald herald = TestServer.start();
+        try (H2Socket h2 = new H2Socket(herald.port()).handshake()) {
+            ByteBuffer frames = ByteBuffer.allocate(1024);
+            h2.get(frames, 1, "/topics/stop");
+            h2.send(frames);
+            assertTrue(TestServer.eventually(java.time.Duration.ofSeconds(10), () -> herald.subscribers("stop") == 1));
+            Thread stopper = Thread.ofVirtual().start(herald::close);
+            assertTrue(h2.readUntilClosed(WAIT_MILLIS), "closed after the stop: " + h2.received);
+            stopper.join(15_000);
+            StringBuilder data = new StringBuilder();
+            int endStream = -1;
+            int goAway = -1;
+            for (int i = 0; i < h2.received.size(); i++) {
+                H2Socket.Frame frame = h2.received.get(i);
+                if (frame.type() == FrameDescriptor.TYPE_DATA && frame.streamId() == 1) {
+                    data.append(new String(frame.payload(), java.nio.charset.StandardCharsets.UTF_8));
+                    if ((frame.flags() & FrameDescriptor.FLAG_END_STREAM) != 0) {
+                        endStream = i;
+                    }
+                } else if (frame.type() == FrameDescriptor.TYPE_GOAWAY) {
+                    goAway = i;
+                }
+            }
+            assertTrue(data.toString().contains("event: herald-shutdown\n"), data.toString());
+            assertTrue(endStream >= 0 && goAway > endStream, "END_STREAM, then GOAWAY: " + h2.received);
+            assertEquals(ErrorCode.NO_ERROR, h2.received.get(goAway).errorCode());
+        } finally {
+            herald.close();
+        }
+    }
 }
