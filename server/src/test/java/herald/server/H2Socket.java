@@ -55,11 +55,20 @@ final class H2Socket implements AutoCloseable {
     }
 
     /** Sends the preface, an empty SETTINGS and an ack of the server's (sent blind: it always sends one). */
-    H2Socket handshake() throws IOException {
+    H2Socket handshake(int... settings) throws IOException {
+        out.write(ConnectionPreface.bytes());
+        ByteBuffer frames = ByteBuffer.allocate(128);
+        FrameWriter.writeSettings(frames, settings);
+        FrameWriter.writeSettingsAck(frames);
+        send(frames);
+        return this;
+    }
+
+    /** Sends the preface and an empty SETTINGS, never acknowledging the server's. */
+    H2Socket handshakeWithoutAck() throws IOException {
         out.write(ConnectionPreface.bytes());
         ByteBuffer frames = ByteBuffer.allocate(64);
         FrameWriter.writeSettings(frames);
-        FrameWriter.writeSettingsAck(frames);
         send(frames);
         return this;
     }

@@ -199,4 +199,42 @@ class Http2AttackIT {
             herald.close();
         }
     }
+
+    @Test
+    void shouldCloseWithSettingsTimeoutWhenTheClientNeverAcknowledges() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.timeouts(java.time.Duration.ofMillis(500),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10)));
+             H2Socket h2 = new H2Socket(herald.port()).handshakeWithoutAck()) {
+            assertTrue(h2.readUntilClosed(WAIT_MILLIS), "closed: " + h2.received);
+            assertNotNull(h2.goAway(), "GOAWAY: " + h2.received);
+            assertEquals(ErrorCode.SETTINGS_TIMEOUT, h2.goAway().errorCode());
+        }
+    }
+
+    @Test
+    void shouldCutOffAStreamWhoseWindowStaysShutWithoutStallingItsSibling() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.retention(new Retention(64, 1 << 20, 4_096)));
+             H2Socket h2 = new H2Socket(herald.port()).handshake(FrameDescriptor.SETTINGS_INITIAL_WINDOW_SIZE, 200)) {
+            ByteBuffer frames = ByteBuffer.allocate(1024);
+            h2.get(frames, 1, "/topics/slow");
+            h2.get(frames, 3, "/topics/fast");
+            FrameWriter.writeWindowUpdate(frames, 3, 1 << 20);             // only stream 3 gets more than 200 bytes
+            h2.send(frames);
+            assertTrue(TestServer.eventually(java.time.Duration.ofSeconds(10),
+                    () -> herald.subscribers("slow") == 1 && herald.subscribers("fast") == 1));
+            for (int i = 0; i < 200; i++) {
+                herald.publish("slow", "event " + i);
+            }
+            herald.publish("fast", "still flowing");
+            assertNotNull(h2.readUntil(f -> f.type() == FrameDescriptor.TYPE_DATA && f.streamId() == 3
+                    && new String(f.payload(), java.nio.charset.StandardCharsets.UTF_8).contains("still flowing"),
+                    WAIT_MILLIS), "the sibling received: " + h2.received);
+            assertNotNull(h2.readUntil(f -> f.streamId() == 1 && (f.type() == FrameDescriptor.TYPE_RST_STREAM
+                    || (f.flags() & FrameDescriptor.FLAG_END_STREAM) != 0), WAIT_MILLIS),
+                    "the shut stream was cut off: " + h2.received);
+            assertTrue(TestServer.eventually(java.time.Duration.ofSeconds(10), () -> herald.subscribers("slow") == 0));
+            assertTrue(herald.metricsText().contains("herald_slow_consumer_cutoffs_total 1\n"), herald.metricsText());
+            assertEquals(1, herald.subscribers("fast"), "the connection and its other stream go on");
+        }
+    }
 }
