@@ -1,5 +1,6 @@
 package herald.server;
 
+import herald.protocol.http1.HttpException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +176,44 @@ class Http2IT {
             String out = TestCerts.run(dir, "node", script.toString(), "http://127.0.0.1:" + herald.port());
             assertTrue(out.contains("ALL 20"), out);
             assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("node") == 0), "reset streams ended");
+        }
+    }
+
+    @Test
+    void shouldServeTheOtherRoutesOverH2AsOverHttp11() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.stream("POST", "/v1/chat", (request, stream) -> {
+            if (!"Bearer secret".equals(request.header("Authorization"))) {
+                throw HttpException.of(401, "bearer token required");
+            }
+            for (String token : new String(request.body(), StandardCharsets.UTF_8).split(" ")) {
+                stream.send("token", token);
+            }
+            stream.send("[DONE]");
+        }))) {
+            String base = "http://127.0.0.1:" + herald.port();
+            String h2 = "--http2-prior-knowledge";
+            String chat = curl(h2, "-H", "Authorization: Bearer secret", "--data-binary", "tell a story",
+                    base + "/v1/chat");
+            assertEquals("event: token\ndata: tell\n\nevent: token\ndata: a\n\nevent: token\ndata: story\n\n"
+                    + "data: [DONE]\n\n", chat);
+            String refused = curl(h2, "-i", "--data-binary", "x", base + "/v1/chat");
+            assertTrue(refused.startsWith("HTTP/2 401"), refused);
+            assertTrue(refused.endsWith("bearer token required\n"), refused);
+            String preflight = curl(h2, "-i", "-X", "OPTIONS", "-H", "Origin: https://app.example",
+                    "-H", "Access-Control-Request-Method: GET", base + "/topics/h2r");
+            assertTrue(preflight.contains("access-control-allow-origin: https://app.example"), preflight);
+            assertTrue(curl(h2, "-X", "POST", "--data", "x", base + "/topics/h2r").startsWith("{\"id\":"));
+            String head = curl(h2, "-I", base + "/topics/h2r");
+            assertTrue(head.startsWith("HTTP/2 200"), head);
+            assertTrue(head.contains("content-type: text/event-stream"), head);
+            String deleted = curl(h2, "-i", "-X", "DELETE", base + "/topics/h2r");
+            assertTrue(deleted.startsWith("HTTP/2 204"), deleted);
+            String gone = curl(h2, "-i", base + "/topics/h2r");
+            assertTrue(gone.startsWith("HTTP/2 204"), gone);
+            String metrics = curl(h2, base + "/metrics");
+            assertTrue(metrics.contains("herald_h2_streams_total "), metrics);
+            String notFound = curl(h2, "-i", base + "/nowhere");
+            assertTrue(notFound.startsWith("HTTP/2 404"), notFound);
         }
     }
 }
