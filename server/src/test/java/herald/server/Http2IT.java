@@ -216,4 +216,15 @@ class Http2IT {
             assertTrue(notFound.startsWith("HTTP/2 404"), notFound);
         }
     }
+
+    @Test
+    void shouldAnswer408ToAPrefaceThatStallsWithinTheHeadTimeout() throws Exception {
+        try (Herald herald = TestServer.start(b -> b.timeouts(Duration.ofMillis(300), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(10)))) {
+            long start = System.nanoTime();
+            TestHttp.Response answer = TestHttp.exchange(herald.port(), "PRI * HTT");
+            assertEquals(408, answer.status(), answer.toString());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "within the head timeout");
+        }
+    }
 }

@@ -213,8 +213,8 @@ public final class Connection implements Runnable, Exchange {
                 if (detection != ConnectionPreface.Detection.PARTIAL) {
                     return detection == ConnectionPreface.Detection.MATCH;
                 }
-                if (in.hasRemaining()) {
-                    guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());
+                if (in.hasRemaining() && guard.currentPhase() != Watchdog.Phase.HEAD) {
+                    guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());   // from the first byte, once
                 }
             }
             in.compact();

@@ -4,7 +4,6 @@ package herald.server.transport;
 // one lock and one state machine; split, each part would need all of them.
 
 import herald.protocol.http2.ErrorCode;
-import herald.protocol.http2.FrameWriter;
 import herald.protocol.http2.HpackBlockDecoder;
 import herald.protocol.http2.Http2Connection;
 import herald.protocol.http2.Http2Limit;
@@ -201,11 +200,6 @@ final class Http2Session implements Http2Listener {
             h2.drainOutput(out);
         }
         changed.signalAll();
-    }
-
-    /** Under the lock: the most DATA payload bytes one frame may carry given the output room. */
-    int outputRoomForData() {
-        return room(FrameWriter.headersLength(0, 16_384) + 1) ? out.remaining() - 9 : 0;
     }
 
     /** Under the lock: a sink that could not write asks to be told when output room frees up. */
@@ -432,15 +426,17 @@ final class Http2Session implements Http2Listener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        shared.watchdog().release(guard);
         try {
             if (tls != null && channel.isOpen()) {
-                guard.writeDeadlineIn(shared.timeouts().writeNanos());
+                guard.writeDeadlineIn(shared.timeouts().writeNanos());     // close_notify, still watched
                 tls.closeOutbound();
             }
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "h2 TLS close: " + e);
+        } finally {
+            guard.writeDone();
         }
+        shared.watchdog().release(guard);
         try {
             channel.close();
         } catch (IOException e) {
