@@ -91,11 +91,14 @@ final class Http2Sink implements SubscriberSink {
             if (closed) {
                 return;
             }
-            if (session.h2.sendableBytes(streamId) > 0 && session.room(10)) {
+            boolean windowOpen = session.h2.sendableBytes(streamId) > 0;
+            if (windowOpen && session.room(10)) {
                 session.deferWritable(this);        // the window opened meanwhile: resume at once
             } else {
-                waiting = true;
-                session.awaitRoom(this);
+                waiting = true;                     // a shut window: onSendWindowOpened wakes it
+                if (windowOpen) {
+                    session.awaitRoom(this);        // a full output buffer: the writer's next swap does
+                }
             }
         } finally {
             session.lock.unlock();
