@@ -491,8 +491,8 @@ final class Http2Exchange implements Runnable, Exchange, Response {
                 int n;
                 while (true) {
                     checkWritable();
-                    int room = session.room(10) ? session.output().remaining() - 9 : 0;
-                    n = (int) Math.min(Math.min(session.h2.sendableBytes(streamId), room), remaining);
+                    long wanted = Math.min(session.h2.sendableBytes(streamId), remaining);
+                    n = (int) Math.min(session.dataRoom(wanted), wanted);
                     if (n > 0 || (remaining == 0 && session.room(9))) {
                         break;
                     }

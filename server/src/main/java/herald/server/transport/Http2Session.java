@@ -46,9 +46,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Http2Session implements Http2Listener {
     private static final System.Logger LOG = System.getLogger(Http2Session.class.getName());
-    /** Bytes of frames that wait for the writer, per buffer (two per connection: one filling, one being written). */
+    /**
+     * Bytes of frames that wait for the writer, at most, per buffer (two per connection: one filling, one being
+     * written). Each starts at {@link #FIRST_OUTPUT_BYTES} and doubles when a frame does not fit, so an idle
+     * connection holds little.
+     */
     static final int OUTPUT_BYTES = 32 * 1024;
-    private static final int READ_BYTES = 16 * 1024 + 9;
+    private static final int FIRST_OUTPUT_BYTES = 2 * 1024;
+    private static final int READ_BYTES = 4 * 1024;       // the frame reader keeps a frame split across reads
 
     private final SocketChannel channel;
     private final ReadableByteChannel reader;
@@ -63,8 +68,8 @@ final class Http2Session implements Http2Listener {
     final Condition changed = lock.newCondition();
     final Http2Connection h2;
     final HpackEncoder encoder = new HpackEncoder(4_096);
-    private ByteBuffer out = ByteBuffer.allocate(OUTPUT_BYTES);           // filling; under the lock
-    private ByteBuffer sending = ByteBuffer.allocate(OUTPUT_BYTES);       // the writer's
+    private ByteBuffer out = ByteBuffer.allocate(FIRST_OUTPUT_BYTES);     // filling; under the lock
+    private ByteBuffer sending = ByteBuffer.allocate(FIRST_OUTPUT_BYTES); // the writer's
     private final ByteBuffer in;
     private final Map<Integer, Http2Exchange> streams = new HashMap<>();  // under the lock
     private final List<Http2Sink> wantRoom = new ArrayList<>();           // sinks waiting for output room
@@ -183,10 +188,46 @@ final class Http2Session implements Http2Listener {
      * {@code frameBytes} more fit after them (a frame of the transport's own goes in only after every queued one).
      */
     boolean room(int frameBytes) {
-        if (h2.hasOutput() && out.hasRemaining()) {
-            h2.drainOutput(out);
+        drainQueued();
+        if (h2.hasOutput()) {
+            return false;
         }
-        return !h2.hasOutput() && out.remaining() >= frameBytes;
+        grow(frameBytes);
+        return out.remaining() >= frameBytes;
+    }
+
+    /**
+     * Under the lock: the DATA payload bytes that fit in the output now, trying to make room for {@code wanted}
+     * (0: none fits, not even a one-byte frame).
+     */
+    int dataRoom(long wanted) {
+        if (!room(10)) {
+            return 0;
+        }
+        grow((int) Math.min(wanted + 9, OUTPUT_BYTES));
+        return out.remaining() - 9;
+    }
+
+    /** Under the lock: the state machine's queued frames into the output buffer, as many bytes as fit. */
+    private void drainQueued() {
+        if (h2.hasOutput()) {
+            grow(h2.outputBytes());
+            if (out.hasRemaining()) {
+                h2.drainOutput(out);
+            }
+        }
+    }
+
+    /** Under the lock: doubles the output buffer (up to {@link #OUTPUT_BYTES}) until {@code bytes} more fit. */
+    private void grow(int bytes) {
+        if (out.remaining() >= bytes || out.capacity() >= OUTPUT_BYTES) {
+            return;
+        }
+        int capacity = out.capacity();
+        while (capacity - out.position() < bytes && capacity < OUTPUT_BYTES) {
+            capacity *= 2;
+        }
+        out = ByteBuffer.allocate(Math.min(capacity, OUTPUT_BYTES)).put(out.flip());
     }
 
     /** Under the lock: the output buffer, positioned to append a frame after {@link #room} said it fits. */
@@ -196,9 +237,7 @@ final class Http2Session implements Http2Listener {
 
     /** Under the lock: frames were appended or queued; wake the writer. */
     void framed() {
-        if (h2.hasOutput() && out.hasRemaining()) {
-            h2.drainOutput(out);
-        }
+        drainQueued();
         changed.signalAll();
     }
 
@@ -215,9 +254,7 @@ final class Http2Session implements Http2Listener {
                 lock.lock();
                 try {
                     while (true) {
-                        if (h2.hasOutput() && out.hasRemaining()) {
-                            h2.drainOutput(out);
-                        }
+                        drainQueued();
                         if (out.position() > 0) {
                             break;
                         }

@@ -57,8 +57,8 @@ final class Http2Sink implements SubscriberSink {
             if (closed || session.writerGone() || !session.h2.streamWritable(streamId)) {
                 throw new IOException("stream gone: stream=" + streamId);
             }
-            int room = session.room(10) ? session.output().remaining() - 9 : 0;
-            int n = (int) Math.min(Math.min(session.h2.sendableBytes(streamId), room), offered);
+            long wanted = Math.min(session.h2.sendableBytes(streamId), offered);
+            int n = (int) Math.min(session.dataRoom(wanted), wanted);
             if (n <= 0) {
                 return 0;
             }
