@@ -54,6 +54,8 @@ final class Http2Session implements Http2Listener {
     static final int OUTPUT_BYTES = 32 * 1024;
     private static final int FIRST_OUTPUT_BYTES = 2 * 1024;
     private static final int READ_BYTES = 4 * 1024;       // the frame reader keeps a frame split across reads
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long LINGER_MAX_BYTES = 1L << 20;
 
     private final SocketChannel channel;
     private final ReadableByteChannel reader;
@@ -289,17 +291,21 @@ final class Http2Session implements Http2Listener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            boolean readerBlocked;
             lock.lock();
             try {
                 writerDone = true;
+                readerBlocked = !ended;
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            try {
-                channel.shutdownInput();                // the reader's blocked read ends
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "h2 shutdown input: " + e);
+            if (readerBlocked) {
+                try {
+                    channel.shutdownInput();            // the reader's blocked read ends
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "h2 shutdown input: " + e);
+                }
             }
         }
     }
@@ -473,6 +479,7 @@ final class Http2Session implements Http2Listener {
         } finally {
             guard.writeDone();
         }
+        linger();
         shared.watchdog().release(guard);
         try {
             channel.close();
@@ -481,5 +488,33 @@ final class Http2Session implements Http2Listener {
         }
         sessions.closed(this);
         permit.release();
+    }
+
+    /**
+     * After the last frame (a GOAWAY): FIN, then what the client still sends is read and dropped until it closes,
+     * for {@link #LINGER_NANOS} and {@link #LINGER_MAX_BYTES} at most. Closing with unread bytes would make the
+     * kernel send a reset, which can destroy the GOAWAY before the client read it (a flood stopped mid-way).
+     */
+    private void linger() {
+        if (!channel.isOpen() || guard.expired()) {
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+            guard.phase(Watchdog.Phase.LINGER, LINGER_NANOS);   // the watchdog closes it if the client never does
+            long discarded = 0;
+            while (discarded < LINGER_MAX_BYTES) {
+                in.clear();
+                int n = channel.read(in);
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // the client reset or did not close in time: the GOAWAY went out before either
+        } finally {
+            guard.endPhase();
+        }
     }
 }
