@@ -210,6 +210,19 @@ class Http2IT {
             assertTrue(deleted.startsWith("HTTP/2 204"), deleted);
             String gone = curl(h2, "-i", base + "/topics/h2r");
             assertTrue(gone.startsWith("HTTP/2 204"), gone);
+            Path multi = dir.resolve("multi-" + System.nanoTime() + ".out");
+            Process both = new ProcessBuilder("curl", "-sSN", h2, "--max-time", "20", base + "/events?topic=m1&topic=m2")
+                    .redirectErrorStream(true).redirectOutput(multi.toFile()).start();
+            try {
+                assertTrue(TestServer.eventually(WAIT, () -> herald.subscribers("m1") == 1
+                        && herald.subscribers("m2") == 1), read(multi));
+                herald.publish("m1", "one");
+                herald.publish("m2", "two");
+                assertTrue(TestServer.eventually(WAIT, () -> read(multi).contains("data: one\n")
+                        && read(multi).contains("data: two\n")), read(multi));
+            } finally {
+                both.destroyForcibly();
+            }
             String metrics = curl(h2, base + "/metrics");
             assertTrue(metrics.contains("herald_h2_streams_total "), metrics);
             String notFound = curl(h2, "-i", base + "/nowhere");
