@@ -237,4 +237,59 @@ class Http2AttackIT {
             assertEquals(1, herald.subscribers("fast"), "the connection and its other stream go on");
         }
     }
+
+    @Test
+    void shouldEndAPingFloodFromAClientThatDoesNotReadWithEnhanceYourCalm() throws Exception {
+        try (Herald herald = TestServer.start();
+             H2Socket h2 = new H2Socket(herald.port()).handshake()) {
+            h2.socket.setReceiveBufferSize(4_096);
+            Thread flooder = Thread.ofVirtual().start(() -> {
+                ByteBuffer pings = ByteBuffer.allocate(1_000 * 17);
+                try {
+                    for (int round = 0; round < 2_000; round++) {    // up to 2,000,000 PINGs, 34 MB, unread acks
+                        pings.clear();
+                        for (int i = 0; i < 1_000; i++) {
+                            FrameWriter.writePing(pings, i, false);
+                        }
+                        h2.send(pings);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the server closed the connection: the flood was stopped
+                }
+            });
+            flooder.join(30_000);
+            assertTrue(!flooder.isAlive(), "the server stopped the flood within 30 s");
+            assertTrue(h2.readUntilClosed(WAIT_MILLIS), "closed");
+            assertNotNull(h2.goAway(), "GOAWAY among " + h2.received.size() + " frames");
+            assertEquals(ErrorCode.ENHANCE_YOUR_CALM, h2.goAway().errorCode());
+            assertTrue(herald.metricsText().contains("herald_h2_limit_hits_total{limit=\"ping_flood\"} 1\n"),
+                    herald.metricsText());
+            assertServes(herald);
+        }
+    }
+
+    @Test
+    void shouldEndAFloodOfEmptyDataFramesWithEnhanceYourCalm() throws Exception {
+        try (Herald herald = TestServer.start();
+             H2Socket h2 = new H2Socket(herald.port()).handshake()) {
+            ByteBuffer block = ByteBuffer.allocate(256);
+            h2.encoder.startBlock(block);
+            h2.encoder.field(block, ":method", "POST");
+            h2.encoder.field(block, ":scheme", "http");
+            h2.encoder.field(block, ":authority", "127.0.0.1");
+            h2.encoder.field(block, ":path", "/topics/empty");
+            ByteBuffer frames = ByteBuffer.allocate(512 * 9 + 512);
+            FrameWriter.writeHeaders(frames, 1, block.flip(), false, 16_384);
+            for (int i = 0; i < 500; i++) {
+                FrameWriter.writeDataHeader(frames, 1, 0, false);
+            }
+            h2.send(frames);
+            assertTrue(h2.readUntilClosed(WAIT_MILLIS), "closed: " + h2.received);
+            assertNotNull(h2.goAway(), "GOAWAY: " + h2.received);
+            assertEquals(ErrorCode.ENHANCE_YOUR_CALM, h2.goAway().errorCode());
+            assertTrue(herald.metricsText().contains("herald_h2_limit_hits_total{limit=\"empty_frame_flood\"} 1\n"),
+                    herald.metricsText());
+            assertServes(herald);
+        }
+    }
 }
