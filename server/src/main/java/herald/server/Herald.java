@@ -24,6 +24,7 @@ import herald.server.transport.DateHeader;
 import herald.server.transport.ForwardedClients;
 import herald.server.transport.Networks;
 import herald.server.transport.PeerLimits;
+import herald.server.transport.Http2Sessions;
 import herald.server.transport.Listener;
 import herald.server.transport.TlsContext;
 import herald.server.transport.Watchdog;
@@ -79,6 +80,7 @@ public final class Herald implements AutoCloseable {
     private final Watchdog watchdog;
     private final Broker broker;
     private final Listener listener;
+    private final Http2Sessions h2;
     private final Thread stats;
     private final Supervisor supervisor;
     private volatile boolean stopping;
@@ -157,10 +159,14 @@ public final class Herald implements AutoCloseable {
         Connection.Timeouts timeouts = Connection.Timeouts.ofMillis(t.head().toMillis(), t.idle().toMillis(),
                 t.body().toMillis(), t.write().toMillis());
         HttpLimits limits = config.limits();
+        this.h2 = new Http2Sessions(config.http2().limits(), config.http2().h2c(), metrics);
+        if (tls != null) {
+            tls.offerH2(true);
+        }
         Connection.Shared shared = new Connection.Shared(router, limits, timeouts, watchdog, metrics,
                 new DateHeader(), new BufferPool(limits, 512),
                 new MemoryBudget("maxInflightBodyBytes", config.memory().maxInflightBodyBytes()), supervisor,
-                proxies);
+                proxies, h2);
         try {
             this.listener = new Listener(new InetSocketAddress(config.listen().host(), config.listen().port()),
                     config.listen().backlog(), limiter, peers, metrics, supervisor, tls != null,
@@ -441,6 +447,7 @@ public final class Herald implements AutoCloseable {
         if (cluster != null) {
             cluster.close();                           // after the drain: what was read is written first
         }
+        h2.goAwayAll();                                // HTTP/2: GOAWAY, close once their streams ended
         long drained = System.nanoTime();
         int streamsLeft = limiter.open();
         awaitConnectionsClosed(deadline - forceCloseReserveNanos(shutdown));   // requests in progress finish
@@ -614,6 +621,12 @@ public final class Herald implements AutoCloseable {
         /** Request bodies being read at once, all connections together, in bytes. */
         public Builder maxInflightBodyBytes(long maxInflightBodyBytes) {
             return edit(c -> c.withMemory(c.memory().withMaxInflightBodyBytes(maxInflightBodyBytes)));
+        }
+
+        /** HTTP/2: streams per connection, h2c on the plain port ({@link Http2}; 100, on). */
+        public Builder http2(Http2 http2) {
+            Objects.requireNonNull(http2);
+            return edit(c -> c.withHttp2(http2));
         }
 
         /** Limits per client: connections and connect rate per address, publish rate, trusted proxies. */

@@ -28,10 +28,11 @@ import java.util.function.UnaryOperator;
  * @param overload  when publishes are pushed back ({@link Overload}: after 100 ms, when more than the slowest
  *                  10 % of a topic's subscribers would be overtaken)
  * @param cluster   cluster mode over Redis ({@link Cluster}; standalone by default)
+ * @param http2     HTTP/2: h2c on the plain port, streams per connection ({@link Http2})
  */
 public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, Retention retention, FanOut fanOut,
                            Topics topics, MemoryBudgets memory, Access access, AbuseLimits abuse,
-                           Auth auth, TlsFiles tls, Overload overload, Cluster cluster) {
+                           Auth auth, TlsFiles tls, Overload overload, Cluster cluster, Http2 http2) {
 
     /**
      * Smallest {@code retry} Herald sends or accepts in a publish, in milliseconds: below it, clients whose
@@ -53,6 +54,7 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(overload, "overload");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(http2, "http2");
         if (memory.maxInflightBodyBytes() < limits.maxBodyBytes()) {
             throw new IllegalArgumentException("maxInflightBodyBytes must be at least maxBodyBytes: "
                     + "maxInflightBodyBytes=" + memory.maxInflightBodyBytes() + " maxBodyBytes=" + limits.maxBodyBytes());
@@ -63,72 +65,78 @@ public record HeraldConfig(Listen listen, HttpLimits limits, Timeouts timeouts, 
     public static HeraldConfig defaults() {
         return new HeraldConfig(Listen.defaults(), HttpLimits.DEFAULTS, Timeouts.DEFAULTS, Retention.DEFAULTS,
                 FanOut.defaults(), Topics.DEFAULTS, MemoryBudgets.defaults(), Access.DEFAULTS,
-                AbuseLimits.DEFAULTS, Auth.DEFAULTS, TlsFiles.NONE, Overload.DEFAULTS, Cluster.STANDALONE);
+                AbuseLimits.DEFAULTS, Auth.DEFAULTS, TlsFiles.NONE, Overload.DEFAULTS, Cluster.STANDALONE,
+                Http2.DEFAULTS);
     }
 
     public HeraldConfig withListen(Listen value) {
         return new HeraldConfig(value, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withLimits(HttpLimits value) {
         return new HeraldConfig(listen, value, timeouts, retention, fanOut, topics, memory, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withTimeouts(Timeouts value) {
         return new HeraldConfig(listen, limits, value, retention, fanOut, topics, memory, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withRetention(Retention value) {
         return new HeraldConfig(listen, limits, timeouts, value, fanOut, topics, memory, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withFanOut(FanOut value) {
         return new HeraldConfig(listen, limits, timeouts, retention, value, topics, memory, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withTopics(Topics value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, value, memory, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withMemory(MemoryBudgets value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, value, access, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withAccess(Access value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, value, abuse, auth, tls,
-                overload, cluster);
+                overload, cluster, http2);
     }
 
     public HeraldConfig withAbuse(AbuseLimits value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, value, auth,
-                tls, overload, cluster);
+                tls, overload, cluster, http2);
     }
 
     public HeraldConfig withTls(TlsFiles value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth,
-                value, overload, cluster);
+                value, overload, cluster, http2);
     }
 
     public HeraldConfig withOverload(Overload value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth,
-                tls, value, cluster);
+                tls, value, cluster, http2);
     }
 
     public HeraldConfig withCluster(Cluster value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth, tls,
-                overload, value);
+                overload, value, http2);
+    }
+
+    public HeraldConfig withHttp2(Http2 value) {
+        return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, auth, tls,
+                overload, cluster, value);
     }
 
     public HeraldConfig withAuth(Auth value) {
         return new HeraldConfig(listen, limits, timeouts, retention, fanOut, topics, memory, access, abuse, value,
-                tls, overload, cluster);
+                tls, overload, cluster, http2);
     }
 
     /**

@@ -263,7 +263,13 @@ public final class Main {
                     c -> c.cluster().redis(), (c, v) -> c.withCluster(c.cluster().withRedis(v))),
             option("--redis-ca", "PATH", "for rediss://: PEM certificates (or a PKCS#12 trust store without a "
                     + "password) that Redis's certificate must chain to; none: the JVM's trust store", FILE,
-                    c -> c.cluster().redisCa(), (c, v) -> c.withCluster(c.cluster().withRedisCa(v))));
+                    c -> c.cluster().redisCa(), (c, v) -> c.withCluster(c.cluster().withRedisCa(v))),
+            option("--h2-max-streams", "N", "HTTP/2 streams (requests, subscriptions) one connection may have open "
+                    + "at once; more are refused (REFUSED_STREAM); 1 to 10000", INT,
+                    c -> c.http2().maxStreams(), (c, v) -> c.withHttp2(c.http2().withMaxStreams(v))),
+            option("--h2c", null, "serve HTTP/2 with prior knowledge (h2c) on a plain --port; --h2c=false: HTTP/1.1 "
+                    + "only there (h2 over TLS is always on)", SWITCH,
+                    c -> c.http2().h2c(), (c, v) -> c.withHttp2(c.http2().withH2c(v))));
 
     private static final Map<String, Option<?>> BY_FLAG = new HashMap<>();
 

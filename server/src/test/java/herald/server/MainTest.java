@@ -55,6 +55,16 @@ class MainTest {
     }
 
     @Test
+    void shouldReadTheHttp2OptionsWithTheirContractDefaults() {
+        assertEquals(new Http2(100, true), parse(Map.of()).http2());
+        assertEquals(new Http2(7, false), parse(Map.of("HERALD_H2C", "false"), "--h2-max-streams", "7").http2());
+        assertEquals(false, parse(Map.of(), "--h2c=false").http2().h2c());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> parse(Map.of(), "--h2-max-streams", "0"));
+        assertEquals("--h2-max-streams: h2 max streams must be in [1, 10000]: maxStreams=0", refused.getMessage());
+    }
+
+    @Test
     void shouldReadTheOverloadOptionsWithTheirContractDefaults() {
         Overload defaults = parse(Map.of()).overload();
         assertEquals(Duration.ofMillis(100), defaults.publishWait());

@@ -77,7 +77,10 @@ class TlsIT {
                 assertTrue(TestServer.eventually(WAIT, () -> read(out).contains("data: over tls\n")), read(out));
                 String health = TestCerts.run(dir, "curl", "-sS", "-v", "--cacert", cert.toString(),
                         base + "/health");
-                assertTrue(health.contains("ALPN: server accepted http/1.1"), health);
+                assertTrue(health.contains("ALPN: server accepted h2"), "curl offers h2 first: " + health);
+                String http11 = TestCerts.run(dir, "curl", "-sS", "-v", "--http1.1", "--cacert", cert.toString(),
+                        base + "/health");
+                assertTrue(http11.contains("ALPN: server accepted http/1.1"), http11);
             } finally {
                 stream.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }

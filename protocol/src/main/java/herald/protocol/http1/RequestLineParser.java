@@ -58,7 +58,7 @@ final class RequestLineParser {
         int target = i + 1;
         int end = switch (b[target]) {
             case '/' -> originForm(b, target, start);
-            case '*' -> asteriskForm(b, target, start);
+            case '*' -> asteriskForm(b, target, start, cr);
             default -> absoluteForm(b, target, start);
         };
         targetStart = target - start;
@@ -133,11 +133,12 @@ final class RequestLineParser {
         return end;
     }
 
-    private int asteriskForm(byte[] b, int from, int base) {
+    private int asteriskForm(byte[] b, int from, int base, int cr) {
         if (b[from + 1] != AsciiTable.SP) {
             throw HttpException.badRequest("request-target contains a character outside its syntax");
         }
         if (method != HttpMethod.OPTIONS) {
+            version(b, from + 2, cr);           // 505 first: the HTTP/2 preface "PRI * HTTP/2.0" (RFC 9113 section 3.4)
             throw HttpException.badRequest("asterisk-form request-target is only allowed with OPTIONS");
         }
         authorityStart = -1;

@@ -14,19 +14,25 @@ import java.nio.ByteBuffer;
  * {@link HeaderFieldSink#field} once per field in order; the block's bytes are valid only during the call; it
  * throws only {@link Http2Exception#compression} (a connection error COMPRESSION_ERROR) for a block it cannot
  * decode, and then the connection ends. A decoder may bound its own work per block (an HPACK bomb), but must not
- * skip the table updates of a block it decodes.
+ * skip the table updates of a block it decodes; it then calls {@link HeaderFieldSink#headerListTooLarge} once.
  */
 @FunctionalInterface
 public interface HeaderBlockDecoder {
 
     /** Receives decoded fields. */
-    @FunctionalInterface
     interface HeaderFieldSink {
         /**
          * One field, name and value as sent: one char per octet (ISO-8859-1), names not yet checked for case or
          * characters (the sink checks them).
          */
         void field(String name, String value);
+
+        /**
+         * The decoder bounded its own work: the block's field list exceeded its limit, the fields past it were
+         * not passed on, and the whole block was decoded (the dynamic table is in step). The request is answered
+         * 431 (RFC 9113 section 10.5.1) and the connection goes on.
+         */
+        void headerListTooLarge();
     }
 
     /**

@@ -82,6 +82,11 @@ final class HeaderListCollector implements HeaderBlockDecoder.HeaderFieldSink {
     }
 
     @Override
+    public void headerListTooLarge() {
+        tooLarge = true;
+    }
+
+    @Override
     public void field(String name, String value) {
         listBytes += (long) name.length() + value.length() + FIELD_OVERHEAD;
         if (listBytes > maxListBytes) {

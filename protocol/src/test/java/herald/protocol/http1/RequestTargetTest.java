@@ -220,6 +220,15 @@ final class RequestTargetTest {
     }
 
     @Test
+    void shouldAnswerTheHttp2PrefaceRequestLineWith505LikeAnyHttp2RequestLine() {
+        String reason = HttpException.versionNotSupported().getMessage();
+        assertStatus(505, reason, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        assertStatus(505, reason, "GET * HTTP/2.0\r\nHost: h\r\n\r\n");
+        assertStatus(505, reason, "GET / HTTP/2.0\r\nHost: h\r\n\r\n");
+        assertStatus(400, "HTTP-version is not HTTP/DIGIT.DIGIT", "PRI * HTTP/2\r\n\r\n");
+    }
+
+    @Test
     void shouldRejectAsteriskFollowedByMoreWith400() {
         assertStatus(400, "request-target contains a character outside its syntax", "OPTIONS *x HTTP/1.1\r\nHost: h\r\n\r\n");
         assertStatus(400, "request-target contains a character outside its syntax", "OPTIONS */ HTTP/1.1\r\nHost: h\r\n\r\n");

@@ -1,5 +1,7 @@
 package herald.server.metrics;
 
+import herald.protocol.http2.Http2Limit;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -33,6 +35,9 @@ public final class Metrics {
     public final LongAdder resyncs = new LongAdder();
     public final LongAdder tlsHandshakes = new LongAdder();
     public final LongAdder tlsHandshakeFailures = new LongAdder();
+    public final LongAdder h2Connections = new LongAdder();
+    public final LongAdder h2Streams = new LongAdder();
+    private final LongAdder[] h2Limits = newAdders(Http2Limit.values().length);
     private volatile java.util.function.LongSupplier retainedBytes = () -> 0;
     private final AtomicLongArray errorsByStatus = new AtomicLongArray(200);   // 400..599
     private final LongAdder[] rejected = newAdders(Rejection.values().length);
@@ -57,6 +62,15 @@ public final class Metrics {
         public String label() {
             return label;
         }
+    }
+
+    /** Counts an HTTP/2 limit a client ran into, in {@code herald_h2_limit_hits_total{limit}}. */
+    public void recordH2Limit(Http2Limit limit) {
+        h2Limits[limit.ordinal()].increment();
+    }
+
+    public long h2LimitHits(Http2Limit limit) {
+        return h2Limits[limit.ordinal()].sum();
     }
 
     /** Counts one refusal in {@code herald_rejected_requests_total{reason}}. */
@@ -179,6 +193,15 @@ public final class Metrics {
         counter(out, "herald_tls_handshake_failures_total",
                 "TLS handshakes that failed (refused protocol or cipher, bad client, peer gone or too slow)",
                 tlsHandshakeFailures.sum());
+        counter(out, "herald_h2_connections_total", "HTTP/2 connections (h2 over TLS and h2c)", h2Connections.sum());
+        counter(out, "herald_h2_streams_total", "HTTP/2 request streams opened", h2Streams.sum());
+        out.append("# HELP herald_h2_limit_hits_total HTTP/2 limits clients ran into (floods, rapid reset, refused"
+                + " streams, oversized header lists)\n");
+        out.append("# TYPE herald_h2_limit_hits_total counter\n");
+        for (Http2Limit limit : Http2Limit.values()) {           // every limit, 0 too: alerts need the series
+            out.append("herald_h2_limit_hits_total{limit=\"").append(limit.name().toLowerCase(java.util.Locale.ROOT))
+                    .append("\"} ").append(h2Limits[limit.ordinal()].sum()).append('\n');
+        }
         out.append("# HELP herald_rejected_requests_total Connections and requests refused by an abuse limit\n");
         out.append("# TYPE herald_rejected_requests_total counter\n");
         for (Rejection reason : Rejection.values()) {            // every reason, 0 too: alerts need the series

@@ -8,6 +8,7 @@ import herald.protocol.http1.HttpException;
 import herald.protocol.http1.HttpLimits;
 import herald.protocol.http1.RequestHead;
 import herald.protocol.http1.RequestParser;
+import herald.protocol.http2.ConnectionPreface;
 import herald.server.broker.Broker;
 import herald.server.broker.Subscription;
 import herald.server.exchange.Client;
@@ -89,12 +90,14 @@ public final class Connection implements Runnable, Exchange {
     private boolean serverCloses;                 // the server ends the connection while the client may still send
     private long bodyBytesReserved;               // of the in-flight body budget, for the current request
     private final ForwardedClients proxies;
+    private final Shared shared;
     private Client requestClient;                 // the current request's client, resolved on first use
 
     /** What every connection of a server shares. */
     public record Shared(RequestHandler handler, HttpLimits limits, Timeouts timeouts, Watchdog watchdog,
                          Metrics metrics, DateHeader date, BufferPool pool,
-                         MemoryBudget bodies, Supervisor supervisor, ForwardedClients proxies) {
+                         MemoryBudget bodies, Supervisor supervisor, ForwardedClients proxies,
+                         Http2Sessions h2) {
     }
 
     public Connection(SocketChannel channel, Permit permit, Shared shared) {
@@ -152,6 +155,7 @@ public final class Connection implements Runnable, Exchange {
         this.bodies = shared.bodies();
         this.supervisor = shared.supervisor();
         this.proxies = shared.proxies();
+        this.shared = shared;
         BufferPool pool = shared.pool();
         DateHeader date = shared.date();
         this.pool = pool;
@@ -162,6 +166,11 @@ public final class Connection implements Runnable, Exchange {
     @Override
     public void run() {
         try {
+            Http2Sessions h2 = shared.h2();
+            if (h2 != null && (tls != null ? h2.tlsH2() : h2.h2c()) && startsHttp2()) {
+                handOverToHttp2(h2);
+                return;
+            }
             boolean first = true;
             while (true) {
                 response.reset(null);                   // an error before the next head is that request's
@@ -220,6 +229,50 @@ public final class Connection implements Runnable, Exchange {
                 close();
             }
         }
+    }
+
+    /**
+     * Reads the connection's first bytes until they tell HTTP/2 from HTTP/1.1, within the head deadline: on TLS, the
+     * protocol ALPN chose (the handshake runs inside the first read); on a plain port, the HTTP/2 connection preface
+     * (RFC 9113 section 3.4, h2c with prior knowledge). The bytes read stay in {@code in} for either protocol.
+     */
+    private boolean startsHttp2() throws IOException {
+        guard.phase(Watchdog.Phase.IDLE, timeouts.headNanos());
+        while (true) {
+            if (tls != null) {
+                String protocol = tls.applicationProtocol();
+                if (protocol != null && in.hasRemaining()) {
+                    return "h2".equals(protocol);
+                }
+            } else {
+                ConnectionPreface.Detection detection = ConnectionPreface.detect(in);
+                if (detection != ConnectionPreface.Detection.PARTIAL) {
+                    return detection == ConnectionPreface.Detection.MATCH;
+                }
+                if (in.hasRemaining() && guard.currentPhase() != Watchdog.Phase.HEAD) {
+                    guard.phase(Watchdog.Phase.HEAD, timeouts.headNanos());   // from the first byte, once
+                }
+            }
+            in.compact();
+            int n;
+            try {
+                n = reader.read(in);
+            } finally {
+                in.flip();
+            }
+            if (n < 0) {
+                return false;               // the HTTP/1.1 path answers what is there (a 408 after a timeout)
+            }
+        }
+    }
+
+    /** Serves the rest of the connection as HTTP/2 on this thread, from the bytes read so far. */
+    private void handOverToHttp2(Http2Sessions h2) {
+        ByteBuffer first = ByteBuffer.allocate(in.remaining()).put(in).flip();
+        handedOver = true;
+        guard.endPhase();
+        releaseBuffers();
+        new Http2Session(channel, reader, writer, tls, permit, shared, h2, guard, first).run();
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TLS connection's blocking reads and writes over its socket, through an {@link SSLEngine}: what
@@ -48,6 +49,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private ByteBuffer netIn;               // read mode: first, or a record buffer; null when it held nothing
     private ByteBuffer appIn;               // read mode; null when it held nothing
     private boolean inboundClosed;
+    /** Writes and the reads' post-handshake answers share {@code netOut}: HTTP/2 reads and writes on two threads. */
+    private final ReentrantLock wrapLock = new ReentrantLock();
 
     TlsChannel(SocketChannel channel, TlsContext context, Metrics metrics) {
         this.channel = channel;
@@ -187,7 +190,14 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private void afterUnwrap(SSLEngineResult result) throws IOException {
         switch (result.getHandshakeStatus()) {
             case NEED_TASK -> runTasks();
-            case NEED_WRAP -> wrapAndFlush(NOTHING, 0, 1);
+            case NEED_WRAP -> {
+                wrapLock.lock();
+                try {
+                    wrapAndFlush(NOTHING, 0, 1);
+                } finally {
+                    wrapLock.unlock();
+                }
+            }
             default -> { }
         }
     }
@@ -276,9 +286,14 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             handshake();
         }
         long taken = 0;
-        do {
-            taken += wrapAndFlush(srcs, offset, length);
-        } while (remaining(srcs, offset, length));
+        wrapLock.lock();
+        try {
+            do {
+                taken += wrapAndFlush(srcs, offset, length);
+            } while (remaining(srcs, offset, length));
+        } finally {
+            wrapLock.unlock();
+        }
         return taken;
     }
 
@@ -326,9 +341,14 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         if (engine == null || engine.isOutboundDone()) {
             return;
         }
-        engine.closeOutbound();
-        while (!engine.isOutboundDone()) {
-            wrapAndFlush(NOTHING, 0, 1);
+        wrapLock.lock();
+        try {
+            engine.closeOutbound();
+            while (!engine.isOutboundDone()) {
+                wrapAndFlush(NOTHING, 0, 1);
+            }
+        } finally {
+            wrapLock.unlock();
         }
     }
 

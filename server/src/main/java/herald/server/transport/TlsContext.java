@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's TLS identity, read from a PEM certificate chain and PKCS#8 key or from a PKCS#12 keystore, and the
- * {@link SSLEngine}s made from it: TLS 1.3 and 1.2 only, ALPN {@code http/1.1}. The files are re-read when their
+ * {@link SSLEngine}s made from it: TLS 1.3 and 1.2 only, ALPN {@code h2} (once {@link #offerH2}) then
+ * {@code http/1.1}. The files are re-read when their
  * modification time or size changes, checked at most every {@link #CHECK_NANOS} by the thread that makes the next
  * engine: new handshakes use the new certificate, open connections keep theirs (Let's Encrypt renewals). A file
  * that fails to load keeps the previous identity (logged once per change); at start it is an error.
@@ -37,6 +38,7 @@ public final class TlsContext {
     static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String HTTP_1_1 = "http/1.1";
+    static final String H2 = "h2";
     /** Record buffers kept for reuse: 256 × about 16.7 KiB at most. */
     private static final int POOLED_RECORD_BUFFERS = 256;
 
@@ -46,6 +48,7 @@ public final class TlsContext {
     private final TlsBuffers buffers;
     private volatile SSLContext context;
     private volatile String stamp;              // modification times and sizes of the files last loaded (or tried)
+    private volatile boolean h2;
 
     @FunctionalInterface
     private interface Loader {
@@ -111,10 +114,19 @@ public final class TlsContext {
         parameters.setProtocols(PROTOCOLS);
         parameters.setUseCipherSuitesOrder(true);
         engine.setSSLParameters(parameters);
-        // RFC 7301 section 3.2: http/1.1 when offered; a client offering only others (h2) gets no_application_protocol
+        // RFC 7301 section 3.2: h2 (when served) before http/1.1, in the server's order; a client offering neither
+        // gets no_application_protocol
+        boolean offerH2 = h2;
         engine.setHandshakeApplicationProtocolSelector((e, offered) ->
-                offered.isEmpty() ? "" : offered.contains(HTTP_1_1) ? HTTP_1_1 : null);
+                offered.isEmpty() ? "" : offerH2 && offered.contains(H2) ? H2
+                        : offered.contains(HTTP_1_1) ? HTTP_1_1 : null);
         return engine;
+    }
+
+    /** Engines made from now on choose {@code h2} when the client offers it (the server serves HTTP/2 over TLS). */
+    public TlsContext offerH2(boolean on) {
+        this.h2 = on;
+        return this;
     }
 
     /** Re-reads the files now if they changed since the last load (what {@link #newEngine} does every 2 s). */

@@ -1,6 +1,7 @@
 package herald.server.transport;
 
 import herald.protocol.http1.HttpLimits;
+import herald.protocol.http2.Http2Limits;
 import herald.server.exchange.Client;
 import herald.server.exchange.Permit;
 import herald.server.health.MemoryBudget;
@@ -37,7 +38,7 @@ class ConnectionTaskTest {
             exchange -> exchange.response().text(200, "ok"), HttpLimits.DEFAULTS,
             Connection.Timeouts.ofMillis(5_000, 5_000, 5_000, 5_000), watchdog, new Metrics(), new DateHeader(),
             pool, new MemoryBudget("maxInflightBodyBytes", 1 << 20), supervisor,
-            new ForwardedClients(Networks.NONE));
+            new ForwardedClients(Networks.NONE), new Http2Sessions(Http2Limits.DEFAULTS, false, new Metrics()));
     private final AtomicInteger releases = new AtomicInteger();
 
     @AfterEach
