@@ -238,6 +238,9 @@ public final class Connection implements Runnable, Exchange {
      */
     private boolean startsHttp2() throws IOException {
         guard.phase(Watchdog.Phase.IDLE, timeouts.headNanos());
+        if (buffers == null && !readFirstBytes()) {
+            return false;                   // closed before sending anything: the HTTP/1.1 path sees the end too
+        }
         while (true) {
             if (tls != null) {
                 String protocol = tls.applicationProtocol();
