@@ -22,6 +22,7 @@ final class FakeSink implements SubscriberSink {
     int writableRequests;
     int closes;
     int bytesAtClose = -1;                  // bytes taken when first closed
+    Runnable onClose = () -> { };           // runs at the first close, on the closing thread
     private boolean writableRequested;
 
     /** The next writes take these many bytes each, in order; then {@link #takeAtMost} each. */
@@ -77,6 +78,7 @@ final class FakeSink implements SubscriberSink {
     public void close() {
         if (closes++ == 0) {
             bytesAtClose = taken.size();
+            onClose.run();
         }
     }
 
