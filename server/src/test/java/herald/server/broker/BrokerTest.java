@@ -355,4 +355,80 @@ class BrokerTest {
         }
         assertEquals(3, seen.size(), "every watcher gets sockets");
     }
+    @Test
+    void shouldQueueTwiceTheSubscribersPlusTheTopicsOfBothKindsWithoutBlocking() throws Exception {
+        Broker.Settings settings = new Broker.Settings(Retention.DEFAULTS, Duration.ofHours(1), -1, 1, 1, 1_000, 3_000,
+                4, Duration.ZERO, 40_000, 1L << 30, Duration.ZERO);
+        Broker broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }), 0);
+        brokers.add(broker);
+        int capacity = 2 * 40_000 + 1_000 + 3_000;          // above the floor of 65,536
+        Runnable task = () -> { };
+        for (int i = 0; i < capacity; i++) {
+            broker.dispatcher().execute(task);              // would wait for ever past the capacity
+        }
+        Thread publisher = Thread.ofPlatform().start(() -> broker.dispatcher().execute(task));
+        awaitState(publisher, Thread.State.WAITING);
+        assertTrue(publisher.isAlive(), "one more waits for room");
+        assertSame(task, broker.dispatcher().poll());
+        publisher.join(10_000);
+        assertFalse(publisher.isAlive());
+    }
+
+    @Test
+    void shouldLetAPublishInProgressFinishBeforeStopping() throws Exception {
+        Broker broker = broker();
+        broker.attach(broker.subscribe(List.of("a"), null), new FakeSink());   // so that a publish queues a shard
+        Runnable filler = () -> { };
+        while (broker.dispatcher().poll() != null) {
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < 1 << 16; i++) {                 // a full dispatch queue: the publish waits inside
+            broker.dispatcher().execute(filler);
+        }
+        long[] seq = new long[1];
+        Thread publisher = Thread.ofPlatform().start(() -> seq[0] = publish(broker, "a", "last"));
+        awaitState(publisher, Thread.State.WAITING);
+        Thread closer = Thread.ofPlatform().start(broker::close);
+        closer.join(300);
+        assertTrue(closer.isAlive(), "the stop waits for the publish in progress");
+        assertThrows(BrokerException.class, () -> publish(broker, "a", "refused"), "new publishes are refused");
+        while (broker.dispatcher().poll() != null) {        // room: the publish finishes, then the stop
+            Thread.onSpinWait();
+        }
+        publisher.join(10_000);
+        closer.join(10_000);
+        assertFalse(closer.isAlive());
+        assertEquals(1, seq[0], "accepted before the stop");
+        assertEquals(1, metrics.eventsPublished.sum());
+    }
+
+    @Test
+    void shouldEndEveryThreadItStartedWhenClosed() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Broker.Settings settings = new Broker.Settings(Retention.DEFAULTS, Duration.ofHours(1), -1, 2, 2, 10, 10, 4,
+                Duration.ZERO, 10, 1L << 30, Duration.ofSeconds(5));
+        Broker broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }));
+        List<Thread> started = new ArrayList<>(Thread.getAllStackTraces().keySet());
+        started.removeAll(before);
+        started.removeIf(thread -> !thread.getName().startsWith("herald-"));
+        List<String> names = started.stream().map(Thread::getName).sorted().toList();
+        assertEquals(List.of("herald-dispatch-0", "herald-dispatch-1", "herald-timer", "herald-watch-0",
+                "herald-watch-1"), names);
+        long start = System.nanoTime();
+        broker.close();
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(4).toNanos(),
+                "no stream to drain: the stop does not wait out its drain timeout");
+        for (Thread thread : started) {
+            thread.join(5_000);
+            assertFalse(thread.isAlive(), thread.getName() + " ended");
+        }
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (thread.getState() != state) {
+            assertTrue(System.nanoTime() - deadline < 0, "never reached " + state + ": " + thread.getState());
+            Thread.onSpinWait();
+        }
+    }
 }

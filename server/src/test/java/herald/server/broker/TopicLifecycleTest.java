@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A topic's incarnations and its subscribers in shards ({@link Topic}), and the registry that makes, forgets and
@@ -58,6 +63,19 @@ class TopicLifecycleTest {
 
     private TopicSubscriber subscriber(Topic topic) {
         return new TopicSubscriber(new FakeSink(), broker, topic, 0);
+    }
+
+    /** The topic's lock is free: another thread takes it at once (a lock left held would make it wait). */
+    private static void assertUnlocked(Topic topic) {
+        FutureTask<Integer> count = new FutureTask<>(topic::subscriberCount);
+        Thread.ofPlatform().daemon().start(count);
+        try {
+            count.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            fail("the topic's lock is still held");
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static List<List<Subscriber>> shards(Topic topic) {
@@ -97,6 +115,7 @@ class TopicLifecycleTest {
             topic.add(added.getLast());
         }
         topic.remove(added.get(5));
+        assertUnlocked(topic);
         List<Subscriber> expected = new ArrayList<>(added.subList(0, Shard.CAPACITY));
         expected.remove(5);
         assertEquals(expected, shards(topic).get(0));
@@ -202,6 +221,7 @@ class TopicLifecycleTest {
         assertEquals(6, topic.headSeq(), "base - 1 before the first event");
         assertEquals(1, counts.unpublished.get());
         EventLog log = topic.logForAppend();
+        assertUnlocked(topic);
         assertSame(log, topic.logForAppend());
         assertSame(log, topic.log());
         assertEquals(1, counts.published.get());
@@ -234,7 +254,10 @@ class TopicLifecycleTest {
         TopicSubscriber b = subscriber(topic);
         topic.add(a);
         topic.add(b);
+        assertEquals(2, topic.subscriberCount());
+        assertUnlocked(topic);
         assertEquals(List.of(a, b), topic.delete());
+        assertUnlocked(topic);
         assertTrue(topic.isDeleted());
         assertFalse(topic.isLive());
         assertTrue(log.isClosed());
