@@ -320,4 +320,44 @@ class WatcherTest {
             socketOpenAtClosing = channel.isOpen();
         }
     }
+    @Test
+    void shouldCarryOnAfterACallbackFailsAndReportABugThatEndsItsThread() throws Exception {
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Supervisor supervisor = new Supervisor(failures::add);
+        Watcher own = new Watcher("herald-watch-test", supervisor);
+        try {
+            SocketChannel[] pair = pair();
+            Semaphore calls = new Semaphore(0);
+            AtomicInteger call = new AtomicInteger();
+            ChannelSink sink = new ChannelSink(pair[0], own, () -> { });
+            sink.events = new SubscriberSink.Events() {
+                @Override
+                public void writable() {
+                    int n = call.incrementAndGet();
+                    calls.release();
+                    if (n == 1) {
+                        throw new IllegalStateException("a bug in one callback");
+                    }
+                    if (n == 2) {
+                        throw new AssertionError("a bug the loop does not expect");
+                    }
+                }
+
+                @Override
+                public void gone() {
+                }
+            };
+            pair[0].configureBlocking(false);
+            SelectionKey key = own.register(pair[0], sink);
+            own.wantWritable(key);
+            assertTrue(calls.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS));
+            own.wantWritable(key);                        // the loop went on after the RuntimeException
+            assertTrue(calls.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS));
+            awaitTrue(() -> !failures.isEmpty(), "an Error that ends the thread makes the server FAILED");
+            assertEquals(Supervisor.State.FAILED, supervisor.state());
+            assertEquals("a bug the loop does not expect", failures.getFirst().getMessage());
+        } finally {
+            own.close();
+        }
+    }
 }
