@@ -431,4 +431,15 @@ class BrokerTest {
             Thread.onSpinWait();
         }
     }
+    @Test
+    void shouldReportTheRetainedBytesOfAllTopicsAsAGauge() throws IOException {
+        Broker broker = broker();
+        publish(broker, "a", "1");
+        publish(broker, "b", "1");
+        long retained = broker.retainedBytes();
+        assertTrue(retained >= 2 * 4_096, "a segment each: " + retained);
+        StringBuilder out = new StringBuilder();
+        metrics.writePrometheus(out, broker.topicCount());
+        assertTrue(out.toString().contains("\nherald_retained_bytes " + retained + "\n"), out.toString());
+    }
 }

@@ -170,4 +170,24 @@ class SinkWriterTest {
         assertTrue(sink.text().endsWith("data: later\nid: " + h.ids.format(4) + "\n\n"), "idle again after the "
                 + "second pass: the next offer writes");
     }
+    @Test
+    void shouldCountNoEventAgainWhenItCompletesAHeartbeatsLineFeed() throws IOException {
+        BrokerHarness h = harness("a");
+        h.publish(2);
+        FakeSink sink = h.attachFromStart(new FakeSink());
+        h.runQueued();
+        assertEquals(2, h.metrics.eventsDelivered.sum());
+        sink.script(1);                                   // the heartbeat's colon alone
+        h.heartbeatDue(sink);
+        h.runQueued();
+        h.pump(sink);                                     // then its line feed
+        h.assertDeliveredAll(sink, "", ":\n");
+        assertEquals(2, h.metrics.eventsDelivered.sum(), "the events were counted once, with their batch");
+        assertEquals(1, latency(h).count());
+        assertEquals(1, h.metrics.heartbeats.sum());
+        h.publish(1);
+        h.runQueued();
+        assertEquals(3, h.metrics.eventsDelivered.sum());
+        assertTrue(sink.text().endsWith(":\ndata: a-3\nid: " + h.position() + "\n\n"), sink.text());
+    }
 }

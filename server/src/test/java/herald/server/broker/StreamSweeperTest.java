@@ -122,4 +122,25 @@ class StreamSweeperTest {
         assertEquals(0, lasting.closes);
         assertTrue(broker.tick() > 0, "the timer counts ticks");
     }
+    @Test
+    void shouldMeasureIdlenessFromTheStreamsLastWrite() throws IOException {
+        Broker broker = broker(Duration.ofMillis(40), Duration.ZERO);   // ticks of 10 ms: 4 ticks
+        FakeSink sink = attachIdle(broker, broker.subscribe(List.of("a"), null));
+        Subscriber subscriber = sink.subscriber();
+        awaitTrue(() -> broker.tick() - subscriber.attachedTick >= 8, "time passes");
+        publish(broker, "a");
+        DeliveryScratch scratch = new DeliveryScratch(metrics);
+        for (Runnable task; (task = broker.dispatcher().poll()) != null; ) {
+            ((Shard) task).run(scratch);                      // the event (and a heartbeat, if one came due)
+        }
+        long wroteAt = subscriber.lastWriteTick();
+        assertTrue(wroteAt - subscriber.attachedTick >= 8, "the write moved the stream's clock: " + wroteAt);
+        assertTrue(wroteAt <= broker.tick());
+        awaitTrue(() -> subscriber.heartbeatDue, "a heartbeat comes due again");
+        assertTrue(broker.tick() - wroteAt >= 4, "counted from the last write");
+    }
+
+    private static void publish(Broker broker, String topic) {
+        broker.publish(topic, null, new byte[] {'x'}, 0, 1, -1);
+    }
 }
