@@ -190,4 +190,26 @@ class SinkWriterTest {
         assertEquals(3, h.metrics.eventsDelivered.sum());
         assertTrue(sink.text().endsWith(":\ndata: a-3\nid: " + h.position() + "\n\n"), sink.text());
     }
+    @Test
+    void shouldDeliverEveryByteAcrossGrowingSegmentsWhateverThePaceAndTheSplit() throws IOException {
+        long seed = Long.getLong("herald.seed", System.nanoTime());
+        System.out.println("SinkWriterTest seed " + seed + " (rerun with -Dherald.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
+        BrokerHarness h = harness("a");
+        int[] takes = {Integer.MAX_VALUE, 1, 9, 100, 4_000};
+        FakeSink[] sinks = new FakeSink[takes.length];
+        for (int i = 0; i < takes.length; i++) {
+            sinks[i] = h.attachFromStart(new FakeSink().takeAtMost(takes[i]));
+        }
+        for (int step = 0; step < 60; step++) {           // about 2,400 events: segments of 4, 8, 16, 32 KiB...
+            h.publish(1 + random.nextInt(step % 3 == 0 ? 3 : 80), random.nextInt(60));
+            for (FakeSink sink : sinks) {
+                h.pump(sink);
+            }
+        }
+        for (FakeSink sink : sinks) {
+            h.assertDeliveredAll(sink);
+        }
+        assertTrue(h.metrics.eventsDelivered.sum() > 5 * 60, "seed " + seed);
+    }
 }
