@@ -161,6 +161,9 @@ class DispatcherTest {
     void shouldEndEveryThreadOnClose() throws InterruptedException {
         Dispatcher dispatcher = new Dispatcher(2, 16, metrics, supervisor);
         List<Thread> threads = dispatcherThreads(dispatcher, 2);
+        for (Thread thread : threads) {
+            assertTrue(thread.isDaemon(), "never keeps the JVM alive");
+        }
         dispatcher.close();
         for (Thread thread : threads) {
             assertFalse(thread.isAlive(), thread.getName() + " ended");
@@ -212,6 +215,26 @@ class DispatcherTest {
         while (thread.getState() != state) {
             assertTrue(System.nanoTime() - deadline < 0, "never reached " + state + ": " + thread.getState());
             Thread.onSpinWait();
+        }
+    }
+    @Test
+    void shouldReportAnErrorThatEndsADispatcherThreadAsFatal() throws InterruptedException {
+        Dispatcher dispatcher = new Dispatcher(1, 16, metrics, supervisor);
+        try {
+            Thread thread = dispatcherThreads(dispatcher, 1).getFirst();
+            dispatcher.execute(() -> {
+                throw new AssertionError("a bug the loop does not expect");
+            });
+            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            assertFalse(thread.isAlive());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (supervisor.state() != Supervisor.State.FAILED && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            assertEquals(Supervisor.State.FAILED, supervisor.state());
+            assertEquals("a bug the loop does not expect", supervisor.failure().getMessage());
+        } finally {
+            dispatcher.close();
         }
     }
 }

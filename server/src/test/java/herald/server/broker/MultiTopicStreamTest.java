@@ -81,17 +81,34 @@ class MultiTopicStreamTest {
     @Test
     void shouldWriteIdLinesOfAStreamThatStartsAtLongPositions() throws IOException {
         List<String> topics = List.of("a", "b");
-        try (BrokerHarness h = new BrokerHarness(topics, Retention.DEFAULTS)) {
-            h.publish(2 * 1_001);
-            Subscription subscription = h.broker.subscribe(topics, h.ids.format(new long[] {1_000, 999}));
+        try (BrokerHarness h = new BrokerHarness(topics, Retention.DEFAULTS.withEvents(1 << 14))) {
+            h.publish(2 * 10_001);
+            Subscription subscription = h.broker.subscribe(topics, h.ids.format(new long[] {10_000, 9_999}));
             FakeSink sink = new FakeSink();
             h.broker.attach(subscription, sink);
             h.runQueued();
             String e = h.ids.epoch() + "-";
-            assertEquals("data: a-1001\nid: " + e + "1001_999\n\n" + "data: b-1000\nid: " + e + "1001_1000\n\n"
-                    + "data: b-1001\nid: " + e + "1001_1001\n\n", sink.text());
+            assertEquals("data: a-10001\nid: " + e + "10001_9999\n\n" + "data: b-10000\nid: " + e + "10001_10000\n\n"
+                    + "data: b-10001\nid: " + e + "10001_10001\n\n", sink.text());
             List<String> ids = new ArrayList<>(BrokerHarness.parse(sink.bytes()).ids());
-            assertEquals(e + "1001_1001", ids.getLast());
+            assertEquals(e + "10001_10001", ids.getLast());
+        }
+    }
+    @Test
+    void shouldGrowAnEventLineItReusesForALongerOne() throws IOException {
+        try (BrokerHarness h = new BrokerHarness(List.of("a", "b"), Retention.DEFAULTS)) {
+            Subscription subscription = h.broker.subscribe(h.topics, h.ids.format(new long[2])).typedByTopic(true);
+            FakeSink sink = new FakeSink();
+            h.broker.attach(subscription, sink);
+            h.runQueued();
+            publish(h, "a", "t", "short", -1);
+            h.runQueued();
+            String type = "y".repeat(100);
+            publish(h, "a", type, "long", -1);             // the same slot of the next batch, a longer line
+            h.runQueued();
+            String e = h.ids.epoch() + "-";
+            assertEquals("event: a:t\ndata: short\nid: " + e + "1_0\n\nevent: a:" + type + "\ndata: long\nid: " + e
+                    + "2_0\n\n", sink.text());
         }
     }
 }

@@ -81,6 +81,7 @@ class StreamSweeperTest {
     @Test
     void shouldEndAStreamAtItsMaximumAgeAsNeitherExpiredNorGone() throws IOException, InterruptedException {
         Broker broker = broker(Duration.ofHours(1), Duration.ofMillis(100));   // ticks of 25 ms: 4 ticks
+        awaitTrue(() -> broker.tick() >= 8, "attached late: its age counts from its own tick");
         FakeSink sink = new FakeSink();
         CountDownLatch closed = new CountDownLatch(1);
         AtomicLong closedAtTick = new AtomicLong();

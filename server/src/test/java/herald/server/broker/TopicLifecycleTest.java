@@ -299,6 +299,7 @@ class TopicLifecycleTest {
         assertFalse(published.retireIfUnused());
         assertEquals(1, counts.unpublished.get());
         assertTrue(subscribed.retireIfUnused());
+        assertUnlocked(subscribed);
         assertTrue(subscribed.retireIfUnused(), "still retired; counted once");
         assertEquals(0, counts.unpublished.get());
         assertFalse(subscribed.isLive());
@@ -321,6 +322,7 @@ class TopicLifecycleTest {
         idle.remove(subscriber);
         assertTrue(idle.holdsIdleHistory());
         assertEquals(11, idle.retireIdle());
+        assertUnlocked(idle);
         assertEquals(11, highWater.get());
         assertTrue(log.isClosed());
         assertFalse(idle.isLive());
@@ -459,6 +461,14 @@ class TopicLifecycleTest {
         subscribed.logForAppend().append(null, new byte[] {'x'}, 0, 1, -1);
         assertEquals(EventLog.FULL, registry.forPublish("b").logForAppend().append(null, new byte[] {'x'}, 0, 1, -1));
         assertEquals(0, metrics.historyDropped.sum());
+        FutureTask<Long> other = new FutureTask<>(
+                () -> registry.forPublish("c").logForAppend().append(null, new byte[] {'x'}, 0, 1, -1));
+        Thread.ofPlatform().daemon().start(other);            // its reclaim waits for ever if a lock was left held
+        try {
+            assertEquals(EventLog.FULL, other.get(10, TimeUnit.SECONDS));
+        } catch (TimeoutException | InterruptedException | ExecutionException e) {
+            throw new AssertionError("another publisher's reclaim", e);
+        }
         assertTrue(subscribed.isLive());
     }
 
@@ -475,6 +485,20 @@ class TopicLifecycleTest {
         assertNull(registry.get("t0"));
         assertNull(registry.get("t1"));
         assertNotNull(registry.get("t2"));
+    }
+
+    @Test
+    void shouldStopDroppingOnceExactlyTheGoalIsFree() {
+        long perTopic = budgetOfOneEvent();
+        TopicRegistry registry = registry(100, 100, 32 * perTopic);   // 1/32 of it is one topic's history
+        for (int i = 0; i < 32; i++) {
+            registry.forPublish("t" + i).logForAppend().append(null, new byte[] {'x'}, 0, 1, -1);
+            waitANanosecond();
+        }
+        registry.forPublish("next").logForAppend().append(null, new byte[] {'x'}, 0, 1, -1);
+        assertEquals(1, metrics.historyDropped.sum(), "one topic freed the goal exactly");
+        assertNull(registry.get("t0"));
+        assertNotNull(registry.get("t1"));
     }
 
     /** Bytes of budget one topic with one small event takes (its first segment and index page). */
