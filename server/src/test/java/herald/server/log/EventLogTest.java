@@ -345,6 +345,10 @@ class EventLogTest {
         assertTrue(log.isOvertaken(1));
         assertFalse(log.isOvertaken(2));
         assertEquals("data: e2\nid: ep-3\n\n", readAll(log, 2));
+        assertFalse(log.isClosed());
+        assertEquals(3, log.close());
+        assertTrue(log.isClosed());
+        assertEquals(EventLog.CLOSED, append(log, "late"), "refused though its segment has room");
     }
 
     @Test
