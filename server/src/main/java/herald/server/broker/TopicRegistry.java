@@ -2,6 +2,7 @@ package herald.server.broker;
 
 import herald.server.Retention;
 import herald.server.health.MemoryBudget;
+import herald.server.log.EventLog;
 import herald.server.metrics.Metrics;
 
 import java.lang.System.Logger.Level;
@@ -183,7 +184,10 @@ final class TopicRegistry {
         try {
             List<Topic> idle = new ArrayList<>();
             for (Topic topic : topics.values()) {
-                if (topic.holdsIdleHistory()) {
+                EventLog log = topic.log();
+                // a log that holds no memory frees none: retiring it (the publisher's own new topic) would make
+                // its append fail as closed, and the publish would retry on a new incarnation for ever
+                if (topic.holdsIdleHistory() && log != null && log.budgetedBytes() > 0) {
                     idle.add(topic);
                 }
             }

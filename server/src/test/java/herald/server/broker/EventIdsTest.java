@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class EventIdsTest {
     private final EventIds ids = new EventIds(1_700_000_000_000L);
@@ -43,5 +44,18 @@ class EventIdsTest {
         assertNull(ids.parse(ids.epoch() + "-12", 2), "one position for two topics");
         assertNull(ids.parse("", 1));
         assertNull(ids.parse(null, 1));
+        assertNull(ids.parse(ids.epoch(), 1), "the epoch alone");
+        assertNull(ids.parse(ids.epoch().substring(1), 1), "shorter than the epoch");
+    }
+
+    @Test
+    void shouldTakeAnyStartTimeFromTheEpochOfTheClockOn() {
+        EventIds first = new EventIds(0);
+        assertEquals("0", first.epoch());
+        assertEquals("0-5", first.format(5));
+        assertArrayEquals(new byte[] {'0', '-'}, first.prefix());
+        assertArrayEquals(new long[] {5}, first.parse("0-5", 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EventIds(-1));
+        assertEquals("startMillis=-1", e.getMessage());
     }
 }

@@ -22,6 +22,9 @@ final class FakeSink implements SubscriberSink {
     int writableRequests;
     int closes;
     int bytesAtClose = -1;                  // bytes taken when first closed
+    Runnable onClose = () -> { };           // runs at the first close, on the closing thread
+    Runnable onWrite = () -> { };           // runs at each write, before it takes anything
+    final java.util.List<Integer> buffersPerWrite = new java.util.ArrayList<>();
     private boolean writableRequested;
 
     /** The next writes take these many bytes each, in order; then {@link #takeAtMost} each. */
@@ -52,6 +55,8 @@ final class FakeSink implements SubscriberSink {
             throw new AssertionError("write " + (events == null ? "before start" : "after close"));
         }
         writes++;
+        buffersPerWrite.add(length);
+        onWrite.run();
         Long scripted = script.poll();
         long budget = scripted == null ? takeAtMost : scripted;
         long written = 0;
@@ -77,6 +82,7 @@ final class FakeSink implements SubscriberSink {
     public void close() {
         if (closes++ == 0) {
             bytesAtClose = taken.size();
+            onClose.run();
         }
     }
 

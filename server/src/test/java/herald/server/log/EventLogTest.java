@@ -334,4 +334,52 @@ class EventLogTest {
         assertTrue(run.firstAppendNanos() - before >= 0 && System.nanoTime() - run.firstAppendNanos() >= 0,
                 "firstAppendNanos=" + run.firstAppendNanos());
     }
+    @Test
+    void shouldRetainJustTheNewestEventWithOneSlot() {
+        EventLog log = log(1, 64 << 10, 4_096);
+        for (int i = 0; i < 3; i++) {
+            append(log, "e" + i);
+        }
+        assertEquals(3, log.headSeq());
+        assertEquals(3, log.tailSeq(), "the oldest retained is the newest");
+        assertTrue(log.isOvertaken(1));
+        assertFalse(log.isOvertaken(2));
+        assertEquals("data: e2\nid: ep-3\n\n", readAll(log, 2));
+        assertFalse(log.isClosed());
+        assertEquals(3, log.close());
+        assertTrue(log.isClosed());
+        assertEquals(EventLog.CLOSED, append(log, "late"), "refused though its segment has room");
+    }
+
+    @Test
+    void shouldKeepTheOldestSegmentWhileTheRetainedBytesAreExactlyAtTheBound() {
+        MemoryBudget budget = new MemoryBudget("maxRetainedBytes", 1L << 30);
+        EventLog log = new EventLog(new Retention(1_024, 4_096 + 8_192, 8_192), PREFIX, 1, budget);
+        String data = "d".repeat(1_000);
+        long seq = append(log, data);
+        assertEquals(4_096, log.retainedBytes(), "the first segment");
+        while (log.retainedBytes() == 4_096) {
+            seq = append(log, data);                    // until the second (8 KiB) segment is taken
+        }
+        assertEquals(4_096 + 8_192, log.retainedBytes(), "at the bound, not over it: both kept");
+        assertFalse(log.isOvertaken(0), "the first event is still retained");
+        assertEquals(1, log.tailSeq());
+        while (log.retainedBytes() == 4_096 + 8_192) {
+            seq = append(log, data);                    // a third segment: over the bound, the first goes
+        }
+        assertTrue(log.isOvertaken(0));
+        assertEquals(8_192, log.retainedBytes(), "over the bound until only the new one is left");
+        assertEquals(log.budgetedBytes(), budget.used(), "the evicted segment went back to the budget");
+        assertTrue(seq > 10);
+    }
+
+    @Test
+    void shouldLeaveItsLockFreeForOtherThreadsAfterBudgetedBytes() throws Exception {
+        EventLog log = log(64, 64 << 10, 4_096);
+        append(log, "x");
+        assertTrue(log.budgetedBytes() > 4_096, "a segment and an index page");
+        Thread other = Thread.ofPlatform().daemon().start(log::budgetedBytes);   // blocks if the lock was left held
+        other.join(5_000);
+        assertFalse(other.isAlive(), "the rotation lock was released");
+    }
 }
