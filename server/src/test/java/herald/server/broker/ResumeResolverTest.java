@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Where a stream starts ({@link Broker#subscribe} through {@link ResumeResolver}) and what its preamble tells the
- * client: live without a {@code Last-Event-ID}; right after the id while it is retained; after a gap signal at
- * the oldest retained event when it is not (evicted) or was never this run's (unknown).
+ * client: live without a {@code Last-Event-ID}; right after the id while it is retained; after a gap signal,
+ * before the newest quarter of the retained events (rounded up), when it is not (evicted) or was never this run's
+ * (unknown).
  */
 class ResumeResolverTest {
     private final Metrics metrics = new Metrics();
@@ -96,13 +97,13 @@ class ResumeResolverTest {
     }
 
     @Test
-    void shouldSignalAGapAndStartAtTheOldestRetainedEventWhenTheIdWasEvicted() throws IOException {
+    void shouldSignalAGapAndStartBeforeTheNewestQuarterOfTheRetainedEventsWhenTheIdWasEvicted() throws IOException {
         Broker broker = broker(-1);
-        publish(broker, "a", 20);                            // the 16 newest are 5..20
+        publish(broker, "a", 20);                            // the 16 newest are 5..20; their newest quarter 17..20
         for (long after : new long[] {0, 3}) {
             Subscription subscription = broker.subscribe(List.of("a"), ids.format(after));
-            assertArrayEquals(new long[] {4}, subscription.cursors, "after=" + after);
-            assertEquals(gap("a", "evicted", 4) + "id: " + ids.format(4) + "\n\n", preamble(subscription));
+            assertArrayEquals(new long[] {16}, subscription.cursors, "after=" + after);
+            assertEquals(gap("a", "evicted", 16) + "id: " + ids.format(16) + "\n\n", preamble(subscription));
         }
         assertEquals(2, metrics.gaps.sum());
         assertEquals(2, metrics.resumes.sum());
@@ -111,12 +112,12 @@ class ResumeResolverTest {
     @Test
     void shouldSignalUnknownForAnIdAheadOfTheLogOrFromAnotherRunOrMalformed() throws IOException {
         Broker broker = broker(-1);
-        publish(broker, "a", 3);
+        publish(broker, "a", 3);                             // 1..3 retained: the newest quarter, rounded up, is 3
         String otherRun = new EventIds(1_600_000_000_000L).format(2);
         for (String id : new String[] {ids.format(4), otherRun, "junk", ids.format(new long[] {1, 1})}) {
             Subscription subscription = broker.subscribe(List.of("a"), id);
-            assertArrayEquals(new long[] {0}, subscription.cursors, id);
-            assertEquals(gap("a", "unknown", 0) + "id: " + ids.format(0) + "\n\n", preamble(subscription), id);
+            assertArrayEquals(new long[] {2}, subscription.cursors, id);
+            assertEquals(gap("a", "unknown", 2) + "id: " + ids.format(2) + "\n\n", preamble(subscription), id);
         }
         assertEquals(4, metrics.resumes.sum());
         assertEquals(4, metrics.gaps.sum());
@@ -129,8 +130,8 @@ class ResumeResolverTest {
         publish(broker, "b", 3);
         publish(broker, "c", 2);
         Subscription subscription = broker.subscribe(List.of("a", "b", "c"), ids.format(new long[] {1, 2, 7}));
-        assertArrayEquals(new long[] {4, 2, 0}, subscription.cursors);
-        assertEquals(gap("a", "evicted", 4) + gap("c", "unknown", 0) + "id: " + ids.format(new long[] {4, 2, 0})
+        assertArrayEquals(new long[] {16, 2, 1}, subscription.cursors);
+        assertEquals(gap("a", "evicted", 16) + gap("c", "unknown", 1) + "id: " + ids.format(new long[] {16, 2, 1})
                 + "\n\n", preamble(subscription));
         assertEquals(2, metrics.gaps.sum());
         assertEquals(1, metrics.resumes.sum());
@@ -141,10 +142,10 @@ class ResumeResolverTest {
         Broker broker = broker(-1);
         publish(broker, "a", 3);
         broker.delete("a");
-        publish(broker, "a", 2);                             // the next incarnation holds 4 and 5
+        publish(broker, "a", 2);                             // the next incarnation holds 4 and 5: its newest quarter 5
         Subscription subscription = broker.subscribe(List.of("a"), ids.format(2));
-        assertArrayEquals(new long[] {3}, subscription.cursors);
-        assertEquals(gap("a", "evicted", 3) + "id: " + ids.format(3) + "\n\n", preamble(subscription));
+        assertArrayEquals(new long[] {4}, subscription.cursors);
+        assertEquals(gap("a", "evicted", 4) + "id: " + ids.format(4) + "\n\n", preamble(subscription));
         assertArrayEquals(new long[] {3}, broker.subscribe(List.of("a"), ids.format(3)).cursors,
                 "the old incarnation's head is where the new one starts: no gap");
         assertEquals(1, metrics.gaps.sum());

@@ -57,8 +57,8 @@ class TopicLifecycleTest {
 
     private Topic topic(long baseSeq) {
         counts.addUnpublished();
-        return new Topic("t", baseSeq, dispatcher, RETENTION, ids.prefix(), counts, MemoryBudget.unbounded(),
-                highWater);
+        return new Topic("t", baseSeq, dispatcher, RETENTION, ids, counts, MemoryBudget.unbounded(),
+                highWater, null);
     }
 
     private TopicSubscriber subscriber(Topic topic) {
@@ -344,8 +344,8 @@ class TopicLifecycleTest {
     // ---- the registry -----------------------------------------------------------------------------------
 
     private TopicRegistry registry(int maxTopics, int maxUnpublished, long maxRetainedBytes) {
-        return new TopicRegistry(maxTopics, maxUnpublished, maxRetainedBytes, RETENTION, ids.prefix(), dispatcher,
-                metrics);
+        return new TopicRegistry(maxTopics, maxUnpublished, maxRetainedBytes, RETENTION, ids, dispatcher,
+                metrics, null);
     }
 
     @Test
@@ -357,7 +357,7 @@ class TopicLifecycleTest {
         first.delete();
         assertEquals(0, registry.liveCount());
         assertSame(first, registry.get("a"), "the tombstone");
-        assertNull(registry.resolve(List.of("a"), true), "a subscribe answers 204");
+        assertNull(registry.resolve(List.of("a"), true, null), "a subscribe answers 204");
         Topic second = registry.forPublish("a");
         assertNotSame(first, second);
         assertEquals(2, second.baseSeq);
@@ -368,25 +368,25 @@ class TopicLifecycleTest {
     @Test
     void shouldMakeUnknownTopicsOnSubscribeOnlyWhenAskedAndCheckTheLimitTheSame() {
         TopicRegistry registry = registry(5, 2, 1L << 30);
-        Topic[] none = registry.resolve(List.of("a", "b"), false);
+        Topic[] none = registry.resolve(List.of("a", "b"), false, null);
         assertEquals(Arrays.asList(null, null), Arrays.asList(none));
         assertEquals(0, registry.liveCount());
         BrokerException head = assertThrows(BrokerException.class,
-                () -> registry.resolve(List.of("a", "b", "c"), false));
+                () -> registry.resolve(List.of("a", "b", "c"), false, null));
         assertEquals(BrokerException.Reason.TOPIC_LIMIT, head.reason());
-        Topic[] made = registry.resolve(List.of("a", "b"), true);
+        Topic[] made = registry.resolve(List.of("a", "b"), true, null);
         assertEquals(List.of("a", "b"), Arrays.stream(made).map(t -> t.name).toList());
         assertEquals(2, registry.liveCount());
-        assertSame(made[0], registry.resolve(List.of("a"), false)[0], "known: no room needed");
-        assertThrows(BrokerException.class, () -> registry.resolve(List.of("c"), false));
-        assertThrows(BrokerException.class, () -> registry.resolve(List.of("c"), true));
+        assertSame(made[0], registry.resolve(List.of("a"), false, null)[0], "known: no room needed");
+        assertThrows(BrokerException.class, () -> registry.resolve(List.of("c"), false, null));
+        assertThrows(BrokerException.class, () -> registry.resolve(List.of("c"), true, null));
         assertEquals(2, registry.liveCount(), "nothing made over the limit");
     }
 
     @Test
     void shouldForgetUnusedTopicsKeepingPublishedAndSubscribedOnes() {
         TopicRegistry registry = registry(5, 5, 1L << 30);
-        Topic[] made = registry.resolve(List.of("unused", "subscribed"), true);
+        Topic[] made = registry.resolve(List.of("unused", "subscribed"), true, null);
         made[1].add(subscriber(made[1]));
         registry.forPublish("published").logForAppend();
         registry.forgetUnused();
@@ -394,7 +394,7 @@ class TopicLifecycleTest {
         assertSame(made[1], registry.get("subscribed"));
         assertNotNull(registry.get("published"));
         assertEquals(2, registry.liveCount());
-        Topic again = registry.resolve(List.of("unused"), true)[0];
+        Topic again = registry.resolve(List.of("unused"), true, null)[0];
         assertNotSame(made[0], again, "a later subscribe makes a new incarnation");
         assertTrue(again.isLive());
     }
