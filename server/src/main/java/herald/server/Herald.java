@@ -71,6 +71,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Herald implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Herald.class.getName());
+    private static final String STOPPING_REASON = "server is stopping";
 
     private final HeraldConfig config;
     private final Metrics metrics = new Metrics();
@@ -290,6 +291,9 @@ public final class Herald implements AutoCloseable {
             throw new IllegalArgumentException("wait must not be negative: wait=" + wait);
         }
         checkPublishable(topic);
+        if (stopping) {                                // as HTTP publishers get 503 from the first moment of a stop
+            return new PublishResult(PublishResult.Status.STOPPING, null, STOPPING_REASON);
+        }
         try {
             return new PublishResult(PublishResult.Status.PUBLISHED,
                     publishUnchecked(topic, eventType, data, wait.toNanos()), null);
@@ -305,6 +309,9 @@ public final class Herald implements AutoCloseable {
     }
 
     private String publishUnchecked(String topic, String eventType, String data) {
+        if (stopping) {                                // the broker closes a moment after the stop begins
+            throw new IllegalStateException(STOPPING_REASON);
+        }
         try {
             return publishUnchecked(topic, eventType, data, -1);
         } catch (BrokerException e) {                  // stopping, a limit, pushed back: one line
