@@ -392,7 +392,9 @@ run_one() {   # $1 stack, $2 scenario, $3 the step (ladder: a rate; streams: a c
     echo "- other busy processes before the run (ps, CPU > 5%):"
     echo
     echo '```'
-    ps -eo pid,pcpu,etime,args --sort=-pcpu | awk 'NR == 1 || $2 > 5' | cut -c1-160 | head -12
+    # paths shortened to their last part: a results file names no directory of the machine it ran on
+    ps -eo pid,pcpu,etime,args --sort=-pcpu | awk 'NR == 1 || $2 > 5' | sed -E 's#(/[^ /:@=]+)+/([^ /:@=]+)#\2#g' \
+        | cut -c1-160 | head -12
     echo '```'
 } >"$OUT/host.md"
 
