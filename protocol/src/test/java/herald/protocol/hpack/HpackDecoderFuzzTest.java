@@ -1,5 +1,7 @@
 package herald.protocol.hpack;
 
+import herald.protocol.sse.AllocationMeter;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,5 +1,7 @@
 package herald.protocol.hpack;
 
+import herald.protocol.sse.AllocationMeter;
+
 import static herald.protocol.hpack.Blocks.block;
 import static herald.protocol.hpack.Blocks.decode;
 import static herald.protocol.hpack.Blocks.entries;

@@ -1,5 +1,7 @@
 package herald.protocol.http2;
 
+import herald.protocol.sse.AllocationMeter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

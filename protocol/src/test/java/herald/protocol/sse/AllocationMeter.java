@@ -5,19 +5,20 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Bytes allocated by the current thread, from {@code com.sun.management.ThreadMXBean}.
+ * Bytes allocated by the current thread, from {@code com.sun.management.ThreadMXBean}; shared by the allocation
+ * tests of every package.
  *
  * <p>Reached reflectively: the tests run inside the {@code herald.protocol} module, which (rightly) does not read
  * {@code java.management}, and core reflection and {@link MethodHandles#publicLookup()} need no readability edge.
  * {@code invokeExact} on a {@code ()long} handle neither boxes nor allocates, so the meter reads 0 around nothing.
  */
-final class AllocationMeter {
+public final class AllocationMeter {
     private static final MethodHandle ALLOCATED_BYTES = allocatedBytesHandle();
 
     private AllocationMeter() {
     }
 
-    static long allocatedBytes() {
+    public static long allocatedBytes() {
         try {
             return (long) ALLOCATED_BYTES.invokeExact();
         } catch (Throwable t) {
