@@ -213,10 +213,7 @@ class Http2AttackIT {
 
     @Test
     void shouldCutOffAStreamWhoseWindowStaysShutWithoutStallingItsSibling() throws Exception {
-        // a waiting subscriber is cut off at the next offer after the log passed it: a publish, or a heartbeat when
-        // the last publish came before it began to wait; a short heartbeat makes that prompt
-        try (Herald herald = TestServer.start(b -> b.retention(new Retention(64, 1 << 20, 4_096))
-                .heartbeat(java.time.Duration.ofMillis(200)));
+        try (Herald herald = TestServer.start(b -> b.retention(new Retention(64, 1 << 20, 4_096)));
              H2Socket h2 = new H2Socket(herald.port()).handshake(FrameDescriptor.SETTINGS_INITIAL_WINDOW_SIZE, 200)) {
             ByteBuffer frames = ByteBuffer.allocate(1024);
             h2.get(frames, 1, "/topics/slow");

@@ -129,6 +129,9 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 blockedSinceNanos = System.nanoTime();     // once per full sink, not per event
                 if (moveFromRunning(WAITING)) {
                     sink.requestWritable();
+                    if (overtaken()) {                     // the log passed it while it wrote: no offer may come
+                        close(CloseReason.CUT_OFF);        // again to notice (offer checks only when a publish does)
+                    }
                 }
                 return;
             }
