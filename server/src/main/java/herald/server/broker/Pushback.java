@@ -103,6 +103,11 @@ final class Pushback {
         return floor + 1 >= log.tailAfterNextSegment();
     }
 
+    /** The floor as last computed (for {@link CutoffDiagnostics}). */
+    long floor() {
+        return floor;
+    }
+
     /** A subscriber joined at {@code position}: the floor is at most that now (and is computed anew when unknown). */
     void joined(long position) {
         while (true) {
