@@ -17,21 +17,21 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code stalled}: waiting for its socket for at least the stall time, so not protected (by design);</li>
  *   <li>{@code rank}: behind the floor of the last scan, i.e. slower than the protected k-th slowest (by design);</li>
  *   <li>{@code unprotected}: in a topic where fewer than k subscribers read (no floor);</li>
- *   <li>{@code aboveFloor}: at or ahead of the floor: the floor was stale, or a publish raced past it.</li>
+ *   <li>{@code aboveFloor}: at or ahead of the floor (or no floor computed yet): the floor was stale, or a publish
+ *   raced past it.</li>
  * </ul>
- * Counted across those: cut-offs of streams younger than 3 s ({@code young}, e.g. just resumed after a gap) and of
- * streams that never moved from where they started ({@code neverMoved}).
+ * Counted across those: cut-offs of streams attached within the last three ticks of the broker's timer ({@code young}:
+ * about 3 s with the default heartbeat), e.g. just resumed after a gap. Nothing is added to a subscriber for this.
  */
 final class CutoffDiagnostics {
     static final boolean ENABLED = Boolean.getBoolean("herald.debug.cutoffs");
-    private static final long YOUNG_NANOS = 3_000_000_000L;
+    private static final long YOUNG_TICKS = 3;
 
     private static final LongAdder STALLED = new LongAdder();
     private static final LongAdder RANK = new LongAdder();
     private static final LongAdder UNPROTECTED = new LongAdder();
     private static final LongAdder ABOVE_FLOOR = new LongAdder();
     private static final LongAdder YOUNG = new LongAdder();
-    private static final LongAdder NEVER_MOVED = new LongAdder();
     private static final LongAdder OTHER = new LongAdder();
     private static final LongAdder[] WHERE = {new LongAdder(), new LongAdder(), new LongAdder()};
     private static final String[] WHERE_NAMES = {"offerWaiting", "drainOvertaken", "blockedOvertaken"};
@@ -65,11 +65,8 @@ final class CutoffDiagnostics {
         Topic topic = ts.topic();
         Pushback pushback = topic.pushback();
         long position = ts.positionIn(topic);
-        if (now - ts.createdNanos < YOUNG_NANOS) {
+        if (broker.tick() - subscriber.attachedTick <= YOUNG_TICKS) {
             YOUNG.increment();
-        }
-        if (position == ts.startCursor) {
-            NEVER_MOVED.increment();
         }
         long floor = pushback == null ? Pushback.UNKNOWN : pushback.floor();
         if (blocked >= broker.stalledNanos) {
@@ -132,9 +129,9 @@ final class CutoffDiagnostics {
                         lags[n - 1 - n / 1000], lags[n - 1], waiting, stalled));
             }
             line.append(String.format("cutoff-diag cutoffs stalled=%d rank=%d unprotected=%d aboveFloor=%d other=%d"
-                            + " | young=%d neverMoved=%d | %s=%d %s=%d %s=%d | blocked never=%d <1s=%d 1-5s=%d >=5s=%d%n",
+                            + " | young=%d | %s=%d %s=%d %s=%d | blocked never=%d <1s=%d 1-5s=%d >=5s=%d%n",
                     STALLED.sum(), RANK.sum(), UNPROTECTED.sum(), ABOVE_FLOOR.sum(), OTHER.sum(), YOUNG.sum(),
-                    NEVER_MOVED.sum(), WHERE_NAMES[0], WHERE[0].sum(), WHERE_NAMES[1], WHERE[1].sum(), WHERE_NAMES[2],
+                    WHERE_NAMES[0], WHERE[0].sum(), WHERE_NAMES[1], WHERE[1].sum(), WHERE_NAMES[2],
                     WHERE[2].sum(), BLOCKED[0].sum(), BLOCKED[1].sum(), BLOCKED[2].sum(), BLOCKED[3].sum()));
             System.err.print(line);
         }

@@ -37,15 +37,12 @@ final class TopicSubscriber extends Subscriber {
                                           // publishers (positionIn) at any time: written opaque
     private int batchEvents;
     private boolean batchMore;            // more may be readable right after the batch
-    final long startCursor;               // where it started, and when: for CutoffDiagnostics only
-    final long createdNanos = CutoffDiagnostics.ENABLED ? System.nanoTime() : 0;
 
     TopicSubscriber(SubscriberSink sink, Broker broker, Topic topic, long cursor) {
         super(sink, broker, 2, !TopicNames.isSystem(topic.name));
         this.topic = topic;
         this.cursor = cursor;
         this.batchLast = cursor;
-        this.startCursor = cursor;
     }
 
     Topic topic() {
