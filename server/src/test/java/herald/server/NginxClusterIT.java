@@ -115,12 +115,19 @@ final class NginxClusterIT {
         awaitFeed(EVENTS);
         long[] throughNginx = latencies(STREAMS, EVENTS);
         long[] direct = latenciesOf(client.log("direct").events(), EVENTS);
+        long[] added = addedByNginx(STREAMS, EVENTS);
         assertEquals(STREAMS * EVENTS, throughNginx.length);
-        assertTrue(throughNginx[throughNginx.length - 1] < 1_000_000, "every event within 1 s through nginx: max "
-                + throughNginx[throughNginx.length - 1] + " µs");
-        String summary = "through nginx (HTTP/2, TLS, " + STREAMS + " streams on one connection): "
-                + describe(throughNginx) + "; direct (HTTP/1.1 to a node): " + describe(direct);
-        System.out.println("NginxClusterIT publish->receive: " + summary);
+        assertEquals(STREAMS * EVENTS, added.length);
+        // Generous bounds: a 2-core machine shared by other work stalls every process now and then, the publisher
+        // and the direct stream too; what nginx adds is bounded per event, publish to receive by its median.
+        assertTrue(added[added.length - 1] < 1_000_000, "every event within 1 s of the direct stream's copy: max "
+                + added[added.length - 1] + " µs");
+        assertTrue(throughNginx[(throughNginx.length - 1) / 2] < 1_000_000 && throughNginx[throughNginx.length - 1]
+                < 5_000_000, "publish to receive through nginx: " + describe(throughNginx));
+        String summary = "publish->receive through nginx (HTTP/2, TLS, " + STREAMS + " streams on one connection, "
+                + "3 nodes): " + describe(throughNginx) + "; direct (HTTP/1.1 to a node): " + describe(direct)
+                + "; added by nginx (each stream's copy against the direct stream's): " + describe(added);
+        System.out.println("NginxClusterIT " + summary);
 
         // (c): publishing goes on while the node in its own process is killed with SIGKILL
         Runnable kill = () -> {
@@ -368,6 +375,24 @@ final class NginxClusterIT {
             all.addAll(client.log(i).events());
         }
         return latenciesOf(all, count);
+    }
+
+    /** For the first {@code count} feed events: each stream's receive time less the direct stream's, in µs, sorted. */
+    private long[] addedByNginx(int streams, int count) {
+        java.util.Map<String, Double> direct = new java.util.HashMap<>();
+        for (H2Streams.Received event : client.log("direct").events()) {
+            direct.put(event.data().split(" ")[1], event.atMillis());
+        }
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            for (H2Streams.Received event : client.log(i).events()) {
+                String[] f = event.data().split(" ");
+                if (f[0].equals("feed") && Integer.parseInt(f[1]) <= count) {
+                    micros.add(Math.round((event.atMillis() - direct.get(f[1])) * 1_000));
+                }
+            }
+        }
+        return micros.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     private static long[] latenciesOf(List<H2Streams.Received> events, int count) {
