@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +75,9 @@ final class NginxClusterIT {
 
     /** A node in this JVM run as the config's comment says: trusting the proxy on 127.0.0.1. */
     private Herald node(java.util.function.UnaryOperator<Herald.Builder> configure) {
-        Herald node = TestServer.start(b -> configure.apply(b.abuseLimits(AbuseLimits.off()
-                .withTrustedProxies(List.of("127.0.0.1"))).timeouts(Timeouts.DEFAULTS.withShutdown(Duration.ofSeconds(2)))));
+        Herald node = TestServer.start(b -> configure.apply(b
+                .abuseLimits(AbuseLimits.off().withTrustedProxies(List.of("127.0.0.1")))
+                .timeouts(Timeouts.DEFAULTS.withShutdown(Duration.ofSeconds(2)))));
         nodes.add(node);
         return node;
     }
@@ -96,8 +96,8 @@ final class NginxClusterIT {
         for (int i = 0; i < STREAMS; i++) {
             paths.add(i < STREAMS - SEVERAL ? "/topics/feed" : "/events?topic=feed&topic=side");
         }
-        client = H2Streams.open(dir, front.base(), front.certificate(), "http://127.0.0.1:" + b.port() + "/topics/feed",
-                paths);
+        client = H2Streams.open(dir, front.base(), front.certificate(),
+                "http://127.0.0.1:" + b.port() + "/topics/feed", paths);
         int[] ports = {killed.port(), b.port(), c.port()};
         assertTrue(TestServer.eventually(WAIT, () -> subscribers(ports) == STREAMS + 1),
                 "every stream subscribed: " + subscribers(ports) + "\n" + client.diagnostics() + front.errorLog());
@@ -118,12 +118,13 @@ final class NginxClusterIT {
         long[] added = addedByNginx(STREAMS, EVENTS);
         assertEquals(STREAMS * EVENTS, throughNginx.length);
         assertEquals(STREAMS * EVENTS, added.length);
-        // Generous bounds: a 2-core machine shared by other work stalls every process now and then, the publisher
-        // and the direct stream too; what nginx adds is bounded per event, publish to receive by its median.
-        assertTrue(added[added.length - 1] < 1_000_000, "every event within 1 s of the direct stream's copy: max "
-                + added[added.length - 1] + " µs");
-        assertTrue(throughNginx[(throughNginx.length - 1) / 2] < 1_000_000 && throughNginx[throughNginx.length - 1]
-                < 5_000_000, "publish to receive through nginx: " + describe(throughNginx));
+        // Generous bounds: on a 2-core machine shared with other work every process stalls now and then (runs at
+        // load average 20-30 saw publish to receive reach 1.7 s, on the direct stream as much as through nginx),
+        // so the bounds are on what nginx adds: a median of milliseconds and no event over 2 s, where a buffering
+        // proxy holds events back until a buffer fills (or the response head with them).
+        assertTrue(added[(added.length - 1) / 2] < 50_000 && added[added.length - 1] < 2_000_000,
+                "added by nginx: " + describe(added));
+        assertTrue(throughNginx[throughNginx.length - 1] < 10_000_000, "publish to receive: " + describe(throughNginx));
         String summary = "publish->receive through nginx (HTTP/2, TLS, " + STREAMS + " streams on one connection, "
                 + "3 nodes): " + describe(throughNginx) + "; direct (HTTP/1.1 to a node): " + describe(direct)
                 + "; added by nginx (each stream's copy against the direct stream's): " + describe(added);
@@ -165,7 +166,8 @@ final class NginxClusterIT {
         assertEquals(200, status("-o", "/dev/null", "-w", "%{http_code}", front.base() + "/health"),
                 "/health through nginx while a node is down");
 
-        // one TCP connection for all streams, reconnects included, as nginx saw them
+        // one TCP connection for all streams, reconnects included: one session in the client, one in nginx's log
+        assertEquals(1, client.sessions().size(), client.diagnostics());
         client.close();
         client = null;
         String killedAddress = "127.0.0.1:" + killed.port();
@@ -187,7 +189,6 @@ final class NginxClusterIT {
         System.out.println("NginxClusterIT SIGKILL: " + onKilled + " of " + STREAMS + " streams were on the killed"
                 + " node and resumed on the others (" + triedKilledFirst + " after nginx tried the dead node first),"
                 + " " + (2 * EVENTS) + " events each, none lost or repeated");
-        Files.writeString(Path.of("target", "nginx-cluster-it.txt"), summary + "\n", StandardCharsets.UTF_8);
     }
 
     @Test

@@ -77,13 +77,15 @@ final class NginxFront implements AutoCloseable {
             String check = TestCerts.run(dir, nginx, "-t", "-p", dir.toString(), "-c",
                     dir.resolve("nginx.conf").toString());
             assertTrue(check.contains("syntax is ok") && check.contains("test is successful"), check);
-            Process process = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+            Process process = new ProcessBuilder(nginx, "-p", dir.toString(), "-c",
+                    dir.resolve("nginx.conf").toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
             NginxFront front = new NginxFront(dir, port, process);
             if (!TestServer.eventually(Duration.ofSeconds(10), () -> front.listening() || !process.isAlive())
                     || !process.isAlive()) {
+                String log = front.errorLog() + read(dir.resolve("stdout.log"));
                 front.close();
-                throw new AssertionError("nginx did not listen on " + port + ": " + front.errorLog());
+                throw new AssertionError("nginx did not listen on " + port + ": " + log);
             }
             return front;
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -106,8 +108,8 @@ final class NginxFront implements AutoCloseable {
         while (node.find()) {
             StringBuilder replacement = new StringBuilder();
             if (lines++ == 0) {
-                for (int port2 : nodes) {
-                    replacement.append(node.group(1)).append("server 127.0.0.1:").append(port2).append(node.group(2))
+                for (int nodePort : nodes) {
+                    replacement.append(node.group(1)).append("server 127.0.0.1:").append(nodePort).append(node.group(2))
                             .append(";\n");
                 }
             }
@@ -166,13 +168,15 @@ final class NginxFront implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             process.destroy();                           // SIGTERM: nginx's fast shutdown
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             delete(dir);
         }
