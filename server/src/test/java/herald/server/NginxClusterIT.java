@@ -251,6 +251,63 @@ final class NginxClusterIT {
         assertTrue(first.endsWith("-1"), "the refused publishes published nothing: " + first);
     }
 
+    /**
+     * Random spellings of {@code _herald/stats} (any character %-escaped in either hex case, dot segments, doubled
+     * slashes; in {@code /events} also the parameter's name, beside another topic) never open a stream from outside:
+     * nginx refuses them (403) or Herald finds the request malformed (400). Each fourth spelling is tried on an
+     * ordinary topic too, which must stream (so the refusals are the rule's, not malformed requests').
+     */
+    @Test
+    void shouldRefuseEverySpellingOfHeraldsOwnTopicsFromOutside() throws Exception {
+        Herald node = node(b -> b);
+        front = NginxFront.start(List.of(node.port()), site -> site);
+        long seed = Long.getLong("herald.fuzz.seed", System.nanoTime());
+        System.out.println("NginxClusterIT spellings: seed=" + seed + " (-Dherald.fuzz.seed=" + seed + " repeats it)");
+        java.util.Random random = new java.util.Random(seed);
+        int refused = 0;
+        for (int i = 0; i < 60; i++) {
+            String target;
+            String ordinary;
+            if (random.nextBoolean()) {
+                target = "/topics/" + spell(random, "_herald/stats", true);
+                ordinary = "/topics/" + spell(new java.util.Random(seed + i), "users/stats", false);
+            } else {
+                String name = spell(random, "topic", false);
+                List<String> params = new ArrayList<>(List.of(name + "=" + spell(random, "_herald/stats", false)));
+                if (random.nextBoolean()) {
+                    params.add(random.nextInt(params.size() + 1), "topic=news");
+                }
+                target = "/events?" + String.join(random.nextBoolean() ? "&" : "&&", params);
+                ordinary = "/events?topic=" + spell(new java.util.Random(seed + i), "users/stats", false)
+                        .replaceAll("%(?!2[Ff]|7[Ee])..", "_");   // only the escapes a browser writes
+            }
+            int status = front.statusFrom(OUTSIDE, "GET", target);
+            assertTrue(status == 403 || status == 400, "seed=" + seed + " " + target + ": " + status);
+            refused += status == 403 ? 1 : 0;
+            if (i % 4 == 0) {
+                assertEquals(200, front.statusFrom(OUTSIDE, "GET", ordinary), "seed=" + seed + " " + ordinary);
+            }
+        }
+        assertTrue(refused > 30, "most refused by nginx itself: " + refused);
+    }
+
+    /** {@code text} with random characters %-escaped; {@code segments}: also "./" and "//" put in at slashes. */
+    private static String spell(java.util.Random random, String text, boolean segments) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (segments && c == '/' && random.nextInt(4) == 0) {
+                out.append(random.nextBoolean() ? "/./" : "//");
+            } else if (random.nextInt(3) == 0) {
+                String hex = String.format("%%%02X", (int) c);
+                out.append(random.nextBoolean() ? hex : hex.toLowerCase(java.util.Locale.ROOT));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     @Test
     void shouldPassPublishesThatCarryAValidTokenWhenPublishingIsTurnedOnWithAuth() throws Exception {
         dir = Files.createTempDirectory("herald-nginx-auth");

@@ -34,6 +34,7 @@ final class NginxFront implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process process;
+    private javax.net.ssl.SSLContext trusting;          // for statusFrom
 
     private NginxFront(Path dir, int port, Process process) {
         this.dir = dir;
@@ -201,6 +202,36 @@ final class NginxFront implements AutoCloseable {
     static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * The status nginx answers {@code method target} (sent byte for byte) over TLS and HTTP/1.1 from
+     * {@code localAddress}; only the status line is read, so a stream's answer returns at once.
+     */
+    int statusFrom(String localAddress, String method, String target) throws Exception {
+        if (trusting == null) {
+            trusting = TestCerts.trusting(certificate());
+        }
+        java.net.Socket plain = new java.net.Socket();
+        plain.bind(new java.net.InetSocketAddress(localAddress, 0));
+        plain.connect(new java.net.InetSocketAddress("127.0.0.1", port), TestHttp.TIMEOUT_MILLIS);
+        plain.setSoTimeout(TestHttp.TIMEOUT_MILLIS);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trusting.getSocketFactory()
+                .createSocket(plain, "localhost", port, true)) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1)).readLine();
+            if (line == null || !line.startsWith("HTTP/1.1 ")) {
+                throw new AssertionError(method + " " + target + ": " + line);
+            }
+            return Integer.parseInt(line.substring(9, 12));
         }
     }
 
