@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
  * written ({@link FrameBatch#generation()} moved on), and reused after.
  *
  * <p>So a subscriber that writes from the same few buffers (one kept view per log segment) allocates a duplicate
- * once per segment, not per event. At most {@code max} views exist: past that, a frame waits for one to be free.
+ * once per segment, not per event. A free view is rebound to a new buffer before another is made, so the views
+ * are about as many as are queued at once, and the memory they keep alive is what the stream wrote from lately.
+ * At most {@code max} views exist: past that, a frame waits for one to be free.
  *
  * <p>One thread at a time (the transport's connection lock), like the {@link FrameBatch}es it serves.
  */
@@ -70,11 +72,11 @@ public final class PayloadViews {
             }
         }
         if (slot < 0) {
-            if (size < max) {
+            if (other >= 0) {
+                slot = other;                       // rebound before growing: old memory is let go
+            } else if (size < max) {
                 slot = size++;
                 grow(size);
-            } else if (other >= 0) {
-                slot = other;                       // rebound: its old memory is let go
             } else {
                 return null;
             }

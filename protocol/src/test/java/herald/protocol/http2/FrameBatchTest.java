@@ -233,6 +233,21 @@ final class FrameBatchTest {
     }
 
     @Test
+    void shouldRebindAFreeViewToTheNextSegmentRatherThanKeepOldSegmentsAlive() throws Exception {
+        Peer peer = connectedWithStreams(1);
+        FrameBatch batch = new FrameBatch(64, MAX_BYTES, 8);
+        PayloadViews views = new PayloadViews(32);
+        TrickleChannel channel = new TrickleChannel(new Random(8), 1 << 20);
+        for (int segment = 0; segment < 40; segment++) {     // a subscriber moving through 40 segments
+            ByteBuffer view = ByteBuffer.allocateDirect(64).asReadOnlyBuffer();
+            view.limit(10);
+            assertEquals(10, batch.writeData(peer.h2, 1, new ByteBuffer[] {view}, 0, 1, views));
+            writeBatch(batch, channel);
+        }
+        assertEquals(1, views.size(), "one view, rebound segment after segment");
+    }
+
+    @Test
     void shouldStopAtTheBatchsByteAndReferenceLimits() {
         Peer peer = connectedWithStreams(1);
         peer.send(Peer.windowUpdate(0, 1 << 20), Peer.windowUpdate(1, 1 << 20));
