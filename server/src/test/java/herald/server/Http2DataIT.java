@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same bytes; the server must never send more than a window or a frame allows.
  */
 class Http2DataIT {
-    private static final int EVENTS_PER_TOPIC = 40;
+    private static final int EVENTS_PER_TOPIC = 25;
     private static final int SMALL_WINDOW = 3_000;
     private static final long DEADLINE_MILLIS = 90_000;
 
@@ -71,8 +71,11 @@ class Http2DataIT {
                     5, (long) SMALL_WINDOW, 7, (long) SMALL_WINDOW));
             long connectionWindow = 65_535 + (32L << 20);
             int seen = 0;
+            long start = System.nanoTime();
+            int rounds = 0;
             long deadline = System.nanoTime() + DEADLINE_MILLIS * 1_000_000;
             while (System.nanoTime() < deadline && !complete(streams, published, bigBytes, otherBytes)) {
+                rounds++;
                 Thread.sleep(random.nextInt(4));                       // a slow reader
                 h2.readUntil(f -> false, 5);
                 frames.clear();
@@ -108,6 +111,8 @@ class Http2DataIT {
                 }
             }
 
+            System.out.println("Http2DataIT: rounds=" + rounds + " ms=" + (System.nanoTime() - start) / 1_000_000
+                    + " sizes=" + streams.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().size()).toList());
             List<String> big = published.get("big");
             List<String> other = published.get("other");
             assertEquals(big, data(streams.get(1)), "seed=" + seed + " stream 1");
