@@ -1,6 +1,6 @@
 package herald.server.transport;
 
-// Longer than ~300 lines on purpose: the read loop, the writer thread, the output buffer and the stream table share
+// Longer than ~300 lines on purpose: the read loop, the writer thread, the output batch and the stream table share
 // one lock and one state machine; split, each part would need all of them.
 
 import herald.protocol.http2.ErrorCode;
@@ -33,8 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Threads.</b> The connection's virtual thread reads: read, {@code receive}, repeat. A writer virtual thread
  * sends what the others framed. Each request stream runs its route on a virtual thread of its own
  * ({@link Http2Exchange}); a subscription becomes an {@link Http2Sink} written by the broker's dispatcher threads.
- * <b>Assumptions.</b> One lock covers the state machine, the HPACK encoder, the stream table and the output buffer;
- * it is never held across a socket call. <b>Guarantees.</b> Frames enter the output buffer whole, in the order they
+ * <b>Assumptions.</b> One lock covers the state machine, the HPACK encoder, the stream table and the output batch;
+ * it is never held across a socket call. <b>Guarantees.</b> Frames enter the output batch whole, in the order they
  * were framed (a frame is never interleaved with another); HPACK blocks are encoded and framed under the same lock
  * hold, so the client's decoder sees them in encoding order. The output is a {@link FrameBatch}: frames framed in
  * place, and the DATA payloads of subscriptions referenced in the broker's log memory (never copied). The writer
@@ -195,7 +195,7 @@ final class Http2Session implements Http2Listener {
     // ---- output -------------------------------------------------------------------------------------------------
 
     /**
-     * Under the lock: moves the state machine's queued frames into the output buffer and tells whether
+     * Under the lock: moves the state machine's queued frames into the output batch and tells whether
      * {@code frameBytes} more fit after them (a frame of the transport's own goes in only after every queued one).
      */
     boolean room(int frameBytes) {
