@@ -4,9 +4,14 @@ import herald.protocol.http2.FrameDescriptor;
 import herald.protocol.http2.FrameWriter;
 import herald.protocol.sse.SseEvent;
 import herald.protocol.sse.SseEventCollector;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,21 +30,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on another, one multi-topic stream whose id lines are the stream's own), read by a client that reads slowly
  * through a small socket buffer (the server's writes stop part-way and resume) and opens each small window only as
  * it consumes. Every stream must carry exactly the events published, in order; the two streams of one topic the
- * same bytes; the server must never send more than a window or a frame allows.
+ * same bytes; the server must never send more than a window or a frame allows. Over h2c, and over TLS (ALPN
+ * {@code h2}: the engine encrypts from the same views).
  */
 class Http2DataIT {
-    private static final int EVENTS_PER_TOPIC = 25;
+    private static final int EVENTS_PER_TOPIC = 60;
     private static final int SMALL_WINDOW = 3_000;
     private static final long DEADLINE_MILLIS = 90_000;
+    private static Path dir;
+    private static Path[] certificate;
 
-    @Test
-    void shouldDeliverEveryByteToSeveralStreamsOfASlowClientWithSmallWindows() throws Exception {
+    @BeforeAll
+    static void certificate() throws Exception {
+        dir = Files.createTempDirectory("herald-h2data");
+        certificate = TestCerts.ec(dir, "h2data");
+    }
+
+    @AfterAll
+    static void removeCertificate() throws Exception {
+        for (Path file : certificate) {
+            Files.deleteIfExists(file);
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldDeliverEveryByteToSeveralStreamsOfASlowClientWithSmallWindows(boolean tls) throws Exception {
         long seed = System.nanoTime();
-        System.out.println("Http2DataIT seed=" + seed);
+        System.out.println("Http2DataIT tls=" + tls + " seed=" + seed);
         Random random = new Random(seed);
-        try (Herald herald = TestServer.start(b -> b.retention(new Retention(1_024, 64L << 20, 256 << 10)));
-             H2Socket h2 = new H2Socket(herald.port())) {
-            h2.socket.setReceiveBufferSize(4_096);
+        try (Herald herald = TestServer.start(b -> {
+                 Herald.Builder built = b.retention(new Retention(1_024, 64L << 20, 256 << 10));
+                 return tls ? built.tls(certificate[0], certificate[1]) : built;
+             });
+             H2Socket h2 = tls
+                     ? new H2Socket(TestCerts.connect(TestCerts.trusting(certificate[0]), herald.port(), 4_096, "h2"))
+                     : new H2Socket(smallBufferSocket(herald.port()))) {
+            if (tls) {
+                assertEquals("h2", ((javax.net.ssl.SSLSocket) h2.socket).getApplicationProtocol());
+            }
             h2.handshake(FrameDescriptor.SETTINGS_INITIAL_WINDOW_SIZE, SMALL_WINDOW);
             ByteBuffer frames = ByteBuffer.allocate(4_096);
             h2.get(frames, 1, "/topics/big");                          // a large window: fills the socket
@@ -131,10 +161,20 @@ class Http2DataIT {
         }
     }
 
+    /** A loopback socket with a 4 KiB receive buffer, set before connecting (so the TCP window is small from the start). */
+    private static java.net.Socket smallBufferSocket(int port) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4_096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), TestHttp.TIMEOUT_MILLIS);
+        socket.setSoTimeout(TestHttp.TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        return socket;
+    }
+
     /** Mostly small events, one in four between one frame and four (above every window of 3,000 bytes). */
     private static int size(Random random) {
         return switch (random.nextInt(4)) {
-            case 0 -> 16_385 + random.nextInt(30_000);
+            case 0 -> 16_385 + random.nextInt(50_000);
             case 1 -> 1 + random.nextInt(5_000);
             default -> 1 + random.nextInt(300);
         };
