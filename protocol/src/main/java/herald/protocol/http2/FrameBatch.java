@@ -3,6 +3,7 @@ package herald.protocol.http2;
 import static herald.protocol.http2.FrameDescriptor.HEADER_BYTES;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Frames queued for one gathering write, in order: bytes framed in place (control frames, HEADERS, every DATA
@@ -230,7 +231,7 @@ public final class FrameBatch {
      */
     public int gather() {
         if (slicesOf != bytes) {                // the bytes grew: their old slices point at the old buffer
-            java.util.Arrays.fill(slices, null);
+            Arrays.fill(slices, null);
             slicesOf = bytes;
         }
         int end = bytes.position();
@@ -254,7 +255,7 @@ public final class FrameBatch {
 
     private ByteBuffer slice(int index, int from, int to) {
         if (index == slices.length) {
-            slices = java.util.Arrays.copyOf(slices, Math.min(maxReferences + 1, 2 * slices.length));
+            slices = Arrays.copyOf(slices, Math.min(maxReferences + 1, 2 * slices.length));
         }
         ByteBuffer view = slices[index];
         if (view == null) {
@@ -276,7 +277,7 @@ public final class FrameBatch {
         for (int i = 0; i < referenceCount; i++) {
             references[i] = null;               // let go of log memory
         }
-        java.util.Arrays.fill(gather, 0, gatherCount, null);
+        Arrays.fill(gather, 0, gatherCount, null);
         gatherCount = 0;
         referenceCount = 0;
         referencedBytes = 0;

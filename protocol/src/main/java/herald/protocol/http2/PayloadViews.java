@@ -1,6 +1,7 @@
 package herald.protocol.http2;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * One stream's reusable views of the memory its DATA payloads are referenced from (see {@link FrameBatch}): a
@@ -95,9 +96,9 @@ public final class PayloadViews {
             return;
         }
         int length = Math.min(max, views.length * 2);
-        sources = java.util.Arrays.copyOf(sources, length);
-        views = java.util.Arrays.copyOf(views, length);
-        batches = java.util.Arrays.copyOf(batches, length);
-        generations = java.util.Arrays.copyOf(generations, length);
+        sources = Arrays.copyOf(sources, length);
+        views = Arrays.copyOf(views, length);
+        batches = Arrays.copyOf(batches, length);
+        generations = Arrays.copyOf(generations, length);
     }
 }
