@@ -36,14 +36,14 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health" &
 heap() { "$JAVA_HOME/bin/jcmd" $SERVER GC.run >/dev/null; sleep 0.5
          "$JAVA_HOME/bin/jcmd" $SERVER GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'; }
 rss() { awk '/^VmRSS:/ {print $2}' /proc/$SERVER/status; }
-# Opens CONNS x PER streams with the Node client, waits (at most 60 s) until all answered; the client holds them
+# Opens CONNS x PER streams with the Node client, waits (at most 120 s) until all answered; the client holds them
 # until its stdin (the fifo, fd 3) closes.
 open_streams() {   # CONNS PER LOG
     rm -f "$WORK/in"; mkfifo "$WORK/in"
     node loadtest/compare/h2-clients.js "$MODE" "$PORT" "$1" "$2" < "$WORK/in" > "$3" 2>&1 &
     CLIENTS=$!
     exec 3>"$WORK/in"
-    for _ in $(seq 1 300); do grep -q 'READY\|ERR' "$3" && break; sleep 0.2; done
+    for _ in $(seq 1 600); do grep -q 'READY\|ERR' "$3" && break; sleep 0.2; done
 }
 close_streams() { exec 3>&-; wait "$CLIENTS" 2>/dev/null || true; CLIENTS=""; }
 
@@ -55,7 +55,11 @@ HEAP0=$(heap) RSS0=$(rss)
 open_streams "$CONNS" "$PER" "$WORK/clients.log"
 sleep 3
 HEAP1=$(heap) RSS1=$(rss)
-STREAMS=$((CONNS * PER))
+# Per stream and per connection over the streams that answered (all of them, unless ready=0).
+STREAMS=$(sed -n 's/^\(OPENED\|READY\) //p' "$WORK/clients.log" | tail -1)
+STREAMS=${STREAMS:-0}
+[ "$STREAMS" -gt 0 ] || { echo "h2-memory: no stream answered; the end of the client's log:" >&2; tail -3 "$WORK/clients.log" >&2; exit 1; }
+CONNS=$(( (STREAMS + PER - 1) / PER ))
 echo "$MODE connections=$CONNS streams/connection=$PER warmup=$WARM ready=$(grep -c READY "$WORK/clients.log") \
 errors=$(grep -c ERR "$WORK/clients.log") load=$(cut -d' ' -f1 /proc/loadavg) \
 RSS KiB before=$RSS0 after=$RSS1 B/connection=$(( (RSS1 - RSS0) * 1024 / CONNS )) B/stream=$(( (RSS1 - RSS0) * 1024 / STREAMS )) \
