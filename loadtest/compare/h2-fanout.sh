@@ -5,7 +5,7 @@
 # and a phase offered more than any stack here delivers (throughput). Installs nginx and nodejs when missing (the
 # system nginx service and /etc/nginx are never touched).
 #
-#   loadtest/compare/h2-fanout.sh                 # 1,000 streams, 4 stacks, 3 rounds (about 8 minutes)
+#   loadtest/compare/h2-fanout.sh                 # 1,000 streams, 4 stacks, 3 rounds (8 to 10 minutes here)
 #   loadtest/compare/h2-fanout.sh --quick         # 100 streams, 1 round, short phases
 #
 # --help lists the options.
