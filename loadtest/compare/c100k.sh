@@ -264,6 +264,12 @@ rc=$?
 LOADTEST_PID=""
 set -e
 ELAPSED=$(($(date +%s) - START))
+if [ "$REDIS" = yes ] && command -v curl >/dev/null; then
+    for i in $(seq 0 $((PROCESSES - 1))); do        # each process's Redis round trips, tail reads and lag
+        curl -s --max-time 5 "http://127.0.0.1:$((PORT_BASE + i))/metrics" | grep '^herald_redis' \
+            >"$OUT/herald-$i-redis-metrics.txt" || true
+    done
+fi
 
 # ---- the numbers ----------------------------------------------------------------------------------------------
 

@@ -185,6 +185,10 @@ run_stack() {
     LOADTEST_PID=""
     set -e
     say "$stack: load generator exit status $rc; load $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$stack" = herald ] && command -v curl >/dev/null; then
+        # node B's Redis round trips, tail reads and lag over the run (what the storm cost it)
+        curl -s --max-time 5 "http://127.0.0.1:$bport/metrics" | grep '^herald_redis' >"$OUT/herald-node-b-metrics.txt" || true
+    fi
     stop_all
     SOURCE_BLOCK=$((SOURCE_BLOCK + 1))      # the next stack's ports in TIME_WAIT stay out of the way
     return 0
