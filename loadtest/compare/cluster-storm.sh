@@ -108,9 +108,9 @@ stop_all() {
         wait "$LOADTEST_PID" 2>/dev/null || true
     fi
     LOADTEST_PID=""
-    local pid
-    for pid in "${PIDS[@]}"; do
-        herald_stop_pid "$pid"
+    local i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do     # the nodes first, redis-server last
+        herald_stop_pid "${PIDS[$i]}"
     done
     PIDS=()
     [ -z "$REDIS_DIR" ] || rm -rf "$REDIS_DIR"
