@@ -251,6 +251,20 @@ watch_window() {
 }
 rm -f "$OUT/redis-window.txt"
 
+# The herald_redis_* metrics each process answered after the run, as a Markdown block (the .txt files stay local).
+redis_metrics_md() {  # OUT
+    local f
+    echo "Each process's \`herald_redis_*\` metrics after the run:"
+    echo
+    echo '```'
+    for f in "$1"/herald-*-redis-metrics.txt; do
+        [ -f "$f" ] || continue
+        echo "# $(basename "$f" -redis-metrics.txt)"
+        cat "$f"
+    done
+    echo '```'
+}
+
 START=$(date +%s)
 set +e
 java -jar "$LOADTEST_JAR" fanout --target "$TARGET" --server-pid "$PIDLIST" \
@@ -316,6 +330,9 @@ if [ -n "$RESULT" ] && command -v jq >/dev/null 2>&1; then
       else empty end),
       ""
     ' "$RESULT" | tee "$OUT/c100k.md"
+    if [ "$REDIS" = yes ]; then
+        redis_metrics_md "$OUT" | tee -a "$OUT/c100k.md"
+    fi
 fi
 say "done in $ELAPSED s; results in $OUT"
 exit "$rc"

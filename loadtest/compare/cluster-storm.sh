@@ -215,6 +215,14 @@ if command -v jq >/dev/null 2>&1; then
             [ -n "$f" ] || { echo "| $s | no result | | | | | | | |"; continue; }
             jq -r --arg s "$s" '"| \($s) | \(.storm.dropped) | \(.storm.reconnectSeconds // "not all back") | \(.storm.recoverSeconds // "not caught up") | \(.counts.gapEvents) in \(.counts.gaps) gaps | \(.counts.duplicates) | \(.tail.missingEvents) | \(.storm.resumes) | \(.storm.typedEvents) |"' "$f"
         done
+        if [ -s "$OUT/herald-node-b-metrics.txt" ]; then
+            echo
+            echo "Herald's node B, its \`herald_redis_*\` metrics after the storm:"
+            echo
+            echo '```'
+            cat "$OUT/herald-node-b-metrics.txt"
+            echo '```'
+        fi
     } | tee "$OUT/cluster-storm.md"
 fi
 say "results in $OUT"
