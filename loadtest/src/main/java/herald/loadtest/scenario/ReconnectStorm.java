@@ -23,10 +23,10 @@ import java.util.concurrent.TimeoutException;
  * them closes its connection at the same moment and reconnects with {@code Last-Event-ID} (all at once, or
  * paced by --reconnect-rate) while publishing goes on. With --kill-pid the drop is the server's death instead: the
  * process is sent SIGKILL and the subscriptions reconnect --reconnect-delay after they see their streams end. With
- * --resume-url they reconnect to another URL (another node of a cluster) from the drop on. Measures the time until all are streaming again and until
- * all have caught up (every subscriber has, in every publisher lane, an event sent after the drop: what was
- * published while it was away has been replayed), then publishes 2 s more, stops, and checks: no gap, no
- * duplicate, nothing missing at the end. Bounded by --recover-timeout.
+ * --resume-url they reconnect to another URL (another node of a cluster) from the drop on. Measures the time until
+ * all are streaming again and until all have caught up (every subscriber has, in every publisher lane, an event
+ * sent after the drop: what was published while it was away has been replayed), then publishes 2 s more, stops,
+ * and checks: no gap, no duplicate, nothing missing at the end. Bounded by --recover-timeout.
  */
 final class ReconnectStorm implements Scenario {
     private static final long AFTER_RECOVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
