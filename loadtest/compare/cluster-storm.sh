@@ -186,8 +186,9 @@ run_stack() {
     set -e
     say "$stack: load generator exit status $rc; load $(cut -d' ' -f1-3 /proc/loadavg)"
     if [ "$stack" = herald ] && command -v curl >/dev/null; then
-        # node B's Redis round trips, tail reads and lag over the run (what the storm cost it)
-        curl -s --max-time 5 "http://127.0.0.1:$bport/metrics" | grep '^herald_redis' >"$OUT/herald-node-b-metrics.txt" || true
+        # node B's Redis round trips, tail reads and lag over the run (what the storm cost it), its cut-offs and gaps
+        curl -s --max-time 5 "http://127.0.0.1:$bport/metrics" \
+            | grep -E '^herald_(redis|slow_consumer_cutoffs|gaps)' >"$OUT/herald-node-b-metrics.txt" || true
     fi
     stop_all
     SOURCE_BLOCK=$((SOURCE_BLOCK + 1))      # the next stack's ports in TIME_WAIT stay out of the way
@@ -217,7 +218,8 @@ if command -v jq >/dev/null 2>&1; then
         done
         if [ -s "$OUT/herald-node-b-metrics.txt" ]; then
             echo
-            echo "Herald's node B, its \`herald_redis_*\` metrics after the storm:"
+            echo "Herald's node B, its \`herald_redis_*\`, \`herald_slow_consumer_cutoffs_total\` and \`herald_gaps_total\`" \
+                "metrics after the storm:"
             echo
             echo '```'
             cat "$OUT/herald-node-b-metrics.txt"
