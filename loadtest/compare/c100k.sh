@@ -4,13 +4,17 @@
 # This host caps every process at 20,000 open files (both socket ends count), so no single process can hold
 # 100,000 connections: the script starts several Herald processes (each under 19,900 connections, one port each),
 # and the load generator spreads its subscriptions over worker processes and loopback source addresses by itself.
-# Herald has no cluster yet, so each broadcast is published to every Herald process (one event per second to each
-# of them; every subscriber gets one event per second). Reports the connected count, delivered events per second,
+# Standalone (the default), each broadcast is published to every Herald process (one event per second to each of
+# them; every subscriber gets one event per second). With --redis the processes are one cluster: the script starts a
+# redis-server, every Herald process runs with --redis, and each broadcast is published ONCE, to the first process;
+# every subscriber of every process must receive it (through the topic's Redis stream), and Redis's CPU over the
+# hold is reported too (/proc/<pid>/stat). Reports the connected count, delivered events per second,
 # publish->receive latency percentiles, and memory per connection: the RSS of all Herald processes (delta over
 # the connections, and total) and the kernel's socket memory (host-wide).
 #
 #   loadtest/compare/c100k.sh                                   # 6 x 17,000 = 102,000 subscribers, 60 s hold
 #   loadtest/compare/c100k.sh --connections 10000 --processes 2 --hold 10s      # a small rehearsal
+#   loadtest/compare/c100k.sh --redis                           # the same through one Redis, published once
 #
 # On a host tuned per ops/TUNING.md (LimitNOFILE / ulimit -n raised above the connection count) one Herald
 # process holds them all: --processes 1 (the script checks the open-file limit first). See loadtest/README.md,
@@ -33,6 +37,8 @@ JVM_EXTRA="-XX:+UseG1GC -XX:MaxDirectMemorySize=64m"
 OUT=""
 BUILD=yes
 SUFFIX=""
+REDIS=no
+REDIS_PORT=""
 
 usage() {
     cat <<'EOF'
@@ -49,7 +55,10 @@ Usage: loadtest/compare/c100k.sh [options]
   --port-base P       Herald i listens on 127.0.0.1:P+i (default 27100)
   --source-block K    subscriptions bind to 127.0.K.2 and up, one address per 10,000 subscriptions plus one
                       (default 200; a block of its own, so ports other runs left in TIME_WAIT do not interfere)
-  --out DIR           results directory (default loadtest/results/<YYYY-MM-DD>-c100k)
+  --redis             cluster mode: start one redis-server, run every Herald process with --redis, publish each
+                      broadcast once, to the first process; report Redis's CPU and RSS as well
+  --redis-port P      the redis-server's port with --redis (default: port-base + 100)
+  --out DIR           results directory (default loadtest/results/<YYYY-MM-DD>-c100k, -cluster-c100k with --redis)
   --no-build          use the jars already built
   --build-suffix S    build into <module>/target<S> and use the jars there
   --help              print this and exit
@@ -67,6 +76,8 @@ while [ $# -gt 0 ]; do
         --heap) HEAP=$2; shift 2 ;;
         --port-base) PORT_BASE=$2; shift 2 ;;
         --source-block) SOURCE_BLOCK=$2; shift 2 ;;
+        --redis) REDIS=yes; shift ;;
+        --redis-port) REDIS_PORT=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         --no-build) BUILD=no; shift ;;
         --build-suffix) SUFFIX=$2; shift 2 ;;
@@ -82,7 +93,13 @@ done
 . "$ROOT/ops/lib/jdk.sh"
 . "$ROOT/ops/lib/stack.sh"
 
-[ -n "$OUT" ] || OUT="$ROOT/loadtest/results/$(date +%F)-c100k"
+[ -z "$REDIS_PORT" ] && REDIS_PORT=$((PORT_BASE + 100))
+case "$REDIS_PORT" in ''|*[!0-9]*) echo "c100k: --redis-port: not a port: $REDIS_PORT" >&2; exit 2 ;; esac
+if [ "$REDIS" = yes ] && ! command -v redis-server >/dev/null; then
+    echo "c100k: --redis needs redis-server (apt-get install redis-server)" >&2; exit 1
+fi
+MODE=""; [ "$REDIS" = yes ] && MODE="cluster-"
+[ -n "$OUT" ] || OUT="$ROOT/loadtest/results/$(date +%F)-${MODE}c100k"
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 LOG="$OUT/c100k.log"
@@ -144,6 +161,8 @@ fi
 
 PIDS=()
 LOADTEST_PID=""
+REDIS_PID=""
+REDIS_DIR=""
 cleanup() {
     if [ -n "$LOADTEST_PID" ] && kill -0 "$LOADTEST_PID" 2>/dev/null; then
         kill -TERM "$LOADTEST_PID" 2>/dev/null || true      # its shutdown hook ends its workers
@@ -157,9 +176,27 @@ cleanup() {
         herald_stop_pid "$pid"
     done
     PIDS=()
+    herald_stop_pid "$REDIS_PID"
+    REDIS_PID=""
+    [ -z "$REDIS_DIR" ] || rm -rf "$REDIS_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+REDIS_ARGS=()
+if [ "$REDIS" = yes ]; then
+    if herald_port_open "$REDIS_PORT"; then
+        echo "c100k: 127.0.0.1:$REDIS_PORT is in use; choose another --redis-port" >&2
+        exit 1
+    fi
+    REDIS_DIR=$(mktemp -d /tmp/c100k-redis.XXXXXX)
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$REDIS_DIR" \
+        --daemonize no --logfile "$OUT/redis.log" &
+    REDIS_PID=$!
+    herald_wait_listen "$REDIS_PID" "$REDIS_PORT" "$OUT/redis.log" || exit 1
+    REDIS_ARGS=(--redis "redis://127.0.0.1:$REDIS_PORT")
+    say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p'): PID $REDIS_PID on 127.0.0.1:$REDIS_PORT"
+fi
 
 SUBS=()
 for i in $(seq 0 $((PROCESSES - 1))); do
@@ -172,7 +209,7 @@ for i in $(seq 0 $((PROCESSES - 1))); do
     # shellcheck disable=SC2086
     HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0 \
     java $HEAP $JVM_EXTRA -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" --backlog 4096 \
-        --max-connections $((NOFILE - 64)) >"$OUT/herald-$i.log" 2>&1 &
+        --max-connections $((NOFILE - 64)) "${REDIS_ARGS[@]}" >"$OUT/herald-$i.log" 2>&1 &
     PIDS+=($!)
     SUBS+=("http://127.0.0.1:$port/topics/c100k")
 done
@@ -181,36 +218,94 @@ for i in $(seq 0 $((PROCESSES - 1))); do
     herald_wait_listen "${PIDS[$i]}" "$port" "$OUT/herald-$i.log" || exit 1
 done
 URLS=$(IFS=,; echo "${SUBS[*]}")
+PUBS=$URLS
+TARGET=c100k-herald-x$PROCESSES
+if [ "$REDIS" = yes ]; then
+    PUBS=${SUBS[0]}                        # once per broadcast, to the first process; Redis carries it to all
+    TARGET=c100k-herald-cluster-x$PROCESSES
+fi
 PIDLIST=$(IFS=,; echo "${PIDS[*]}")
 say "Herald x $PROCESSES: PIDs $PIDLIST, java $HEAP $JVM_EXTRA, ports $PORT_BASE-$((PORT_BASE + PROCESSES - 1))"
 say "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- the run --------------------------------------------------------------------------------------------------
 
+# Redis's CPU (utime + stime, clock ticks) and RSS when the measure window opens and closes, read as the generator
+# prints those lines: REDIS_PID TICKS RSS_KIB per line in $OUT/redis-window.txt.
+redis_sample() {
+    local stat rss
+    stat=$(cat "/proc/$REDIS_PID/stat" 2>/dev/null) || return 0
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$REDIS_PID/status" 2>/dev/null)
+    stat=${stat##*) }                      # fields from 3 on: utime and stime are the 12th and 13th here
+    echo "$stat" | awk -v rss="$rss" '{print $12 + $13, rss}'
+}
+watch_window() {
+    local line
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        case "$line" in
+            *"] measure window opens"*|*"] measure window closed"*)
+                [ -z "$REDIS_PID" ] || redis_sample >>"$OUT/redis-window.txt" ;;
+        esac
+    done
+}
+rm -f "$OUT/redis-window.txt"
+
+# The herald_redis_* metrics each process answered after the run, as a Markdown block (the .txt files stay local).
+redis_metrics_md() {  # OUT
+    local f
+    echo "Each process's \`herald_redis_*\` metrics after the run:"
+    echo
+    echo '```'
+    for f in "$1"/herald-*-redis-metrics.txt; do
+        [ -f "$f" ] || continue
+        echo "# $(basename "$f" -redis-metrics.txt)"
+        cat "$f"
+    done
+    echo '```'
+}
+
 START=$(date +%s)
 set +e
-java -jar "$LOADTEST_JAR" fanout --target c100k-herald-x$PROCESSES --server-pid "$PIDLIST" \
-    --subscribe-url "$URLS" --publish-url "$URLS" --publish-connections 1 --pipeline 1 \
+java -jar "$LOADTEST_JAR" fanout --target "$TARGET" --server-pid "$PIDLIST" \
+    --subscribe-url "$URLS" --publish-url "$PUBS" --publish-connections 1 --pipeline 1 \
     --subscribers "$CONNECTIONS" --rate 1 --bytes "$BYTES" --warmup "$WARMUP" --duration "$HOLD" \
     --connect-rate "$CONNECT_RATE" --connect-timeout 30s --drain 10s --source-addresses "$SOURCES" --out "$OUT" \
-    > >(tee -a "$LOG") 2>&1 &
+    > >(watch_window | tee -a "$LOG") 2>&1 &
 LOADTEST_PID=$!
 wait "$LOADTEST_PID"
 rc=$?
 LOADTEST_PID=""
 set -e
 ELAPSED=$(($(date +%s) - START))
+if [ "$REDIS" = yes ] && command -v curl >/dev/null; then
+    for i in $(seq 0 $((PROCESSES - 1))); do        # each process's Redis round trips, tail reads and lag
+        curl -s --max-time 5 "http://127.0.0.1:$((PORT_BASE + i))/metrics" | grep '^herald_redis' \
+            >"$OUT/herald-$i-redis-metrics.txt" || true
+    done
+fi
 
 # ---- the numbers ----------------------------------------------------------------------------------------------
 
-RESULT=$(ls -t "$OUT"/*-c100k-herald-x"$PROCESSES"-fanout-*.json 2>/dev/null | head -1 || true)
+RESULT=$(ls -t "$OUT"/*-"$TARGET"-fanout-*.json 2>/dev/null | head -1 || true)
+REDIS_CPU=""; REDIS_RSS=""
+if [ "$REDIS" = yes ] && [ "$(wc -l <"$OUT/redis-window.txt" 2>/dev/null || echo 0)" -ge 2 ]; then
+    TICK=$(getconf CLK_TCK)
+    # % of one core over the window; the window's length is the result's measured seconds
+    read -r T0 _ < <(sed -n 1p "$OUT/redis-window.txt")
+    read -r T1 REDIS_RSS < <(sed -n 2p "$OUT/redis-window.txt")
+    REDIS_CPU=$(( T1 - T0 ))
+    REDIS_CPU="$REDIS_CPU $TICK"
+fi
 if [ -n "$RESULT" ] && command -v jq >/dev/null 2>&1; then
-    jq -r --arg p "$PROCESSES" --arg heap "$HEAP" --arg elapsed "$ELAPSED" '
+    jq -r --arg p "$PROCESSES" --arg heap "$HEAP" --arg elapsed "$ELAPSED" --arg redis "$REDIS" \
+          --arg rcpu "$REDIS_CPU" --arg rrss "$REDIS_RSS" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '
       def kib: (. / 1024 * 100 | round / 100);
       def ms: (. / 1000 * 1000 | round / 1000);
-      "# c100k: \(.parameters.subscribers) subscribers over \($p) Herald processes\n",
-      "- date: \(.machine.date); \(.machine.cores) cores, \(.machine.cpu), kernel \(.machine.kernel), JDK \(.machine.jdk)",
-      "- Herald: \($p) processes, java \($heap); broadcast: 1 event/s of \(.parameters.bytes) B to each process; hold \(.parameters.durationSeconds) s measured after \(.parameters.warmupSeconds) s",
+      def cluster: $redis == "yes";
+      "# c100k: \(.parameters.subscribers) subscribers over \($p) Herald processes\(if cluster then " sharing one Redis" else "" end)\n",
+      "- date: \(.machine.date); \(.machine.cores) cores, \(.machine.cpu), kernel \(.machine.kernel), JDK \(.machine.jdk); load average at the end: \($load)",
+      "- Herald: \($p) processes, java \($heap)\(if cluster then ", each with --redis (one redis-server)" else "" end); broadcast: 1 event/s of \(.parameters.bytes) B \(if cluster then "published once, to the first process" else "to each process" end); hold \(.parameters.durationSeconds) s measured after \(.parameters.warmupSeconds) s",
       "- run time: \($elapsed) s (connecting included)\n",
       "| metric | value |",
       "| --- | --- |",
@@ -219,7 +314,7 @@ if [ -n "$RESULT" ] && command -v jq >/dev/null 2>&1; then
       "| time until all streamed (s) | \(.connectSeconds // "not all connected") |",
       "| delivered events/s (hold) | \(.measured.deliveredPerSecond) |",
       "| delivered events (hold) | \(.measured.deliveredEvents) |",
-      "| publishes accepted/s (one per process per broadcast) | \(.measured.publishedPerSecond) |",
+      "| publishes accepted/s (\(if cluster then "one per broadcast" else "one per process per broadcast" end)) | \(.measured.publishedPerSecond) |",
       "| events per subscriber per second (1 expected) | \(.measured.deliveredPerSecond / .streamingAtEnd * 1000 | round / 1000) |",
       "| latency p50 / p90 / p99 / p999 / max (ms) | \(.measured.latency.p50 | ms) / \(.measured.latency.p90 | ms) / \(.measured.latency.p99 | ms) / \(.measured.latency.p999 | ms) / \(.measured.latency.max | ms) |",
       "| gaps / duplicates / missing at the end | \(.counts.gaps) / \(.counts.duplicates) / \(.tail.missingEvents) |",
@@ -228,8 +323,16 @@ if [ -n "$RESULT" ] && command -v jq >/dev/null 2>&1; then
       "| kernel per connection, both ends / server half (KiB) | \(.kernel.bothEndsBytesPerConnection | kib) / \(.kernel.serverShareBytesPerConnection | kib) |",
       "| Herald CPU during the hold (% of one core, all processes) | \(.measured.serverCpuPercent) |",
       "| load generator CPU during the hold (s) | \(.measured.loadGeneratorCpuSeconds) |",
+      (if cluster and $rcpu != "" then
+        ($rcpu | split(" ") | map(tonumber)) as $c |
+        "| Redis CPU during the hold (% of one core; CPU s) | \($c[0] / $c[1] / .measured.seconds * 100 * 10 | round / 10) (\($c[0] / $c[1])) |",
+        "| Redis RSS at the end of the hold (MiB) | \($rrss | tonumber / 1024 | round) |"
+      else empty end),
       ""
     ' "$RESULT" | tee "$OUT/c100k.md"
+    if [ "$REDIS" = yes ]; then
+        redis_metrics_md "$OUT" | tee -a "$OUT/c100k.md"
+    fi
 fi
 say "done in $ELAPSED s; results in $OUT"
 exit "$rc"

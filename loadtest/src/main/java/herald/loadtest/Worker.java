@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  *   open COUNT STALLED        → @herald ok
  *   status                    → @herald status CPU_NANOS PROCESSES C0,C1,... HISTOGRAM_BASE64
  *   drop RATE                 → @herald dropped N
+ *   move                      → @herald moved N           (reconnects go to the resume URLs from now on)
  *   caughtup SEQ              → @herald caughtup N
  *   missing L,L,...;L,L,...   → @herald missing EVENTS BEHIND NOTHING    (last accepted seq per URL, lane)
  *   stop                      → @herald bye, then exit 0
@@ -81,6 +82,7 @@ public final class Worker {
                             answer(out, "status " + mine.encode());
                         }
                         case "drop" -> answer(out, "dropped " + generator.dropAll(Double.parseDouble(p[1])));
+                        case "move" -> answer(out, "moved " + generator.moveToResumeUrls());
                         case "caughtup" -> answer(out, "caughtup " + generator.caughtUp(Long.parseLong(p[1])));
                         case "missing" -> {
                             long[] m = generator.missingAtEnd(WorkerFleet.decodeSeqs(p.length > 1 ? p[1] : ""));

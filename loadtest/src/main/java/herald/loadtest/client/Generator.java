@@ -84,6 +84,11 @@ public final class Generator implements SubscriberFleet {
     }
 
     @Override
+    public long moveToResumeUrls() {
+        return sum(l -> (long) l.moveToResumeUrls());
+    }
+
+    @Override
     public long caughtUp(long seq) {
         return sum(l -> l.caughtUp(seq));
     }

@@ -18,14 +18,21 @@ import java.util.List;
  * @param resume                send {@code Last-Event-ID} on reconnects
  * @param stalledReceiveBytes   {@code SO_RCVBUF} of stalled connections
  * @param deadlineNanos         {@link System#nanoTime()} after which the generator stops by itself
+ * @param resumeUrls            where connections go once {@link SubscriberFleet#moveToResumeUrls()} was called:
+ *                              a connection of subscribe URL {@code i} to {@code resumeUrls[i]}, or all to the
+ *                              only one; empty: they stay on their subscribe URL
  */
 public record GeneratorConfig(List<HttpUrl> subscribeUrls, List<InetAddress> sourceAddresses, int threads,
                        double connectsPerSecond, long connectTimeoutNanos, long reconnectDelayNanos, int lanes,
-                       boolean resume, int stalledReceiveBytes, long deadlineNanos) {
+                       boolean resume, int stalledReceiveBytes, long deadlineNanos, List<HttpUrl> resumeUrls) {
 
     public GeneratorConfig {
         if (subscribeUrls.isEmpty()) {
             throw new IllegalArgumentException("no subscribe URL");
+        }
+        if (resumeUrls.size() > 1 && resumeUrls.size() != subscribeUrls.size()) {
+            throw new IllegalArgumentException("--resume-url: give one, or one per --subscribe-url ("
+                    + subscribeUrls.size() + "), got " + resumeUrls.size());
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads=" + threads);
@@ -38,6 +45,21 @@ public record GeneratorConfig(List<HttpUrl> subscribeUrls, List<InetAddress> sou
         }
         subscribeUrls = List.copyOf(subscribeUrls);
         sourceAddresses = List.copyOf(sourceAddresses);
+        resumeUrls = List.copyOf(resumeUrls);
+    }
+
+    /** A config without resume URLs. */
+    public GeneratorConfig(List<HttpUrl> subscribeUrls, List<InetAddress> sourceAddresses, int threads,
+                           double connectsPerSecond, long connectTimeoutNanos, long reconnectDelayNanos, int lanes,
+                           boolean resume, int stalledReceiveBytes, long deadlineNanos) {
+        this(subscribeUrls, sourceAddresses, threads, connectsPerSecond, connectTimeoutNanos, reconnectDelayNanos,
+                lanes, resume, stalledReceiveBytes, deadlineNanos, List.of());
+    }
+
+    /** The URL subscription {@code urlIndex} (its subscribe URL's index) resumes at; its own if there is none. */
+    public HttpUrl resumeUrl(int urlIndex) {
+        return resumeUrls.isEmpty() ? subscribeUrls.get(urlIndex)
+                : resumeUrls.get(resumeUrls.size() == 1 ? 0 : urlIndex);
     }
 
     /** The options that recreate this config in a worker process (the deadline travels as seconds left). */
@@ -62,6 +84,10 @@ public record GeneratorConfig(List<HttpUrl> subscribeUrls, List<InetAddress> sou
         args.add(Boolean.toString(resume));
         args.add("--stalled-rcvbuf");
         args.add(Integer.toString(stalledReceiveBytes));
+        if (!resumeUrls.isEmpty()) {
+            args.add("--resume-url");
+            args.add(String.join(",", resumeUrls.stream().map(HttpUrl::text).toList()));
+        }
         args.add("--deadline");
         args.add(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000) + "ms");
         return args;
@@ -69,6 +95,6 @@ public record GeneratorConfig(List<HttpUrl> subscribeUrls, List<InetAddress> sou
 
     GeneratorConfig withShare(List<InetAddress> addresses, double connectsPerSecond) {
         return new GeneratorConfig(subscribeUrls, addresses, threads, connectsPerSecond, connectTimeoutNanos,
-                reconnectDelayNanos, lanes, resume, stalledReceiveBytes, deadlineNanos);
+                reconnectDelayNanos, lanes, resume, stalledReceiveBytes, deadlineNanos, resumeUrls);
     }
 }

@@ -15,6 +15,12 @@ public interface SubscriberFleet extends AutoCloseable {
     /** Every healthy streaming subscription closes and reconnects at once (paced at {@code connectsPerSecond}). */
     long dropAll(double connectsPerSecond);
 
+    /**
+     * From now on every subscription (re)connects to its resume URL ({@link GeneratorConfig#resumeUrls()}), with
+     * {@code Last-Event-ID}; open streams stay until they end or are dropped. Returns the subscriptions moved.
+     */
+    long moveToResumeUrls();
+
     /** Healthy subscriptions streaming and past {@code seq} in every lane. */
     long caughtUp(long seq);
 

@@ -46,6 +46,8 @@ final class SubscriberLoop implements Runnable {
     private final InetSocketAddress[] targets;
     private final InetSocketAddress[] sources;
     private final byte[][] plainRequests;
+    private final InetSocketAddress[] resumeTargets;        // per subscribe URL: where it goes once moved
+    private final byte[][] resumePlainRequests;
     private final Selector selector;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private final SingleWriterRecorder latency = new SingleWriterRecorder(HIGHEST_LATENCY_NANOS, LATENCY_DIGITS);
@@ -60,6 +62,7 @@ final class SubscriberLoop implements Runnable {
     private long nextConnectNanos;
     private long nextSweepNanos;
     private long receiveNanos;               // when the current read returned
+    private boolean moved;                   // connects go to the resume URLs from now on
 
     SubscriberLoop(GeneratorConfig config, int index, double connectsPerSecond) throws IOException {
         this.config = config;
@@ -70,6 +73,13 @@ final class SubscriberLoop implements Runnable {
             HttpUrl url = config.subscribeUrls().get(i);
             targets[i] = url.address();
             plainRequests[i] = request(url, null);
+        }
+        this.resumeTargets = new InetSocketAddress[urls];
+        this.resumePlainRequests = new byte[urls][];
+        for (int i = 0; i < urls; i++) {
+            HttpUrl url = config.resumeUrl(i);
+            resumeTargets[i] = url.address();
+            resumePlainRequests[i] = request(url, null);
         }
         this.sources = config.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
                 .toArray(InetSocketAddress[]::new);
@@ -148,6 +158,15 @@ final class SubscriberLoop implements Runnable {
             }
         }
         return dropped;
+    }
+
+    /**
+     * Every connect from now on (reconnects of streams that end or fail, and of {@link #dropAll}) goes to the
+     * subscription's resume URL; streams open now stay where they are until they end. Returns the subscriptions.
+     */
+    int moveToResumeUrls() {
+        moved = true;
+        return connections.size();
     }
 
     long caughtUp(long seq) {
@@ -253,13 +272,14 @@ final class SubscriberLoop implements Runnable {
             }
             c.channel = ch;
             c.since = now;
-            boolean connected = ch.connect(targets[c.urlIndex]);
+            boolean connected = ch.connect(moved ? resumeTargets[c.urlIndex] : targets[c.urlIndex]);
             c.key = ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
             c.state = connected ? SubscriberConnection.REQUESTING : SubscriberConnection.CONNECTING;
             String lastEventId = config.resume() ? c.parser.lastEventId() : "";
             c.resumed = !lastEventId.isEmpty();
-            c.request = ByteBuffer.wrap(c.resumed ? request(config.subscribeUrls().get(c.urlIndex), lastEventId)
-                    : plainRequests[c.urlIndex]);
+            HttpUrl url = moved ? config.resumeUrl(c.urlIndex) : config.subscribeUrls().get(c.urlIndex);
+            c.request = ByteBuffer.wrap(c.resumed ? request(url, lastEventId)
+                    : moved ? resumePlainRequests[c.urlIndex] : plainRequests[c.urlIndex]);
         } catch (IOException e) {
             closeQuietly(ch);
             c.channel = null;

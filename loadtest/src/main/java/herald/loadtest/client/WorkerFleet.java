@@ -113,6 +113,12 @@ public final class WorkerFleet implements SubscriberFleet {
     }
 
     @Override
+    public long moveToResumeUrls() {
+        broadcast("move");
+        return sumAnswers("moved");
+    }
+
+    @Override
     public long caughtUp(long seq) {
         broadcast("caughtup " + seq);
         return sumAnswers("caughtup");

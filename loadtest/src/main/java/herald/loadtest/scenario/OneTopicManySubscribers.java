@@ -110,8 +110,10 @@ class OneTopicManySubscribers implements Scenario {
             monitor.runFor(warmup, Phases.POLL_NANOS);
             Phases.requirePublishing(ctx, monitor, publisher);
             Window w = monitor.open("measure");
+            System.out.printf("[%s] measure window opens%n", name);   // scripts sample other processes here
             monitor.runFor(duration, Phases.POLL_NANOS);
             monitor.close(w);
+            System.out.printf("[%s] measure window closed%n", name);
             Phases.finish(ctx, publisher);
             Tail tail = Phases.tailCheck(ctx, monitor, fleet, publisher);
 

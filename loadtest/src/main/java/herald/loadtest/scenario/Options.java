@@ -26,6 +26,9 @@ public final class Options {
             spec("Target", "publish-url", "URL[,URL...]", "where events are published; every event goes to each; "
                     + "subscribe URL i is paired with publish URL i, or all with the only one "
                     + "(default http://127.0.0.1:8080/topics/load)"),
+            spec("Target", "resume-url", "URL[,URL...]", "reconnect: after the drop every subscription reconnects "
+                    + "here with Last-Event-ID (another node of a cluster); subscribe URL i is paired with resume "
+                    + "URL i, or all with the only one (default: its subscribe URL)"),
             spec("Target", "publish-method", "METHOD", "HTTP method of a publish (default POST)"),
             spec("Target", "publish-header", "'NAME: VALUE'", "extra header on each publish, e.g. an Authorization; "
                     + "repeatable"),
@@ -53,6 +56,9 @@ public final class Options {
                     + "(default " + Defaults.RECONNECT_DELAY + ")"),
             spec("Load", "reconnect-rate", "R", "reconnect: connections per second after the drop, 0 for all at once "
                     + "(default 0)"),
+            spec("Load", "kill-pid", "PID", "reconnect: the drop is a SIGKILL of this process (the server the "
+                    + "subscriptions stream from) instead of the subscriptions closing their connections; they "
+                    + "reconnect --reconnect-delay after their streams end (default: the subscriptions close)"),
             spec("Load", "recover-timeout", "DURATION", "reconnect: give up waiting for recovery after this "
                     + "(default " + Defaults.RECOVER_TIMEOUT + ")"),
             spec("Load", "drain", "DURATION", "after publishing stops, wait this long at most for the last events "
@@ -312,8 +318,9 @@ public final class Options {
                   fanout     OneTopicManySubscribers: S subscribers x R events/s of B bytes (or --rate max):
                              delivered events/s, latency p50/p99/p999/max, server CPU s per million deliveries
                   single     SingleStream: one subscriber, --rate max, 64 B and 1 KiB events: events/s, latency
-                  reconnect  ReconnectStorm: N subscribers drop at once and resume with Last-Event-ID while
-                             publishing goes on: loss, duplicates, time to recover
+                  reconnect  ReconnectStorm: N subscribers drop at once (or their server is killed: --kill-pid)
+                             and resume with Last-Event-ID (on another node: --resume-url) while publishing
+                             goes on: loss, duplicates, time to recover
                   slow       SlowConsumers: K of N subscribers stop reading; healthy latency with them vs without
                              them (ratio, goal <= 1.10), server memory sampled each second
                   ladder     RateLadder: S subscribers (default 10,000), one step per rate of --rates (open loop;

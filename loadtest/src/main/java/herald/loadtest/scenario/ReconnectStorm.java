@@ -14,15 +14,19 @@ import herald.loadtest.report.Tail;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code reconnect}: N subscribers stream one topic while R events/s are published; after --warmup every one of
  * them closes its connection at the same moment and reconnects with {@code Last-Event-ID} (all at once, or
- * paced by --reconnect-rate) while publishing goes on. Measures the time until all are streaming again and until
- * all have caught up (every subscriber has, in every publisher lane, an event sent after the drop: what was
- * published while it was away has been replayed), then publishes 2 s more, stops, and checks: no gap, no
- * duplicate, nothing missing at the end. Bounded by --recover-timeout.
+ * paced by --reconnect-rate) while publishing goes on. With --kill-pid the drop is the server's death instead: the
+ * process is sent SIGKILL and the subscriptions reconnect --reconnect-delay after they see their streams end. With
+ * --resume-url they reconnect to another URL (another node of a cluster) from the drop on. Measures the time until
+ * all are streaming again and until all have caught up (every subscriber has, in every publisher lane, an event
+ * sent after the drop: what was published while it was away has been replayed), then publishes 2 s more, stops,
+ * and checks: no gap, no duplicate, nothing missing at the end. Bounded by --recover-timeout.
  */
 final class ReconnectStorm implements Scenario {
     private static final long AFTER_RECOVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -57,6 +61,8 @@ final class ReconnectStorm implements Scenario {
         long warmup = ctx.options.nanos("warmup", Defaults.WARMUP);
         long recoverTimeout = ctx.options.nanos("recover-timeout", Defaults.RECOVER_TIMEOUT);
         double reconnectRate = ctx.options.rate("reconnect-rate", 0);
+        ProcessHandle victim = victim(ctx);
+        List<String> resumeUrls = ctx.options.list("resume-url", null);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("subscribers", n);
         parameters.put("rate", rate == 0 ? "max" : rate);
@@ -64,6 +70,8 @@ final class ReconnectStorm implements Scenario {
         parameters.put("warmupSeconds", warmup / 1e9);
         parameters.put("reconnectRate", reconnectRate == 0 ? "all at once" : reconnectRate);
         parameters.put("recoverTimeoutSeconds", recoverTimeout / 1e9);
+        parameters.put("drop", victim == null ? "subscriptions close" : "SIGKILL of PID " + victim.pid());
+        parameters.put("resumeUrls", resumeUrls.isEmpty() ? "the subscribe URLs" : String.join(",", resumeUrls));
         Header header = ctx.header("reconnect-" + n, parameters);
         ReconnectResult result;
 
@@ -79,10 +87,19 @@ final class ReconnectStorm implements Scenario {
             long seqAtDrop = publisher.status().lastSent();
             long opensBefore = monitor.fleet().get(Counter.STREAMS_OPENED);
             Window w = monitor.open("storm");
+            if (!resumeUrls.isEmpty()) {
+                fleet.moveToResumeUrls();
+            }
             long dropNanos = System.nanoTime();
-            long dropped = fleet.dropAll(reconnectRate);
-            System.out.printf("[%s] dropped %d streams at seq %d; reconnecting with Last-Event-ID%n", name(), dropped,
-                    seqAtDrop);
+            long dropped;
+            if (victim == null) {
+                dropped = fleet.dropAll(reconnectRate);
+            } else {
+                dropped = streamingBefore;
+                kill(victim);
+            }
+            System.out.printf("[%s] dropped %d streams at seq %d (%s); reconnecting with Last-Event-ID to %s%n",
+                    name(), dropped, seqAtDrop, parameters.get("drop"), parameters.get("resumeUrls"));
             long[] reconnectedAt = {-1};
             long[] caughtUp = {0};
             boolean recovered = monitor.runUntil(() -> {
@@ -124,5 +141,32 @@ final class ReconnectStorm implements Scenario {
                     RunContext.loadGenerator(monitor), checks, Latency.round(monitor.elapsedSeconds()), headline);
         }
         return List.of(result);
+    }
+
+    /** The process --kill-pid names, checked before anything starts; null without the option. */
+    static ProcessHandle victim(RunContext ctx) {
+        if (!ctx.options.has("kill-pid")) {
+            return null;
+        }
+        long pid = ctx.options.integer("kill-pid", 0);
+        if (pid <= 1 || pid == ProcessHandle.current().pid()) {
+            throw new IllegalArgumentException("--kill-pid: not a server's PID: " + pid);
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .orElseThrow(() -> new IllegalArgumentException("--kill-pid: no process " + pid));
+    }
+
+    /** SIGKILL, then up to 5 s for the process to be gone (its sockets are closed by the kernel as it dies). */
+    private void kill(ProcessHandle victim) {
+        if (!victim.destroyForcibly()) {
+            throw new IllegalStateException("--kill-pid: could not send SIGKILL to " + victim.pid());
+        }
+        try {
+            victim.onExit().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.out.printf("[%s] PID %d still there 5 s after SIGKILL%n", name(), victim.pid());
+        }
     }
 }

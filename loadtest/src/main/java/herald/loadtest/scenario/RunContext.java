@@ -57,6 +57,12 @@ public final class RunContext {
             throw new IllegalArgumentException("--publish-url: give one, or one per --subscribe-url ("
                     + subscribeUrls.size() + "), got " + publishUrls.size());
         }
+        List<String> resume = options.list("resume-url", null);
+        if (!resume.isEmpty() && resume.size() != 1 && resume.size() != subscribeUrls.size()) {
+            throw new IllegalArgumentException("--resume-url: give one, or one per --subscribe-url ("
+                    + subscribeUrls.size() + "), got " + resume.size());
+        }
+        resume.forEach(u -> HttpUrl.parse(u).resolvable("resume-url"));
         this.publishMethod = options.string("publish-method", "POST");
         HttpUrl first = options.has("stream-url") && !options.has("subscribe-url")
                 ? HttpUrl.parse(options.string("stream-url", "")).resolvable("stream-url") : subscribeUrls.get(0);
@@ -104,12 +110,13 @@ public final class RunContext {
      */
     public static GeneratorConfig generatorConfig(Options o, long connections, long deadlineNanos) {
         List<HttpUrl> urls = o.list("subscribe-url", Defaults.URL).stream().map(HttpUrl::parse).toList();
+        List<HttpUrl> resume = o.list("resume-url", null).stream().map(HttpUrl::parse).toList();
         List<InetAddress> sources = SourceAddresses.parse(o.string("source-addresses", "auto"), connections);
         long stalledRcvbuf = o.bytes("stalled-rcvbuf", Defaults.STALLED_RCVBUF);
         return new GeneratorConfig(urls, sources, (int) Math.max(1, o.integer("threads", Defaults.THREADS)),
                 o.rate("connect-rate", Defaults.CONNECT_RATE), o.nanos("connect-timeout", Defaults.CONNECT_TIMEOUT), o.nanos("reconnect-delay", Defaults.RECONNECT_DELAY),
                 (int) Math.max(1, o.integer("publish-connections", Defaults.PUBLISH_CONNECTIONS)), o.bool("resume", true),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(1, stalledRcvbuf)), deadlineNanos);
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1, stalledRcvbuf)), deadlineNanos, resume);
     }
 
     Publisher newPublisher(int bytes, double rate, long durationNanos) {

@@ -86,5 +86,71 @@ class OptionsTest {
         assertEquals(4, back.lanes());
         assertEquals(false, back.resume());
         assertEquals(c.connectTimeoutNanos(), back.connectTimeoutNanos());
+        assertEquals(List.of(), back.resumeUrls());
+    }
+
+    @Test
+    void shouldPairResumeUrlsWithSubscribeUrlsAndCarryThemToWorkers() {
+        String subs = "http://127.0.0.1:9/a,http://127.0.0.1:9/b";
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        GeneratorConfig paired = RunContext.generatorConfig(Options.parse(List.of("--subscribe-url", subs,
+                "--resume-url", "http://127.0.0.1:10/x,http://127.0.0.1:11/y")), 10, deadline);
+        assertEquals("http://127.0.0.1:10/x", paired.resumeUrl(0).text());
+        assertEquals("http://127.0.0.1:11/y", paired.resumeUrl(1).text());
+        GeneratorConfig back = RunContext.generatorConfig(Options.parse(paired.toArgs()), 0, deadline);
+        assertEquals(paired.resumeUrls(), back.resumeUrls(), "a worker gets the same resume URLs");
+
+        GeneratorConfig one = RunContext.generatorConfig(Options.parse(List.of("--subscribe-url", subs,
+                "--resume-url", "http://127.0.0.1:10/x")), 10, deadline);
+        assertEquals("http://127.0.0.1:10/x", one.resumeUrl(0).text());
+        assertEquals("http://127.0.0.1:10/x", one.resumeUrl(1).text(), "all with the only one");
+
+        GeneratorConfig none = RunContext.generatorConfig(Options.parse(List.of("--subscribe-url", subs)), 10,
+                deadline);
+        assertEquals("http://127.0.0.1:9/b", none.resumeUrl(1).text(), "without: the subscribe URL");
+        assertTrue(!none.toArgs().contains("--resume-url"));
+    }
+
+    @Test
+    void shouldRefuseResumeUrlsThatDoNotPairOrDoNotResolve() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunContext(
+                Options.parse(List.of("--subscribe-url", "http://127.0.0.1:9/a,http://127.0.0.1:9/b",
+                        "--resume-url", "http://127.0.0.1:1/x,http://127.0.0.1:2/y,http://127.0.0.1:3/z")),
+                new ReconnectStorm(), Long.MAX_VALUE));
+        assertEquals("--resume-url: give one, or one per --subscribe-url (2), got 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RunContext(
+                Options.parse(List.of("--resume-url", "http://no-such-host.invalid:8080/topics/x")),
+                new ReconnectStorm(), Long.MAX_VALUE));
+        assertEquals("--resume-url: cannot resolve the host of http://no-such-host.invalid:8080/topics/x",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RunContext(
+                Options.parse(List.of("--resume-url", "https://127.0.0.1:8443/topics/x")),
+                new ReconnectStorm(), Long.MAX_VALUE));
+        assertEquals("only http:// URLs are supported: https://127.0.0.1:8443/topics/x", e.getMessage());
+    }
+
+    @Test
+    void shouldOnlyKillALiveProcessThatIsNotThisOne() throws Exception {
+        assertEquals(null, ReconnectStorm.victim(context()));
+        for (String pid : List.of("1", "0", Long.toString(ProcessHandle.current().pid()))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ReconnectStorm.victim(context("--kill-pid", pid)));
+            assertEquals("--kill-pid: not a server's PID: " + pid, e.getMessage());
+        }
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            long pid = child.pid();
+            assertEquals(pid, ReconnectStorm.victim(context("--kill-pid", Long.toString(pid))).pid());
+            child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ReconnectStorm.victim(context("--kill-pid", Long.toString(pid))));
+            assertEquals("--kill-pid: no process " + pid, e.getMessage());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static RunContext context(String... args) {
+        return new RunContext(Options.parse(List.of(args)), new ReconnectStorm(), Long.MAX_VALUE);
     }
 }
