@@ -581,14 +581,14 @@ public final class Broker implements AutoCloseable {
     }
 
     void subscriberClosed(Subscriber subscriber, Subscriber.CloseReason reason) {
-        subscriber.sink.close();
-        metrics.subscribers.decrement();
+        metrics.subscribers.decrement();     // counted before the close, so a client that sees its end sees it counted
         switch (reason) {
             case CUT_OFF -> metrics.slowConsumerCutoffs.increment();
             case CLIENT_GONE -> metrics.clientsGone.increment();
             case EXPIRED -> metrics.streamsExpired.increment();
             default -> { }
         }
+        subscriber.sink.close();
     }
 
     /**
