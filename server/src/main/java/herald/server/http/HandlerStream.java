@@ -27,6 +27,7 @@ final class HandlerStream implements EventStream {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_BYTES = {};
     /** Room kept before an event for its chunk size line: up to 8 hex digits and CRLF. */
     private static final int SIZE_LINE_ROOM = 10;
     static final int FIRST_BUFFER_BYTES = 256;
@@ -52,23 +53,31 @@ final class HandlerStream implements EventStream {
             throw new IOException("stream ended");
         }
         if (!opened) {
-            opened = true;
-            try {
-                var response = exchange.response().begin(200)
-                        .header(ResponseHead.CONTENT_TYPE_EVENT_STREAM)
-                        .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
-                        .header(ResponseHead.X_ACCEL_BUFFERING_NO);
-                if (chunked) {
-                    response.sendChunkedStreamHead();
-                } else {
-                    response.sendStreamHead(new byte[0]);
-                }
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-            released = exchange.streaming();
+            sendHead(NO_BYTES);
         }
+    }
+
+    /**
+     * Sends the head, with {@code firstBytes} of the body in the same write when the body is not chunked (the
+     * first event of a handler that did not open the stream first: one write, and one read for the client).
+     */
+    private void sendHead(byte[] firstBytes) throws IOException {
+        opened = true;
+        try {
+            var response = exchange.response().begin(200)
+                    .header(ResponseHead.CONTENT_TYPE_EVENT_STREAM)
+                    .header(ResponseHead.CACHE_CONTROL_NO_CACHE)
+                    .header(ResponseHead.X_ACCEL_BUFFERING_NO);
+            if (chunked) {
+                response.sendChunkedStreamHead();
+            } else {
+                response.sendStreamHead(firstBytes);
+            }
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+        released = exchange.streaming();
     }
 
     boolean opened() {
@@ -149,6 +158,7 @@ final class HandlerStream implements EventStream {
         write();
     }
 
+    /** Refuses a stream that ended or failed; a chunked stream's head goes out now, before its first chunk. */
     private void ensureWritable() throws IOException {
         if (ended) {
             throw new IOException("stream ended");
@@ -156,7 +166,9 @@ final class HandlerStream implements EventStream {
         if (failed) {
             throw new IOException("client gone");
         }
-        open();
+        if (chunked) {
+            open();
+        }
     }
 
     /**
@@ -166,6 +178,13 @@ final class HandlerStream implements EventStream {
      */
     private void write() throws IOException {
         ByteBuffer b = out;
+        if (!opened) {                          // not chunked: the head and this event in one write
+            b.flip();
+            byte[] first = new byte[b.remaining()];
+            b.get(first);
+            sendHead(first);
+            return;
+        }
         if (chunked) {
             int end = b.position();
             int size = end - SIZE_LINE_ROOM;

@@ -44,7 +44,7 @@ class HandlerStreamTest {
         stream.comment("keep");
         stream.finish();
         assertEquals("chunked head", exchange.headSent);
-        assertEquals(4, exchange.writes, "one write per event, comment and the last chunk");
+        assertEquals(5, exchange.writes, "the head, then one write per event, comment and the last chunk");
         String expected = chunk("data: token 1\n\n") + chunk("event: update\ndata: héllo wörld\nid: 7\n\n")
                 + chunk(": keep\n") + "0\r\n\r\n";
         assertEquals(expected, exchange.body());
@@ -56,11 +56,25 @@ class HandlerStreamTest {
         RecordingExchange exchange = new RecordingExchange(CLOSE);
         HandlerStream stream = new HandlerStream(exchange, exchange.head);
         stream.send("token 1");
+        assertEquals("data: token 1\n\n", exchange.firstBytes, "the first event went with the head, in one write");
         stream.send("[DONE]");
         stream.finish();
         assertEquals("stream head", exchange.headSent);
         assertEquals("data: token 1\n\ndata: [DONE]\n\n", exchange.body());
+        assertEquals(2, exchange.writes);
         assertTrue(exchange.closeAfterResponse);
+    }
+
+    @Test
+    void shouldSendTheHeadAloneWhenTheHandlerOpensTheStreamFirst() throws IOException {
+        RecordingExchange exchange = new RecordingExchange(CLOSE);
+        HandlerStream stream = new HandlerStream(exchange, exchange.head);
+        stream.open();
+        assertEquals("", exchange.firstBytes, "open() sends the head at once, without waiting for an event");
+        stream.send("token 1");
+        stream.finish();
+        assertEquals("data: token 1\n\n", exchange.body());
+        assertEquals(2, exchange.writes);
     }
 
     @Test
@@ -186,6 +200,7 @@ class HandlerStreamTest {
         boolean keep = true;            // false: count writes only (no allocation per write)
         int writes;
         String headSent;
+        String firstBytes;              // the body bytes written with a stream head
         boolean closeAfterResponse;
         boolean failWrites;
         int givesBackAfter = 1;         // streaming() answers true from this call on
@@ -300,12 +315,16 @@ class HandlerStreamTest {
         @Override
         public void sendStreamHead(byte[] firstBytes) {
             headSent = "stream head";
+            this.firstBytes = new String(firstBytes, StandardCharsets.UTF_8);
             closeAfterResponse = true;
+            writes++;
+            out.writeBytes(firstBytes);
         }
 
         @Override
         public void sendChunkedStreamHead() {
             headSent = "chunked head";
+            writes++;
         }
 
         @Override
