@@ -30,7 +30,7 @@ final class HandlerStream implements EventStream {
     private static final byte[] NO_BYTES = {};
     /** Room kept before an event for its chunk size line: up to 8 hex digits and CRLF. */
     private static final int SIZE_LINE_ROOM = 10;
-    static final int FIRST_BUFFER_BYTES = 256;
+    private static final int FIRST_BUFFER_BYTES = 256;
 
     private final Exchange exchange;
     private final boolean chunked;
