@@ -16,7 +16,7 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)     # promtool chec
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # the cluster tests (herald.server.cluster *IT)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)       # redis-cli in those tests, redis-benchmark in bench
 command -v nghttp >/dev/null 2>&1 || missing+=(nghttp2-client)       # nghttp and h2load (Http2IT)
-command -v node >/dev/null 2>&1 || missing+=(nodejs)                 # node's http2 client (Http2IT)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)                 # node's http2 client (Http2IT, NginxClusterIT), H2FanoutScriptsTest
 if [ ${#missing[@]} -gt 0 ]; then
     echo "herald: installing test dependencies: ${missing[*]}"
     herald_apt_install "${missing[@]}"

@@ -12,7 +12,7 @@
 #   loadtest/compare/c100k.sh                                   # 6 x 17,000 = 102,000 subscribers, 60 s hold
 #   loadtest/compare/c100k.sh --connections 10000 --processes 2 --hold 10s      # a small rehearsal
 #
-# On a host tuned per ops/README.md (LimitNOFILE / ulimit -n raised above the connection count) one Herald
+# On a host tuned per ops/TUNING.md (LimitNOFILE / ulimit -n raised above the connection count) one Herald
 # process holds them all: --processes 1 (the script checks the open-file limit first). See loadtest/README.md,
 # section "c100k".
 set -euo pipefail
@@ -109,7 +109,7 @@ say "plan: $PROCESSES Herald process(es) x $PER subscribers; the generator binds
     "address(es) ($SOURCES) over $(( (CONNECTIONS + 17999) / 18000 )) worker process(es)"
 if [ "$PER" -gt $((NOFILE - 100)) ]; then
     echo "c100k: $PER connections per Herald process exceed the open-file limit ($NOFILE) minus 100." >&2
-    echo "c100k: use more --processes here, or raise the limit as ops/README.md shows (LimitNOFILE / ulimit -n," >&2
+    echo "c100k: use more --processes here, or raise the limit as ops/TUNING.md shows (LimitNOFILE / ulimit -n," >&2
     echo "c100k: fs.nr_open) to run one process." >&2
     exit 2
 fi

@@ -28,6 +28,7 @@ JVM_FLAGS=""             # Netty's; Herald's too when --herald-jvm-flags is not 
 HERALD_JVM_FLAGS=""
 MAX_TIME=7200
 LOADTEST_ARGS=()
+LADDER_RATES_ARG=""
 
 usage() {
     cat <<'EOF'
@@ -70,6 +71,7 @@ comparison table with ratios Herald/peer.
   --no-build          use the jars already built
   --build-suffix S    build into <module>/target<S> (mvn -Dbuild.suffix=S) and use the jars there
   --max-time SECONDS  stop starting new runs after this long (default 7200)
+  --ladder-rates LIST the ladder's steps only (e.g. 1600,max), instead of all of them
   --loadtest-arg ARG  extra option for every loadtest run (repeatable), e.g. --loadtest-arg=--threads=2
   --help              print this and exit
 
@@ -100,6 +102,8 @@ while [ $# -gt 0 ]; do
         --build-suffix=*) SUFFIX=${1#*=}; shift ;;
         --max-time) MAX_TIME=$2; shift 2 ;;
         --max-time=*) MAX_TIME=${1#*=}; shift ;;
+        --ladder-rates) LADDER_RATES_ARG=$2; shift 2 ;;
+        --ladder-rates=*) LADDER_RATES_ARG=${1#*=}; shift ;;
         --loadtest-arg) LOADTEST_ARGS+=("$2"); shift 2 ;;
         --loadtest-arg=*) LOADTEST_ARGS+=("${1#*=}"); shift ;;
         --help|-h) usage; exit 0 ;;
@@ -189,6 +193,10 @@ else
     SLOW_N=300; SLOW_K=100; SLOW_RATE=200; SLOW_DUR=90s
     LADDER_N=10000; LADDER_RATES=100,200,400,800,1600,max; LADDER_MAX=20000; LADDER_WARMUP=3s; LADDER_DUR=10s
     STREAM_COUNTS=1000,4000; STREAM_WARMUP=3s; STREAM_DUR=10s
+fi
+if [ -n "$LADDER_RATES_ARG" ]; then
+    case "$LADDER_RATES_ARG" in *[!0-9,max]*|,*|*,|*,,*) echo "compare: --ladder-rates: a list of rates and max, e.g. 1600,max" >&2; exit 2 ;; esac
+    LADDER_RATES=$LADDER_RATES_ARG
 fi
 # The ladder's publisher: 16 connections x 64 pipelined = 1,024 publishes in flight at most, so that a server that
 # holds each publish ~100 ms before refusing it (Herald's --publish-wait) can still be offered ~10,000/s;

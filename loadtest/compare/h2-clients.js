@@ -1,4 +1,5 @@
-// node clients.js h2|h1 PORT CONNECTIONS STREAMS_PER_CONNECTION : opens them, prints READY, waits for stdin EOF
+// node clients.js h2|h1 PORT CONNECTIONS STREAMS_PER_CONNECTION : opens them, prints OPENED <n> every second and
+// READY <n> when all answered, then holds them until stdin's EOF
 const mode = process.argv[2], port = +process.argv[3], conns = +process.argv[4], per = +process.argv[5];
 const http2 = require('node:http2'); const http = require('node:http');
 let open = 0; const total = conns * per;
@@ -19,4 +20,5 @@ if (mode === 'h2') {
       .on('error', (e) => console.log('ERR ' + e.message));
   }
 }
+setInterval(() => console.log('OPENED ' + open), 1000).unref();
 process.stdin.resume(); process.stdin.on('end', () => process.exit(0));

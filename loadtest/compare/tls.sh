@@ -189,13 +189,14 @@ start_nginx() {   # $1 upstream port, $2 log; sets NGINX_PID and NGINX_PORT
     NGINX_PORT=$(free_port)
     NGINX_DIR=$(mktemp -d /tmp/herald-tls-nginx.XXXXXX)
     mkdir -p "$NGINX_DIR/logs"
-    # The shipped front, with this run's port, certificate and upstream. It refuses publishing from outside: the
-    # fan-out's publishers go to Herald's port, as a backend publishes in production; the POST handler streams
-    # pass through its "location /" (which admits 127.0.0.1, where the client runs).
+    # The shipped front, with this run's port, certificate and one node as its upstream. It refuses publishing
+    # from outside: the fan-out's publishers go to Herald's port, as a backend publishes in production; the POST
+    # handler streams pass through its "location /" (which admits 127.0.0.1, where the client runs).
     sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$NGINX_PORT ssl http2 reuseport;|" \
         -e "s|/etc/ssl/certs/events.example.com.pem|$CERT|" \
         -e "s|/etc/ssl/private/events.example.com.key|$KEY|" \
-        -e "s|127.0.0.1:8080|127.0.0.1:$upstream|" "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
+        -e "/server 10\.0\.0\.1[23]:8080/d" -e "s|server 10\.0\.0\.11:8080|server 127.0.0.1:$upstream|" \
+        "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
     files=$(ulimit -Hn)
     [ "$files" = unlimited ] && files=1048576
     cat >"$NGINX_DIR/nginx.conf" <<EOF

@@ -86,75 +86,114 @@ class AbuseLimitsIT {
 
     @Test
     void shouldAnswer429OverTheConnectRatePerIpAndCountMaxConnectionsRefusalsToo() throws Exception {
-        try (Herald herald = TestServer.start(b -> b.maxConnections(4)
-                .abuseLimits(AbuseLimits.off().withConnectRatePerIp(5)))) {
-            int ok = 0;
-            TestHttp.Response last = null;
-            for (int i = 0; i < 6; i++) {               // well within a second: the burst is 5
-                last = TestHttp.exchangeFrom("127.0.0.2", herald.port(), TestHttp.raw("GET", "/health", null));
-                ok += last.status() == 200 ? 1 : 0;
-            }
-            assertEquals(5, ok);
-            assertEquals(429, last.status());
-            assertEquals("1", last.header("Retry-After"));
-            assertEquals(200, TestHttp.exchangeFrom("127.0.0.3", herald.port(),
-                    TestHttp.raw("GET", "/health", null)).status(), "another address has its own bucket");
-            assertEquals("1", rejected(herald, "connect_rate"));
-            List<Socket> held = new ArrayList<>();
-            try {
-                for (int i = 0; i < 4; i++) {
-                    subscribeFrom("127.0.0." + (10 + i), herald.port(), held, 200);
+        for (int round = 1; ; round++) {
+            try (Herald herald = TestServer.start(b -> b.maxConnections(4)
+                    .abuseLimits(AbuseLimits.off().withConnectRatePerIp(5)))) {
+                int ok = 0;
+                TestHttp.Response last = null;
+                long start = System.nanoTime();
+                for (int i = 0; i < 6; i++) {           // the burst is 5, and a token refills in 0.2 s
+                    last = TestHttp.exchangeFrom("127.0.0.2", herald.port(), TestHttp.raw("GET", "/health", null));
+                    ok += last.status() == 200 ? 1 : 0;
                 }
-                TestHttp.Response full = TestHttp.exchangeFrom("127.0.0.20", herald.port(),
-                        TestHttp.raw("GET", "/health", null));
-                assertEquals(503, full.status());
-                assertEquals("1", rejected(herald, "max_connections"));
-            } finally {
-                closeAll(held);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                if (millis >= 180 && round < 5) {       // a loaded machine: this round proves nothing
+                    System.out.println("connects took " + millis + " ms, a token refills in 200: round " + round
+                            + " again");
+                    continue;
+                }
+                assertConnectRateThenMaxConnections(herald, ok, last);
+                return;
             }
+        }
+    }
+
+    private static void assertConnectRateThenMaxConnections(Herald herald, int ok, TestHttp.Response last)
+            throws IOException {
+        assertEquals(5, ok);
+        assertEquals(429, last.status());
+        assertEquals("1", last.header("Retry-After"));
+        assertEquals(200, TestHttp.exchangeFrom("127.0.0.3", herald.port(),
+                TestHttp.raw("GET", "/health", null)).status(), "another address has its own bucket");
+        assertEquals("1", rejected(herald, "connect_rate"));
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                subscribeFrom("127.0.0." + (10 + i), herald.port(), held, 200);
+            }
+            TestHttp.Response full = TestHttp.exchangeFrom("127.0.0.20", herald.port(),
+                    TestHttp.raw("GET", "/health", null));
+            assertEquals(503, full.status());
+            assertEquals("1", rejected(herald, "max_connections"));
+        } finally {
+            closeAll(held);
         }
     }
 
     @Test
     void shouldLimitPublishesPerForwardedClientBehindATrustedProxyAndPerPeerOtherwise() throws Exception {
-        try (Herald herald = TestServer.start(b -> b.access(Access.DEFAULTS.withPublish(PublishAccess.ANY))
-                .abuseLimits(AbuseLimits.off().withPublishRate(2).withMaxConnectionsPerIp(2)
-                        .withTrustedProxies(List.of("127.0.0.1/32"))))) {
-            int port = herald.port();
-            String[] statuses = new String[3];
-            for (int i = 0; i < 3; i++) {
-                statuses[i] = String.valueOf(TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST",
-                        "/topics/limits", "x", "X-Forwarded-For: 6.6.6.6, 203.0.113.1")).status());
-            }
-            assertEquals("202 202 429", String.join(" ", statuses), "per forwarded client: 2 a second");
-            TestHttp.Response refused = TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST",
-                    "/topics/limits", "x", "X-Forwarded-For: 203.0.113.1"));
-            assertEquals(429, refused.status());
-            assertEquals("1", refused.header("Retry-After"));
-            assertEquals(202, TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST", "/topics/limits", "x",
-                    "X-Forwarded-For: 203.0.113.2")).status(), "another client behind the same proxy");
-            assertEquals(202, TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST", "/topics/limits", "x",
-                    "Forwarded: for=\"[2001:db8::7]:4711\"")).status());
-            for (int i = 0; i < 2; i++) {               // an untrusted peer: its own address is the key
-                assertEquals(202, TestHttp.exchangeFrom("127.0.0.2", port, TestHttp.raw("POST", "/topics/limits",
-                        "x", "X-Forwarded-For: 203.0.113." + (50 + i))).status());
-            }
-            assertEquals(429, TestHttp.exchangeFrom("127.0.0.2", port, TestHttp.raw("DELETE", "/topics/limits",
-                    null, "X-Forwarded-For: 203.0.113.99")).status(), "deletes take tokens too");
-            assertEquals("3", rejected(herald, "publish_rate"));
-            List<Socket> held = new ArrayList<>();
-            try {
-                for (int i = 0; i < 3; i++) {
-                    subscribeFrom("127.0.0.1", port, held, 200);   // the trusted proxy: no per-address limit
+        // At 2 a second a bucket gains a token every 0.5 s: the answers below hold when the requests that share a
+        // bucket come within that. On a loaded machine they may not; such a round proves nothing and runs again.
+        for (int round = 1; ; round++) {
+            try (Herald herald = TestServer.start(b -> b.access(Access.DEFAULTS.withPublish(PublishAccess.ANY))
+                    .abuseLimits(AbuseLimits.off().withPublishRate(2).withMaxConnectionsPerIp(2)
+                            .withTrustedProxies(List.of("127.0.0.1/32"))))) {
+                long start = System.nanoTime();
+                List<String> statuses = publishesOverTheLimit(herald.port());
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                if (millis >= 450 && round < 5) {
+                    System.out.println("publishes took " + millis + " ms, a token refills in 500: round " + round
+                            + " again");
+                    continue;
                 }
-                subscribeFrom("127.0.0.5", port, held, 200);
-                subscribeFrom("127.0.0.5", port, held, 200);
-                Socket over = TestHttp.connectFrom("127.0.0.5", port);
-                held.add(over);
-                assertTrue(TestHttp.readHead(over.getInputStream()).startsWith("HTTP/1.1 429 "));
-            } finally {
-                closeAll(held);
+                assertEquals(List.of("202 202 429", "429 1", "202", "202", "202 202", "429"), statuses);
+                assertEquals("3", rejected(herald, "publish_rate"));
+                assertConnectionLimitsOfTheProxyAndOfAPeer(herald.port());
+                return;
             }
+        }
+    }
+
+    /** The statuses of publishes that share buckets, grouped as asserted above. */
+    private static List<String> publishesOverTheLimit(int port) throws IOException {
+        List<String> groups = new ArrayList<>();
+        String[] statuses = new String[3];
+        for (int i = 0; i < 3; i++) {                   // per forwarded client: 2 a second
+            statuses[i] = String.valueOf(TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST",
+                    "/topics/limits", "x", "X-Forwarded-For: 6.6.6.6, 203.0.113.1")).status());
+        }
+        groups.add(String.join(" ", statuses));
+        TestHttp.Response refused = TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST",
+                "/topics/limits", "x", "X-Forwarded-For: 203.0.113.1"));
+        groups.add(refused.status() + " " + refused.header("Retry-After"));
+        groups.add(String.valueOf(TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST", "/topics/limits",
+                "x", "X-Forwarded-For: 203.0.113.2")).status()));  // another client behind the same proxy
+        groups.add(String.valueOf(TestHttp.exchangeFrom("127.0.0.1", port, TestHttp.raw("POST", "/topics/limits",
+                "x", "Forwarded: for=\"[2001:db8::7]:4711\"")).status()));
+        String[] peer = new String[2];
+        for (int i = 0; i < 2; i++) {                   // an untrusted peer: its own address is the key
+            peer[i] = String.valueOf(TestHttp.exchangeFrom("127.0.0.2", port, TestHttp.raw("POST", "/topics/limits",
+                    "x", "X-Forwarded-For: 203.0.113." + (50 + i))).status());
+        }
+        groups.add(String.join(" ", peer));
+        groups.add(String.valueOf(TestHttp.exchangeFrom("127.0.0.2", port, TestHttp.raw("DELETE", "/topics/limits",
+                null, "X-Forwarded-For: 203.0.113.99")).status()));  // deletes take tokens too
+        return groups;
+    }
+
+    private static void assertConnectionLimitsOfTheProxyAndOfAPeer(int port) throws IOException {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                subscribeFrom("127.0.0.1", port, held, 200);   // the trusted proxy: no per-address limit
+            }
+            subscribeFrom("127.0.0.5", port, held, 200);
+            subscribeFrom("127.0.0.5", port, held, 200);
+            Socket over = TestHttp.connectFrom("127.0.0.5", port);
+            held.add(over);
+            assertTrue(TestHttp.readHead(over.getInputStream()).startsWith("HTTP/1.1 429 "));
+        } finally {
+            closeAll(held);
         }
     }
 }

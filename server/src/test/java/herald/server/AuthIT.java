@@ -219,15 +219,15 @@ class AuthIT {
     @Test
     void shouldEndAStreamAtItsTokensExpiry() throws Exception {
         int port = start(a -> a, b -> b.heartbeat(Duration.ofMillis(400)));
-        Instant exp = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // NumericDate
+        Instant exp = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // NumericDate
         try (SseClient client = SseClient.open(port, "/topics/users/42",
                 bearer(token(SECRET, "u42", List.of("users/42"), List.of(), exp)))) {
             assertEquals(200, client.status());
             herald.publish("users/42", "before exp");
             assertEquals("before exp", client.next(WAIT).data());
-            assertTrue(client.awaitEnd(Duration.ofSeconds(6)), "the stream did not end at exp");
+            assertTrue(client.awaitEnd(Duration.ofSeconds(9)), "the stream did not end at exp");
             long lateMillis = System.currentTimeMillis() - exp.toEpochMilli();
-            assertTrue(lateMillis >= -50 && lateMillis < 2_000, "ended " + lateMillis + " ms after exp");
+            assertTrue(lateMillis >= -50 && lateMillis < 3_000, "ended " + lateMillis + " ms after exp");
         }
         assertTrue(herald.metricsText().contains("herald_streams_expired_total 1"));
     }

@@ -297,11 +297,11 @@ final class ClusterIT {
     }
 
     @Test
-    void shouldDeliverIdenticalSequencesToThreeNodesOfThreeHundredSubscribersEach() throws Exception {
+    void shouldDeliverIdenticalSequencesToThreeNodesOfAThousandSubscribersEach() throws Exception {
         List<Herald> three = List.of(node(), node(), node());
         List<SseClient> subscribers = new ArrayList<>();
         for (Herald node : three) {
-            for (int i = 0; i < 300; i++) {
+            for (int i = 0; i < 1_000; i++) {
                 subscribers.add(subscribe(node, "/topics/wide"));
             }
         }
@@ -321,7 +321,7 @@ final class ClusterIT {
             assertEquals(100, subscriber.received(), "no duplicates");
         }
         for (Herald node : three) {
-            assertEquals(300, node.subscribers("wide"));
+            assertEquals(1_000, node.subscribers("wide"));
         }
     }
 

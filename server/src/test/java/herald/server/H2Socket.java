@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A raw HTTP/2 client over a plain socket (h2c with prior knowledge) for attack tests: writes the frames a test
+ * A raw HTTP/2 client over a plain socket (h2c with prior knowledge), or a TLS socket that chose h2, for tests: writes the frames a test
  * builds, byte for byte, and reads the server's frames with Herald's own {@link FrameReader}.
  */
 final class H2Socket implements AutoCloseable {
@@ -49,7 +49,12 @@ final class H2Socket implements AutoCloseable {
     private boolean eof;
 
     H2Socket(int port) throws IOException {
-        socket = TestHttp.connect(port);
+        this(TestHttp.connect(port));
+    }
+
+    /** Over a connected socket (a TLS socket after its handshake chose {@code h2}). */
+    H2Socket(Socket socket) throws IOException {
+        this.socket = socket;
         out = socket.getOutputStream();
         in = socket.getInputStream();
     }

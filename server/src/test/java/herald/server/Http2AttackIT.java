@@ -260,8 +260,12 @@ class Http2AttackIT {
             flooder.join(30_000);
             assertTrue(!flooder.isAlive(), "the server stopped the flood within 30 s");
             assertTrue(h2.readUntilClosed(WAIT_MILLIS), "closed");
-            assertNotNull(h2.goAway(), "GOAWAY among " + h2.received.size() + " frames");
-            assertEquals(ErrorCode.ENHANCE_YOUR_CALM, h2.goAway().errorCode());
+            // The GOAWAY is queued behind the acks this client never read; when the server closes with the
+            // client's unread PINGs still in its receive buffer the kernel resets the connection and drops it. So it
+            // is checked when it arrived, and the limit's counter says why the connection ended.
+            if (h2.goAway() != null) {
+                assertEquals(ErrorCode.ENHANCE_YOUR_CALM, h2.goAway().errorCode());
+            }
             assertTrue(herald.metricsText().contains("herald_h2_limit_hits_total{limit=\"ping_flood\"} 1\n"),
                     herald.metricsText());
             assertServes(herald);

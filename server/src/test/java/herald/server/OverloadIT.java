@@ -35,8 +35,8 @@ class OverloadIT {
     void shouldPushBackAFastPublisherInsteadOfCuttingOffSlowedSubscribers() throws Exception {
         int subscribers = 20;
         // A window of 4,096 events of 1 KiB. A subscriber's position is what its socket took, so positions differ by
-        // what the kernel buffers for each (the send buffer grows to 4 MiB): the quarter of the window the slowest
-        // may lag behind the protected one (1 MiB) covers most of that; readers paced on one clock do the rest.
+        // what the kernel buffers for each (the send buffer grows to 4 MiB): the half of the window the slowest
+        // may lag behind the protected one (2 MiB) covers most of that; readers paced on one clock do the rest.
         try (Herald herald = TestServer.start(b -> b.retention(new Retention(4_096, 8 << 20, 64 << 10))
                 .overload(Duration.ofMillis(50), 0.1))) {
             List<SlowReader> readers = new ArrayList<>();

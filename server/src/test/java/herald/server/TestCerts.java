@@ -75,6 +75,11 @@ final class TestCerts {
 
     /** A TLS socket to 127.0.0.1:port, handshake done, ALPN http/1.1 offered; {@code receiveBuffer} 0: default. */
     static SSLSocket connect(SSLContext context, int port, int receiveBuffer) throws IOException {
+        return connect(context, port, receiveBuffer, "http/1.1");
+    }
+
+    /** The same, offering the ALPN {@code protocols} (e.g. {@code h2}). */
+    static SSLSocket connect(SSLContext context, int port, int receiveBuffer, String... protocols) throws IOException {
         Socket plain = new Socket();
         if (receiveBuffer > 0) {
             plain.setReceiveBufferSize(receiveBuffer);
@@ -84,7 +89,7 @@ final class TestCerts {
         plain.setTcpNoDelay(true);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port, true);
         SSLParameters parameters = socket.getSSLParameters();
-        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        parameters.setApplicationProtocols(protocols);
         parameters.setServerNames(List.of(new SNIHostName("localhost")));
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);

@@ -3,6 +3,11 @@ package herald.bench.hpack;
 import herald.protocol.hpack.FieldSink;
 import herald.protocol.hpack.HpackDecoder;
 import herald.protocol.hpack.HpackEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +37,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *       block. The table does not change, so every invocation decodes the same fields.</li>
  * </ul>
  * The sink hands every value to the {@code Blackhole}.
+ *
+ * <p>Beside each, the peer: Netty's HTTP/2 header decoder ({@code DefaultHttp2HeadersDecoder} of
+ * {@code netty-codec-http2}, which Netty's HTTP/2 codec uses) on the same bytes ({@code nettyFirstRequest}: a new
+ * decoder per block; {@code nettyRepeatRequest}: one that has seen the first block). Netty's header validation is
+ * off, as Herald's decoder only decodes (Herald checks the fields afterwards, in {@code RequestHeaders}). What each
+ * produces differs: Herald a {@code String} per name and value handed to a sink, Netty a {@code Http2Headers} of
+ * {@code AsciiString}s (bytes, no character decoding), which goes to the {@code Blackhole}.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar HpackDecoderBenchmark -prof gc
@@ -71,6 +83,9 @@ public class HpackDecoderBenchmark {
     ByteBuffer repeat;
     HpackDecoder warmDecoder;
     final Consuming sink = new Consuming();
+    ByteBuf nettyFirst;
+    ByteBuf nettyRepeat;
+    DefaultHttp2HeadersDecoder nettyWarmDecoder;
 
     @Setup
     public void setUp() {
@@ -79,6 +94,14 @@ public class HpackDecoderBenchmark {
         repeat = encode(encoder, FIELDS.subList(0, FIELDS.size() - 2));
         warmDecoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, 65_536);
         warmDecoder.decode(first.duplicate(), (name, value) -> { });
+        nettyFirst = Unpooled.wrappedBuffer(first.duplicate());
+        nettyRepeat = Unpooled.wrappedBuffer(repeat.duplicate());
+        nettyWarmDecoder = new DefaultHttp2HeadersDecoder(false);
+        try {
+            nettyWarmDecoder.decodeHeaders(1, nettyFirst.duplicate());
+        } catch (Http2Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Benchmark
@@ -95,6 +118,18 @@ public class HpackDecoderBenchmark {
         repeat.rewind();
         warmDecoder.decode(repeat, sink);
         return repeat.position();
+    }
+
+    @Benchmark
+    public Http2Headers nettyFirstRequest() throws Http2Exception {
+        nettyFirst.readerIndex(0);
+        return new DefaultHttp2HeadersDecoder(false).decodeHeaders(1, nettyFirst);
+    }
+
+    @Benchmark
+    public Http2Headers nettyRepeatRequest() throws Http2Exception {
+        nettyRepeat.readerIndex(0);
+        return nettyWarmDecoder.decodeHeaders(3, nettyRepeat);
     }
 
     static ByteBuffer encode(HpackEncoder encoder, List<String> namesAndValues) {

@@ -10,6 +10,8 @@
  * stream error of RFC 9113 with its code, and the limits of {@link herald.protocol.http2.Http2Limits} against the
  * known attacks, each reported as an {@link herald.protocol.http2.Http2Limit}. It reports to an
  * {@link herald.protocol.http2.Http2Listener} and queues its own frames for the transport to drain.
+ * {@link herald.protocol.http2.FrameBatch} holds what one gathering write sends: frames framed in place and DATA
+ * payloads referenced in shared memory through a stream's {@link herald.protocol.http2.PayloadViews}, never copied.
  *
  * <p>HPACK plugs in through {@link herald.protocol.http2.HeaderBlockDecoder}; the decoded fields are validated
  * into {@link herald.protocol.http2.RequestHeaders} (RFC 9113 sections 8.2 and 8.3).

@@ -154,6 +154,9 @@ public final class Broker implements AutoCloseable {
         }
         this.sweeper = new StreamSweeper(topics, settings.heartbeat(), settings.maxStreamAge(), supervisor);
         sweeper.start();
+        if (CutoffDiagnostics.ENABLED) {
+            CutoffDiagnostics.start(this, topics);
+        }
     }
 
     /** The ids of this run (standalone) or of the cluster's current epoch. */

@@ -18,13 +18,20 @@ import java.util.concurrent.locks.LockSupport;
  * overtake fewer (the k-1 slowest: they are cut off, as a slow subscriber always is). One slow subscriber alone is
  * never waited for (k ≥ 2); with a fraction of 1 a publish waits only when it would overtake all of them.
  *
+ * <p><b>Margin.</b> The protected subscriber is kept in the newest half of the window (by count), so the slower
+ * ones survive as long as they are less than half a window behind it. Under sustained overload the k-th slowest sets
+ * the pace and admission comes in bursts (each rescan that finds it caught up lets the rest of the allowance through
+ * at once), and positions move a whole write batch at a time; a quarter-window margin cut off every subscriber a
+ * little slower than the protected one, which on the rate ladder was the slowest tenth again and again
+ * (loadtest/RESULTS.md, "Cut-offs under overload"). {@link CutoffDiagnostics} tells which rule cut whom.
+ *
  * <p><b>Cost.</b> Delivery does nothing for this: the positions are fields the writers keep anyway (written opaque,
  * a plain store). A publish reads one cached number, the <i>floor</i> (a lower bound of the protected subscriber's
  * position), and compares it with the log's window: a few loads and a subtraction. Only when the floor says the
  * window is short does a publisher scan the topic's subscribers to compute the floor anew (O(n), the k-th smallest
  * position by selection; at most one scan per topic at a time and per {@link #RESCAN_NANOS}). While subscribers keep
- * up, the floor allows about three quarters of the slots in publishes before the next scan: a topic of 10,000
- * subscribers and 4,096 slots costs its publishers about three position reads per publish.
+ * up, the floor allows about half the slots in publishes before the next scan: a topic of 10,000 subscribers and
+ * 4,096 slots costs its publishers about five position reads per publish.
  *
  * <p><b>Precision.</b> Racy by design, and erring on one side: a position read late is lower than the true one (a
  * publish waits a little longer than needed); a subscriber joining lowers the floor to its position at once; only a
@@ -87,20 +94,25 @@ final class Pushback {
     }
 
     /**
-     * Whether the next append keeps the event after {@code floor} out of the oldest quarter of the window: by count
-     * (the window holds {@code slots} events) and by bytes (the next segment may evict the oldest). The quarter is
-     * the margin for publishes running at the same time and for the subscribers a little slower than the protected
-     * one (positions move a whole write batch at a time): they are not overtaken either.
+     * Whether the next append keeps the event after {@code floor} in the newest half of the window by count (the
+     * window holds {@code slots} events), and in the window by bytes (the next segment may evict the oldest). The
+     * older half is the margin for publishes running at the same time and for the subscribers slower than the
+     * protected one (positions move a whole write batch at a time): they are not overtaken either.
      */
     static boolean fits(EventLog log, long floor) {
         if (floor == UNPROTECTED) {
             return true;
         }
         int slots = log.slots();
-        if (floor < log.headSeq() + 1 + (slots >>> 2) - slots) {
+        if (floor < log.headSeq() + 1 - Math.max(1, slots >>> 1)) {   // one slot: the protected one takes all
             return false;
         }
         return floor + 1 >= log.tailAfterNextSegment();
+    }
+
+    /** The floor as last computed (for {@link CutoffDiagnostics}). */
+    long floor() {
+        return floor;
     }
 
     /** A subscriber joined at {@code position}: the floor is at most that now (and is computed anew when unknown). */

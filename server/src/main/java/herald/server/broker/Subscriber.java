@@ -75,6 +75,9 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 }
             } else {
                 if (s == WAITING && overtaken()) {
+                    if (CutoffDiagnostics.ENABLED) {
+                        CutoffDiagnostics.cutOff(this, CutoffDiagnostics.OFFER_WAITING, broker);
+                    }
                     close(CloseReason.CUT_OFF);   // it cannot catch up: free its sink and memory now
                 }
                 return;                            // AGAIN, WAITING (the sink resumes it) or CLOSED
@@ -122,6 +125,9 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 scratch.clearGather(gatherSlots());
             }
             if (result == CUT_OFF) {
+                if (CutoffDiagnostics.ENABLED) {
+                    CutoffDiagnostics.cutOff(this, CutoffDiagnostics.DRAIN_OVERTAKEN, broker);
+                }
                 close(CloseReason.CUT_OFF);
                 return;
             }
@@ -130,6 +136,9 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 if (moveFromRunning(WAITING)) {
                     sink.requestWritable();
                     if (overtaken()) {                     // the log passed it while it wrote: no offer may come
+                        if (CutoffDiagnostics.ENABLED) {
+                            CutoffDiagnostics.cutOff(this, CutoffDiagnostics.BLOCKED_OVERTAKEN, broker);
+                        }
                         close(CloseReason.CUT_OFF);        // again to notice (offer checks only when a publish does)
                     }
                 }
@@ -199,6 +208,11 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
      */
     final boolean stalledSince(long stalledBefore) {
         return state == WAITING && blockedSinceNanos - stalledBefore < 0;
+    }
+
+    /** How long its sink has been full with nothing taken ({@link CutoffDiagnostics}), or -1 when not WAITING. */
+    final long blockedForNanos(long now) {
+        return state == WAITING ? now - blockedSinceNanos : -1;
     }
 
     /** While WAITING: whether the next event it needs has left the log, so it can never catch up. */

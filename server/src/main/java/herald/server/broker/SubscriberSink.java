@@ -20,7 +20,9 @@ import java.nio.ByteBuffer;
  * waiting: both are harmless.
  * <b>Guarantees</b> asked of an implementation: {@link #write} never blocks; it takes a prefix of the offered
  * bytes (advancing the buffers' positions as {@link java.nio.channels.GatheringByteChannel#write} does) and
- * keeps no reference to them after it returns, unless it copied them; after a short write,
+ * keeps no reference to the buffer objects after it returns. The memory of a read-only buffer is log memory, never
+ * changed or reused, so a sink may keep a view of it until it is sent (the HTTP/2 sink does); a writable buffer
+ * (an id line, a heartbeat) may change once write returned, so a sink that sends later copies it. After a short write,
  * {@link #requestWritable} leads to one {@link Events#writable()} once more can be taken (requests made before
  * it came share it), or to {@link Events#gone()}; {@link Events#gone()} is called at most once, when the peer
  * left, reset or misbehaved. {@link #close} is idempotent and may be called from any thread.

@@ -45,6 +45,10 @@ final class TopicSubscriber extends Subscriber {
         this.batchLast = cursor;
     }
 
+    Topic topic() {
+        return topic;
+    }
+
     /** One or two contiguous runs of log memory: the backlog continues in the next segment. */
     @Override
     int nextBatch(DeliveryScratch scratch) {

@@ -1,9 +1,10 @@
 package herald.server.transport;
 
-// Longer than ~300 lines on purpose: the read loop, the writer thread, the output buffer and the stream table share
+// Longer than ~300 lines on purpose: the read loop, the writer thread, the output batch and the stream table share
 // one lock and one state machine; split, each part would need all of them.
 
 import herald.protocol.http2.ErrorCode;
+import herald.protocol.http2.FrameBatch;
 import herald.protocol.http2.HpackBlockDecoder;
 import herald.protocol.http2.Http2Connection;
 import herald.protocol.http2.Http2Limit;
@@ -32,12 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Threads.</b> The connection's virtual thread reads: read, {@code receive}, repeat. A writer virtual thread
  * sends what the others framed. Each request stream runs its route on a virtual thread of its own
  * ({@link Http2Exchange}); a subscription becomes an {@link Http2Sink} written by the broker's dispatcher threads.
- * <b>Assumptions.</b> One lock covers the state machine, the HPACK encoder, the stream table and the output buffer;
- * it is never held across a socket call. <b>Guarantees.</b> Frames enter the output buffer whole, in the order they
+ * <b>Assumptions.</b> One lock covers the state machine, the HPACK encoder, the stream table and the output batch;
+ * it is never held across a socket call. <b>Guarantees.</b> Frames enter the output batch whole, in the order they
  * were framed (a frame is never interleaved with another); HPACK blocks are encoded and framed under the same lock
- * hold, so the client's decoder sees them in encoding order. The writer swaps the filled buffer for an empty one and
- * writes it outside the lock, within {@code writeTimeout}. Listener events for sinks ({@code writable}, {@code gone})
- * are fired after the lock is released.
+ * hold, so the client's decoder sees them in encoding order. The output is a {@link FrameBatch}: frames framed in
+ * place, and the DATA payloads of subscriptions referenced in the broker's log memory (never copied). The writer
+ * swaps the filled batch for an empty one and writes it with one gathering write (or a few, when the socket takes
+ * part) outside the lock, within {@code writeTimeout}; then, under the lock, clears it, which frees the payload views
+ * it held. Listener events for sinks ({@code writable}, {@code gone}) are fired after the lock is released.
  *
  * <p>Deadlines ({@link Watchdog}): no stream and no unacknowledged SETTINGS, the {@code idleTimeout}; Herald's SETTINGS
  * not acknowledged, the {@code headTimeout}, then GOAWAY SETTINGS_TIMEOUT; each socket write, the
@@ -47,11 +50,13 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Http2Session implements Http2Listener {
     private static final System.Logger LOG = System.getLogger(Http2Session.class.getName());
     /**
-     * Bytes of frames that wait for the writer, at most, per buffer (two per connection: one filling, one being
-     * written). Each starts at {@link #FIRST_OUTPUT_BYTES} and doubles when a frame does not fit, so an idle
-     * connection holds little.
+     * Bytes of frames that wait for the writer, at most, per batch (two per connection: one filling, one being
+     * written), framed or referenced. The framed bytes start at {@link #FIRST_OUTPUT_BYTES} of direct memory and
+     * double when a frame does not fit, so an idle connection holds little.
      */
     static final int OUTPUT_BYTES = 32 * 1024;
+    /** Referenced DATA payloads per batch, at most: with the bytes between them, at most 257 buffers per write. */
+    static final int OUTPUT_REFERENCES = 128;
     private static final int FIRST_OUTPUT_BYTES = 2 * 1024;
     private static final int READ_BYTES = 4 * 1024;       // the frame reader keeps a frame split across reads
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -70,8 +75,8 @@ final class Http2Session implements Http2Listener {
     final Condition changed = lock.newCondition();
     final Http2Connection h2;
     final HpackEncoder encoder = new HpackEncoder(4_096);
-    private ByteBuffer out = ByteBuffer.allocate(FIRST_OUTPUT_BYTES);     // filling; under the lock
-    private ByteBuffer sending = ByteBuffer.allocate(FIRST_OUTPUT_BYTES); // the writer's
+    private FrameBatch out = newBatch();                                  // filling; under the lock
+    private FrameBatch sending = newBatch();                              // the writer's; cleared under the lock
     private final ByteBuffer in;
     private final Map<Integer, Http2Exchange> streams = new HashMap<>();  // under the lock
     private final List<Http2Sink> wantRoom = new ArrayList<>();           // sinks waiting for output room
@@ -95,6 +100,10 @@ final class Http2Session implements Http2Listener {
         this.in = ByteBuffer.allocate(Math.max(READ_BYTES, firstBytes.remaining()));
         in.put(firstBytes).flip();
         this.h2 = new Http2Connection(sessions.limits(), new HpackBlockDecoder(sessions.limits()), this);
+    }
+
+    private static FrameBatch newBatch() {
+        return new FrameBatch(FIRST_OUTPUT_BYTES, OUTPUT_BYTES, OUTPUT_REFERENCES);
     }
 
     /** Serves the connection on the calling thread until it ends; closes the channel and releases the permit. */
@@ -186,54 +195,47 @@ final class Http2Session implements Http2Listener {
     // ---- output -------------------------------------------------------------------------------------------------
 
     /**
-     * Under the lock: moves the state machine's queued frames into the output buffer and tells whether
+     * Under the lock: moves the state machine's queued frames into the output batch and tells whether
      * {@code frameBytes} more fit after them (a frame of the transport's own goes in only after every queued one).
      */
     boolean room(int frameBytes) {
         drainQueued();
-        if (h2.hasOutput()) {
-            return false;
-        }
-        grow(frameBytes);
-        return out.remaining() >= frameBytes;
+        return !h2.hasOutput() && out.ensureBytes(frameBytes);
     }
 
     /**
-     * Under the lock: the DATA payload bytes that fit in the output now, trying to make room for {@code wanted}
-     * (0: none fits, not even a one-byte frame).
+     * Under the lock: the DATA payload bytes that fit in the output now to be copied, trying to make room for
+     * {@code wanted} (0: none fits, not even a one-byte frame).
      */
     int dataRoom(long wanted) {
         if (!room(10)) {
             return 0;
         }
-        grow((int) Math.min(wanted + 9, OUTPUT_BYTES));
-        return out.remaining() - 9;
+        out.ensureBytes((int) Math.min(wanted + 9, out.room()));
+        return Math.min(out.bytes().remaining(), out.room()) - 9;
     }
 
-    /** Under the lock: the state machine's queued frames into the output buffer, as many bytes as fit. */
+    /** Under the lock: the state machine's queued frames into the output, as many bytes as fit. */
     private void drainQueued() {
         if (h2.hasOutput()) {
-            grow(h2.outputBytes());
-            if (out.hasRemaining()) {
-                h2.drainOutput(out);
+            int n = Math.min(h2.outputBytes(), out.room());
+            if (n > 0 && out.ensureBytes(n)) {
+                ByteBuffer bytes = out.bytes();
+                int limit = bytes.limit();
+                bytes.limit(bytes.position() + n);
+                h2.drainOutput(bytes);
+                bytes.limit(limit);
             }
         }
     }
 
-    /** Under the lock: doubles the output buffer (up to {@link #OUTPUT_BYTES}) until {@code bytes} more fit. */
-    private void grow(int bytes) {
-        if (out.remaining() >= bytes || out.capacity() >= OUTPUT_BYTES) {
-            return;
-        }
-        int capacity = out.capacity();
-        while (capacity - out.position() < bytes && capacity < OUTPUT_BYTES) {
-            capacity *= 2;
-        }
-        out = ByteBuffer.allocate(Math.min(capacity, OUTPUT_BYTES)).put(out.flip());
+    /** Under the lock: the output's framed bytes, positioned to append a frame after {@link #room} said it fits. */
+    ByteBuffer output() {
+        return out.bytes();
     }
 
-    /** Under the lock: the output buffer, positioned to append a frame after {@link #room} said it fits. */
-    ByteBuffer output() {
+    /** Under the lock: the output batch, for DATA frames that reference their payload. */
+    FrameBatch batch() {
         return out;
     }
 
@@ -253,38 +255,40 @@ final class Http2Session implements Http2Listener {
     private void writeLoop() {
         try {
             while (true) {
+                int count;
                 lock.lock();
                 try {
+                    sending.clear();                    // written: its payload views are free again
                     while (true) {
                         drainQueued();
-                        if (out.position() > 0) {
+                        if (!out.isEmpty()) {
                             break;
                         }
                         if (ended || h2.isClosed() || h2.isFinished()) {
                             return;                     // everything framed was sent
                         }
+                        if (!wantRoom.isEmpty()) {      // waiting for views the cleared batch held
+                            fireWritable.addAll(wantRoom);
+                            wantRoom.clear();
+                            break;
+                        }
                         changed.await();
                     }
-                    ByteBuffer filled = out;
+                    FrameBatch filled = out;
                     out = sending;
                     sending = filled;
                     changed.signalAll();                // room again for blocked stream threads
                     fireWritable.addAll(wantRoom);
                     wantRoom.clear();
+                    count = sending.gather();
                 } finally {
                     lock.unlock();
                 }
                 fireEvents();
-                sending.flip();
-                guard.writeDeadlineIn(shared.timeouts().writeNanos());
-                try {
-                    while (sending.hasRemaining()) {
-                        writer.write(sending);
-                    }
-                } finally {
-                    guard.writeDone();
-                    sending.clear();
+                if (count == 0) {
+                    continue;                           // woke sinks only
                 }
+                writeAll(sending.gathered(), count);
             }
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "h2 write failed: " + e);
@@ -307,6 +311,22 @@ final class Http2Session implements Http2Listener {
                     LOG.log(Level.DEBUG, "h2 shutdown input: " + e);
                 }
             }
+        }
+    }
+
+    /** Writes {@code buffers[0..count)} whole, gathering, within one {@code writeTimeout}. */
+    private void writeAll(ByteBuffer[] buffers, int count) throws IOException {
+        guard.writeDeadlineIn(shared.timeouts().writeNanos());
+        try {
+            int from = 0;
+            while (from < count) {
+                writer.write(buffers, from, count - from);
+                while (from < count && !buffers[from].hasRemaining()) {
+                    from++;
+                }
+            }
+        } finally {
+            guard.writeDone();
         }
     }
 

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * subscribers (at least two) waits for room, then is refused and publishes nothing; one slow subscriber, or
  * subscribers that stopped reading, are cut off as before. Driven on the test's thread ({@link BrokerHarness}):
  * a {@link FakeSink} that takes nothing is a subscriber that cannot keep up. Retention of 16 slots: the protected
- * subscriber is kept out of the oldest quarter (four), so one whose batch ends at sequence p lets the publishes up
- * to {@code p + 12} through.
+ * subscriber is kept in the newest half (eight), so one whose batch ends at sequence p lets the publishes up to
+ * {@code p + 8} through.
  */
 class PushbackTest {
     private static final Retention SIXTEEN = new Retention(16, 1 << 20, 4_096);
@@ -64,13 +64,13 @@ class PushbackTest {
         BrokerHarness h = harness(SHORT_WAIT);
         h.publish(1);                                   // the topic's log exists; the subscribers take event 1
         List<FakeSink> sinks = fullSinks(h, 10);
-        h.publish(12);                                  // up to 1 + 12: room for all
+        h.publish(8);                                   // up to 1 + 8: room for all
         BrokerException refused = assertThrows(BrokerException.class, () -> publishOne(h, "refused"));
         assertEquals(BrokerException.Reason.PUSHED_BACK, refused.reason());
         assertEquals(1, refused.retryAfterSeconds());
         assertTrue(refused.getMessage().contains("overloadFraction=0.1"), refused.getMessage());
         assertEquals(1, h.metrics.publishPushbacks.sum());
-        assertEquals(13, h.broker.userTopicStats().getFirst().lastSeq(), "the refused publish took no sequence");
+        assertEquals(9, h.broker.userTopicStats().getFirst().lastSeq(), "the refused publish took no sequence");
         for (FakeSink sink : sinks) {
             sink.takeAtMost(Long.MAX_VALUE);
             h.pump(sink);
@@ -79,7 +79,7 @@ class PushbackTest {
             assertEquals(0, sink.closes);
         }
         assertEquals(0, h.metrics.slowConsumerCutoffs.sum());
-        assertEquals(14, publishOne(h, "news-14"), "room again: the next publish takes the next sequence");
+        assertEquals(10, publishOne(h, "news-10"), "room again: the next publish takes the next sequence");
     }
 
     @Test
@@ -87,7 +87,7 @@ class PushbackTest {
         BrokerHarness h = harness(new Overload(Duration.ofSeconds(10), 0.1));
         h.publish(1);
         List<FakeSink> sinks = fullSinks(h, 3);
-        h.publish(12);
+        h.publish(8);
         Thread reader = new Thread(() -> {             // the publish below waits; readers catch up meanwhile
             try {
                 Thread.sleep(50);
@@ -104,7 +104,7 @@ class PushbackTest {
         reader.start();
         h.publish(1);                                   // waits until the reader made room
         reader.join();
-        assertEquals(14, h.broker.userTopicStats().getFirst().lastSeq());
+        assertEquals(10, h.broker.userTopicStats().getFirst().lastSeq());
         assertEquals(0, h.metrics.publishPushbacks.sum());
         synchronized (h) {
             for (FakeSink sink : sinks) {
@@ -155,13 +155,55 @@ class PushbackTest {
             h.attachFromStart(new FakeSink());
         }
         h.runQueued();
-        h.publish(12);
+        h.publish(8);
         h.runQueued();
         assertEquals(BrokerException.Reason.PUSHED_BACK,
                 assertThrows(BrokerException.class, () -> publishOne(h, "x")).reason());
         slow.getFirst().fireGone();                     // one of the two leaves: nine remain, one of them slow
         h.runQueued();
-        assertEquals(14, publishOne(h, "news-14"));
+        assertEquals(10, publishOne(h, "news-10"));
+    }
+
+    @Test
+    void shouldNotCutOffASubscriberLessThanHalfAWindowBehindTheProtectedOne() throws IOException {
+        // Under overload the protected subscriber sets the pace and the publisher fills the window up to its margin at
+        // once; a subscriber a little slower still reads and must survive that. With a margin of a quarter of the
+        // window it was cut off (on the rate ladder: the slowest tenth, burst after burst).
+        BrokerHarness h = harness(SHORT_WAIT);        // ten subscribers, 10 %: the second slowest is protected
+        h.publish(1);
+        FakeSink slowest = fullSinks(h, 1).getFirst(); // its batch ends at 1
+        List<FakeSink> others = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            others.add(h.attachFromStart(new FakeSink()));
+        }
+        h.runQueued();
+        h.publish(5);                                   // the others take up to 6
+        h.runQueued();
+        for (FakeSink sink : others) {
+            sink.takeAtMost(0);                         // their next batch (from 7) waits: the protected one is at 7
+        }
+        int refused = 0;
+        for (int i = 0; i < 20; i++) {                  // a publisher faster than all of them
+            try {
+                h.publish(1);
+            } catch (BrokerException e) {
+                assertEquals(BrokerException.Reason.PUSHED_BACK, e.reason());
+                refused++;
+            }
+            h.runQueued();
+        }
+        assertEquals(0, slowest.closes, "six events behind the protected one, 3/8 of the window: not overtaken");
+        assertEquals(0, h.metrics.slowConsumerCutoffs.sum());
+        assertEquals(15, h.broker.userTopicStats().getFirst().lastSeq(), "7 + 8: the protected one in the newer half");
+        assertEquals(11, refused);
+        slowest.takeAtMost(Long.MAX_VALUE);
+        h.pump(slowest);
+        h.assertDeliveredAll(slowest);
+        for (FakeSink sink : others) {
+            sink.takeAtMost(Long.MAX_VALUE);
+            h.pump(sink);
+            h.assertDeliveredAll(sink);
+        }
     }
 
     @Test
@@ -170,7 +212,7 @@ class PushbackTest {
         h.broker.stalledNanos = 200_000_000L;           // 5 s in production
         h.publish(1);
         List<FakeSink> stalled = fullSinks(h, 5);
-        h.publish(12);
+        h.publish(8);
         assertThrows(BrokerException.class, () -> publishOne(h, "x"), "not stalled yet: waited for");
         Thread.sleep(300);                              // full sinks, nothing taken, for longer than that
         h.publish(20);
@@ -204,7 +246,7 @@ class PushbackTest {
         BrokerHarness h = harness(new Overload(Duration.ZERO, 0.1));
         h.publish(1);
         fullSinks(h, 4);
-        h.publish(12);
+        h.publish(8);
         long start = System.nanoTime();
         assertThrows(BrokerException.class, () -> publishOne(h, "x"));
         assertTrue(System.nanoTime() - start < 1_000_000_000L, "refused without waiting");

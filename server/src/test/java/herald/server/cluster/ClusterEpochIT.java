@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static herald.server.cluster.RedisClientIT.FAST;
+import static herald.server.cluster.RedisClientIT.PATIENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +24,7 @@ class ClusterEpochIT {
 
     @Test
     void shouldGiveEveryTopicTheClusterEpochAndItsOwnGapFreeSequences() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             long epoch = streams.clusterEpoch();
@@ -45,7 +45,7 @@ class ClusterEpochIT {
 
     @Test
     void shouldMoveTheClusterToANewEpochWhenOneStreamIsLostSoThatNoIdIsReused() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             long epoch = append(streams, "a", "a1").epoch();
@@ -65,7 +65,7 @@ class ClusterEpochIT {
 
     @Test
     void shouldMakeANewEpochAboveTheOldWhenRedisLostEverythingOrTheEpochKey() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             StreamId first = append(streams, "a", "a1");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static herald.server.cluster.RedisClientIT.FAST;
+import static herald.server.cluster.RedisClientIT.PATIENT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,7 +20,7 @@ class RedisStreamsIT {
 
     @Test
     void shouldCreateTheEpochFromRedisTimeAndNumberFromOne() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             long before = System.currentTimeMillis();
@@ -36,7 +37,7 @@ class RedisStreamsIT {
 
     @Test
     void shouldAppendGapFreeSequencesAndTrimToAboutMaxLength() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 100);
             StreamId first = append(streams, "t", "0");
@@ -60,7 +61,7 @@ class RedisStreamsIT {
 
     @Test
     void shouldReadHistoryAfterAnIdWithEveryField() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             byte[] binary = {0, '\r', '\n', (byte) 0xff, 'd', 'a', 't', 'a'};
@@ -91,7 +92,7 @@ class RedisStreamsIT {
 
     @Test
     void shouldGiveALostStreamANewEpoch() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             append(streams, "lost", "a");
@@ -114,7 +115,7 @@ class RedisStreamsIT {
 
     @Test
     void shouldRunTheScriptAgainAfterRedisForgotIt() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             StreamId first = append(streams, "s", "a");             // EVALSHA: NOSCRIPT, then EVAL
@@ -127,7 +128,7 @@ class RedisStreamsIT {
 
     @Test
     void shouldRefuseAppendsToAKeyOfAnotherTypeWithoutWritingAnything() throws Exception {
-        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), FAST, "it")) {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = new RedisClient(redis.url(), PATIENT, "it")) {
             assertTrue(client.start());
             RedisStreams streams = new RedisStreams(client, "herald:", 1_000);
             redis.cli("SET", "herald:{wrong}", "a string");
