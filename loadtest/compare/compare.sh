@@ -237,10 +237,11 @@ start_stack() {   # $1 stack, $2 log file; sets SERVER_PID
                 java $HERALD_JVM_FLAGS -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
             ;;
         herald-streams)
-            # the same Herald with an embedded StreamHandler at POST /stream (per-address limits off in the code)
+            # the same Herald, with the JVM flags it ships, and an embedded StreamHandler at POST /stream
+            # (per-address limits off in the code)
             # shellcheck disable=SC2086
-            java $JVM_FLAGS -cp "$BENCH_JAR" herald.bench.stream.TokenStreamServer --host 127.0.0.1 --port "$port" \
-                >"$log" 2>&1 &
+            java $HERALD_JVM_FLAGS -cp "$BENCH_JAR" herald.bench.stream.TokenStreamServer --host 127.0.0.1 \
+                --port "$port" >"$log" 2>&1 &
             ;;
         netty)
             # shellcheck disable=SC2086
@@ -416,7 +417,7 @@ run_one() {   # $1 stack, $2 scenario, $3 the step (ladder: a rate; streams: a c
     need_stack herald && echo "| herald | $(java -jar "$SERVER_JAR" --version 2>/dev/null | head -1), $(java -version 2>&1 | head -1 | tr -d '"') | \`java $HERALD_JVM_FLAGS -jar herald-server-all.jar --host 127.0.0.1 --port $(port_of herald)\` | defaults on 2 CPUs: 2 dispatchers, 1 watcher, virtual threads for requests; per-address limits off (\`HERALD_MAX_CONNECTIONS_PER_IP=0 HERALD_CONNECT_RATE_PER_IP=0\`) |"
     need_stack nchan && echo "| nchan | $("$NGINX" -v 2>&1 | sed 's/.*: //'), libnginx-mod-nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan 2>/dev/null || echo '?') | \`nginx -p TMP -c loadtest/peers/nchan/nchan.conf -g 'daemon off;'\` (port $(port_of nchan)) | worker_processes 2 (+ master), listen reuseport |"
     need_stack netty && echo "| netty | Netty $(unzip -p "$BENCH_JAR" META-INF/io.netty.versions.properties 2>/dev/null | sed -n 's/^netty-transport.version=//p' | head -1) (epoll) | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.peer.NettyBroadcastServer --host 127.0.0.1 --port $(port_of netty) --threads 2\` | 2 I/O event loops + 1 acceptor |"
-    need_stack herald && need_scenario streams && echo "| herald (streams) | as herald | \`java $JVM_FLAGS -cp benchmarks.jar herald.bench.stream.TokenStreamServer --host 127.0.0.1 --port $(port_of herald)\` (Herald with an embedded StreamHandler at POST /stream) | as herald; per-address limits off in the code |"
+    need_stack herald && need_scenario streams && echo "| herald (streams) | as herald | \`java $HERALD_JVM_FLAGS -cp benchmarks.jar herald.bench.stream.TokenStreamServer --host 127.0.0.1 --port $(port_of herald)\` (Herald with an embedded StreamHandler at POST /stream) | as herald; per-address limits off in the code |"
     need_stack node && echo "| node | Node.js $(node --version 2>/dev/null) | \`node loadtest/peers/node/broadcast.js --host 127.0.0.1 --port $(port_of node)\` | one process (single JavaScript thread) |"
     echo
     echo "Load generator: \`java -jar herald-loadtest-all.jar <scenario> ...\` (JDK $(java -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/')), 2 selector threads per process, on the same 2 cores."

@@ -13,10 +13,12 @@ import java.util.regex.Pattern;
 /**
  * Herald with one embedded {@link StreamHandler}, the per-request stream ("LLM shape") the load tests measure:
  * {@code POST /stream} with {@code {"tokens":N,"intervalMs":MS}} answers an SSE stream of N events
- * {@code data: token 1} ... {@code data: token N}, the first at once and each next one MS ms after the previous
- * (a {@code Thread.sleep} on the handler's virtual thread, as a model loop would wait for its next token), then,
- * MS ms later, {@code data: [DONE]}; the handler returns and the connection closes. The loadtest's Node.js peer
- * ({@code loadtest/peers/node/broadcast.js}, {@code POST /stream}) does the same with timers.
+ * {@code data: token 1} ... {@code data: token N}, the first at once (with the response head: the handler does not
+ * open the stream before its first token) and each next one MS ms after the previous (a {@code Thread.sleep} on the
+ * handler's virtual thread, as a model loop would wait for its next token), then, MS ms later,
+ * {@code data: [DONE]}; the handler returns and the connection closes. The loadtest's Node.js peer
+ * ({@code loadtest/peers/node/broadcast.js}, {@code POST /stream}) does the same with timers ({@code writeHead}
+ * and the first {@code write} go out together there too).
  *
  * <p>Everything else is Herald as shipped (its topics too), except that the per-address connection limits are
  * off: the load generator's few loopback source addresses stand in for thousands of clients (the jar's
@@ -38,7 +40,6 @@ public final class TokenStreamServer {
         String body = new String(request.body(), StandardCharsets.UTF_8);
         int tokens = field(TOKENS, body, 50, MAX_TOKENS, "tokens");
         int interval = field(INTERVAL, body, 20, MAX_INTERVAL_MS, "intervalMs");
-        stream.open();
         for (int i = 1; i <= tokens && stream.isOpen(); i++) {
             if (i > 1) {
                 Thread.sleep(interval);

@@ -8,6 +8,11 @@ public enum StreamCounter {
     COMPLETED,
     /** Streams in progress now (a gauge: from the connect to {@code [DONE]} or the failure). */
     ACTIVE,
+    /**
+     * Streams being streamed now (a gauge: from the first token to {@code [DONE]} or the failure): what the server
+     * keeps at a cadence, while the rest of {@code ACTIVE} waits to be accepted or answered.
+     */
+    STREAMING,
     /** Token events received ({@code [DONE]} not included). */
     TOKENS,
     /** Connects that failed (refused, unreachable, no port left). */

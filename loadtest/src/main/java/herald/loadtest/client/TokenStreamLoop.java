@@ -280,6 +280,7 @@ final class TokenStreamLoop implements Runnable {
         int index = ++s.events;
         add(StreamCounter.TOKENS, 1);
         if (index == 1) {
+            add(StreamCounter.STREAMING, 1);
             ttfb.recordValue(Math.min(SubscriberLoop.HIGHEST_LATENCY_NANOS, Math.max(0, receiveNanos - s.startNanos)));
         } else if (index >= FIRST_GAP_EVENT) {
             gap(receiveNanos - s.lastEventNanos);
@@ -293,6 +294,9 @@ final class TokenStreamLoop implements Runnable {
             gap(receiveNanos - s.lastEventNanos);
         }
         add(StreamCounter.ACTIVE, -1);
+        if (s.events > 0) {
+            add(StreamCounter.STREAMING, -1);
+        }
         add(s.events == config.tokens() ? StreamCounter.COMPLETED : StreamCounter.WRONG_TOKEN_COUNT, 1);
         s.state = TokenStream.DRAINING;
         s.since = receiveNanos;
@@ -309,6 +313,9 @@ final class TokenStreamLoop implements Runnable {
     private void failed(TokenStream s, StreamCounter reason) {
         add(reason, 1);
         add(StreamCounter.ACTIVE, -1);
+        if (s.state == TokenStream.STREAMING && s.events > 0) {
+            add(StreamCounter.STREAMING, -1);
+        }
         close(s);
         restart(s.slot, System.nanoTime() + RETRY_NANOS);
     }

@@ -137,7 +137,9 @@ final class Reports {
                 c.add(col("tokens", "parameters.tokens", 0));
                 c.add(col("interval (ms)", "parameters.tokenIntervalMillis", 0));
                 c.add(col("concurrent (avg)", "measured.concurrentAverage", 0));
+                c.add(col("streaming (avg)", "measured.streamingAverage", 0));
                 c.add(col("completed/s", "measured.completedPerSecond", 0));
+                c.add(col("tokens/s", "measured.tokensPerSecond", 0));
                 c.add(col("failed", "measured.failures", 0));
                 c.add(new Column("TTFB p50 (ms)", r -> ms(r, "measured.timeToFirstToken.p50")));
                 c.add(new Column("TTFB p99 (ms)", r -> ms(r, "measured.timeToFirstToken.p99")));
@@ -184,7 +186,9 @@ final class Reports {
                     new Metric("inter-token gap p99 (us)", "measured.interTokenGap.p99", false),
                     new Metric("server RSS max (bytes)", "measured.serverRssMaxBytes", false),
                     new Metric("server CPU %", "measured.serverCpuPercent", false),
-                    new Metric("streams completed/s", "measured.completedPerSecond", true));
+                    new Metric("streams completed/s", "measured.completedPerSecond", true),
+                    new Metric("streams streaming (avg)", "measured.streamingAverage", true),
+                    new Metric("tokens/s", "measured.tokensPerSecond", true));
             default -> List.of();
         };
     }

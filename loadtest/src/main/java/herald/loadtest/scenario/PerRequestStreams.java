@@ -154,9 +154,9 @@ final class PerRequestStreams implements Scenario {
     }
 
     static String headline(StreamsWindow m) {
-        return String.format("%.1f concurrent, %.0f streams/s completed, %d failed; time to first token p50 %s p99 "
-                        + "%s; inter-token gap (tokens 6+) p50 %s p99 %s%s", m.concurrentAverage(),
-                m.completedPerSecond(), m.failures(), ms(m.timeToFirstToken(), 50), ms(m.timeToFirstToken(), 99),
+        return String.format("%.1f concurrent (%.1f streaming), %.0f streams/s completed, %.0f tokens/s, %d failed; "
+                        + "time to first token p50 %s p99 %s; inter-token gap (tokens 6+) p50 %s p99 %s%s",
+                m.concurrentAverage(), m.streamingAverage(), m.completedPerSecond(), m.tokensPerSecond(), m.failures(), ms(m.timeToFirstToken(), 50), ms(m.timeToFirstToken(), 99),
                 ms(m.interTokenGap(), 50), ms(m.interTokenGap(), 99), m.server().map(s -> String.format(
                         "; server CPU %.0f%%, RSS max %.0f MiB", s.serverCpuPercent(),
                         s.serverRssMaxBytes() / 1048576.0)).orElse(""));
@@ -198,6 +198,7 @@ final class PerRequestStreams implements Scenario {
             final Histogram gaps = FleetStatus.newHistogram();
             final List<List<Long>> rss = new ArrayList<>();
             long activeSum;
+            long streamingSum;
             long polls;
             long end;
             long[] endCounters;
@@ -226,7 +227,7 @@ final class PerRequestStreams implements Scenario {
                             0, rss));
                 }
                 return new StreamsWindow(Latency.round(s), Latency.round(polls == 0 ? 0 : (double) activeSum / polls,
-                        1), delta(StreamCounter.STARTED), delta(StreamCounter.COMPLETED),
+                        1), Latency.round(polls == 0 ? 0 : (double) streamingSum / polls, 1), delta(StreamCounter.STARTED), delta(StreamCounter.COMPLETED),
                         Latency.round(delta(StreamCounter.COMPLETED) / s, 1),
                         Latency.round(delta(StreamCounter.TOKENS) / s, 1), failed, LatencySummary.of(ttfb),
                         LatencySummary.of(gaps), Latency.round((endCpu - startCpu) / 1e9), sw);
@@ -268,6 +269,7 @@ final class PerRequestStreams implements Scenario {
                 window.ttfb.add(s.timeToFirstToken());
                 window.gaps.add(s.gaps());
                 window.activeSum += s.get(StreamCounter.ACTIVE);
+                window.streamingSum += s.get(StreamCounter.STREAMING);
                 window.polls++;
             }
             sincePrintTtfb.add(s.timeToFirstToken());

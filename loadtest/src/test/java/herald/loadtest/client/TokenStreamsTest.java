@@ -51,11 +51,13 @@ class TokenStreamsTest {
                 Histogram ttfb = FleetStatus.newHistogram();
                 Histogram gaps = FleetStatus.newHistogram();
                 long[] completed = new long[1];
+                long[] streamingSeen = new long[1];
                 Await.until("12 streams done", () -> {
                     TokenStreams.Status st = streams.status();
                     ttfb.add(st.timeToFirstToken());
                     gaps.add(st.gaps());
                     completed[0] = st.get(StreamCounter.COMPLETED);
+                    streamingSeen[0] = Math.max(streamingSeen[0], st.get(StreamCounter.STREAMING));
                     return completed[0] >= 12;
                 });
                 streams.quiesce();
@@ -74,6 +76,8 @@ class TokenStreamsTest {
                 assertEquals(done, ttfb.getTotalCount(), "one time to first token per stream");
                 assertEquals(4 * done, gaps.getTotalCount(), "gaps before tokens 6, 7, 8 and [DONE] (event 9)");
                 assertEquals(0, PerStream.failures(st));
+                assertEquals(0, st.get(StreamCounter.STREAMING), "none streaming once all ended");
+                assertTrue(streamingSeen[0] >= 1 && streamingSeen[0] <= 3, "streaming seen: " + streamingSeen[0]);
             }
             String head = server.requestHeads.get(0);
             assertTrue(head.startsWith("POST /stream HTTP/1.1\r\n"), head);
@@ -106,6 +110,10 @@ class TokenStreamsTest {
                             && st.get(StreamCounter.WRONG_TOKEN_COUNT) > 0 && st.get(StreamCounter.PROTOCOL_ERRORS) > 0;
                 });
                 assertEquals(0, streams.status().get(StreamCounter.COMPLETED));
+                streams.quiesce();
+                Await.until("the streams in progress end", () -> streams.status().get(StreamCounter.ACTIVE) == 0);
+                assertEquals(0, streams.status().get(StreamCounter.STREAMING),
+                        "streams that failed or ended short after their first token stopped streaming");
             }
         }
     }

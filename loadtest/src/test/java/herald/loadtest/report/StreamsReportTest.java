@@ -31,8 +31,10 @@ class StreamsReportTest {
         ResultStore.writeReports(dir, results);
         String md = Files.readString(dir.resolve("summary.md"));
         assertTrue(md.contains("## streams (PerRequestStreams)"), md);
-        assertTrue(md.contains("| date | target | streams | tokens | interval (ms) | concurrent (avg) | completed/s "
-                + "| failed | TTFB p50 (ms) | TTFB p99 (ms) | gap p50 (ms) | gap p99 (ms) |"), md);
+        assertTrue(md.contains("| date | target | streams | tokens | interval (ms) | concurrent (avg) | streaming (avg) "
+                + "| completed/s | tokens/s | failed | TTFB p50 (ms) | TTFB p99 (ms) | gap p50 (ms) | gap p99 (ms) |"), md);
+        assertTrue(md.contains("| 1,000 | 50 | 20 | 1,000 | 990 | 975 | 48,750 | 0 |"), md);
+        assertTrue(md.contains("| streams-1000x50@20ms | streams streaming (avg) ↑ | 990 | 990 |"), md);
         assertTrue(md.contains("| streams-1000x50@20ms | TTFB p99 (us) ↓ |"), md);
         assertTrue(md.contains("| streams-1000x50@20ms | server RSS max (bytes) ↓ | 314,572,800 | 209,715,200 |"
                 + " 1.50 | 1.50 |"), md);
@@ -57,7 +59,7 @@ class StreamsReportTest {
             ttfb.recordValue(i * ttfbMs * 10_000L);
             gaps.recordValue(i * gapMicros * 10L);
         }
-        StreamsWindow w = new StreamsWindow(10, 1000, 9800, 9750, 975, 48_750, 0, LatencySummary.of(ttfb),
+        StreamsWindow w = new StreamsWindow(10, 1000, 990, 9800, 9750, 975, 48_750, 0, LatencySummary.of(ttfb),
                 LatencySummary.of(gaps), 3.5, Optional.of(new ServerWindow(8, 80, null, 100 << 20, rss, rss, 0,
                 List.of(List.of(0L, rss)))));
         return new StreamsResult(h, w, Map.of(), new LoadGenerator(4, 1), new StreamChecks(true, true), 20, "test");

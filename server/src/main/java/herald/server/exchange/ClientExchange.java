@@ -47,6 +47,11 @@ public final class ClientExchange implements Exchange {
     }
 
     @Override
+    public boolean streaming() {
+        return exchange.streaming();
+    }
+
+    @Override
     public void closeAfterResponse() {
         exchange.closeAfterResponse();
     }

@@ -40,6 +40,17 @@ public interface Exchange {
      */
     void write(ByteBuffer[] buffers, int count) throws IOException;
 
+    /**
+     * Says that the request is read and the answer's head sent, and that a long answer now follows from this thread
+     * (a handler stream): the exchange may give back what it holds only to read requests (HTTP/1.1: the
+     * connection's pooled read buffers) until its next request arrives. Reading the body after this answers an
+     * empty body, as any second read does.
+     *
+     * @return whether it now holds nothing for reading requests; false while the body is unread or the client's
+     *         next bytes are buffered (a later call may then give them back)
+     */
+    boolean streaming();
+
     /** The exchange's connection (or stream) ends once the current answer is complete. */
     void closeAfterResponse();
 

@@ -88,6 +88,7 @@ public final class Connection implements Runnable, Exchange {
     private boolean closeAfterResponse;
     private boolean handedOver;
     private boolean serverCloses;                 // the server ends the connection while the client may still send
+    private boolean answeredWithoutBuffers;       // the current answer streams after its pooled set went back
     private long bodyBytesReserved;               // of the in-flight body budget, for the current request
     private final ForwardedClients proxies;
     private final Shared shared;
@@ -342,6 +343,7 @@ public final class Connection implements Runnable, Exchange {
         parser = buffers.parser;
         in = buffers.in.clear().put(first.flip()).flip();
         response.use(buffers);
+        answeredWithoutBuffers = false;
         return true;
     }
 
@@ -393,11 +395,11 @@ public final class Connection implements Runnable, Exchange {
      */
     @Override
     public byte[] readBody() throws IOException {
-        if (buffers == null) {                    // its read buffer may be another connection's by now
-            throw new IOException("the request has ended: read its body during its handler call");
-        }
         if (bodyConsumed) {
             return new byte[0];
+        }
+        if (buffers == null) {                    // its read buffer may be another connection's by now
+            throw new IOException("the request has ended: read its body during its handler call");
         }
         BodyDecoder decoder = BodyDecoder.of(head, limits);     // 413 from Content-Length, before 100 Continue
         if (head.expectsContinue() && !continueSent) {
@@ -531,6 +533,27 @@ public final class Connection implements Runnable, Exchange {
         }
     }
 
+    /**
+     * Gives the pooled set back while a handler stream writes its answer, when the request is read (body
+     * included), its answer's head is sent and none of the client's next bytes are buffered: thousands of streams
+     * of a few seconds each then hold no read buffers (the pool's few sets serve their starts), and the next
+     * request on the connection takes a set as a new connection's first does. Otherwise the set stays.
+     */
+    @Override
+    public boolean streaming() {
+        if (buffers == null) {
+            return true;
+        }
+        if (!bodyConsumed || !response.started() || in.hasRemaining() || held != null && held.position() > 0) {
+            return false;
+        }
+        releaseBuffers();
+        in = null;                          // the pool's now: nothing here reads or parses into it
+        parser = null;
+        answeredWithoutBuffers = true;
+        return true;
+    }
+
     /** Asks for the connection to close once the current response is complete. */
     @Override
     public void closeAfterResponse() {
@@ -577,10 +600,11 @@ public final class Connection implements Runnable, Exchange {
             }
             channel.shutdownOutput();
             guard.phase(Watchdog.Phase.LINGER, LINGER_NANOS);   // the watchdog closes it if the client never does
+            ByteBuffer sink = buffers != null ? in : ByteBuffer.allocate(FIRST_READ_BYTES);   // after a stream
             long discarded = 0;
             while (discarded < LINGER_MAX_BYTES) {
-                in.clear();
-                int n = channel.read(in);
+                sink.clear();
+                int n = channel.read(sink);
                 if (n < 0) {
                     break;
                 }
@@ -590,7 +614,9 @@ public final class Connection implements Runnable, Exchange {
         } catch (IOException e) {
             // the client reset the connection, or did not close it in time: the answer went out before either
         }
-        in.clear().flip();
+        if (buffers != null) {
+            in.clear().flip();
+        }
     }
 
     /** TLS close_notify before the FIN, under a write deadline. */
@@ -615,7 +641,7 @@ public final class Connection implements Runnable, Exchange {
         if (!guard.expired() || guard.headTimedOut()) {   // after a 408 the input is shut: linger ends at once
             try {
                 flushHeld();                // answers to the last pipelined requests
-                if (serverCloses && buffers != null) {     // nothing was answered without them
+                if (serverCloses && (buffers != null || answeredWithoutBuffers)) {   // else nothing was answered
                     linger();
                 }
             } catch (IOException e) {

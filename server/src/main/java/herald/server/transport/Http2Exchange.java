@@ -301,6 +301,11 @@ final class Http2Exchange implements Runnable, Exchange, Response {
     }
 
     @Override
+    public boolean streaming() {
+        return true;        // the session's buffers are shared by its streams: this one holds none of its own
+    }
+
+    @Override
     public void closeAfterResponse() {
         // the stream ends with its response; the connection goes on
     }
