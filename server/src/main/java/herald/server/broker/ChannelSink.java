@@ -24,7 +24,9 @@ class ChannelSink implements SubscriberSink {
     private final Watcher watcher;
     private final Runnable onClose;
     Events events;                          // set by start, before the watcher can see this sink
-    private SelectionKey key;               // set by start; closing the channel cancels it even if unseen
+    private volatile SelectionKey key;      // set by the watcher when it registered the socket; closing the channel
+                                            // cancels it even if unseen
+    private volatile boolean writableWanted;    // asked for (once) before the watcher had registered the socket
     int junkBytes;                          // bytes the client sent after its request; watcher thread only
 
     /** @param onClose runs once the socket is closed: releases the connection's permit */
@@ -38,7 +40,28 @@ class ChannelSink implements SubscriberSink {
     public void start(Events events) throws IOException {
         this.events = events;
         channel.configureBlocking(false);
-        key = watcher.register(channel, this);
+        watcher.register(this);
+    }
+
+    /**
+     * The watcher registered the socket (watcher thread): a {@link #requestWritable} that came before finds the key
+     * null, so the watcher adds what it asked for. Both sides write their volatile, then read the other's: at least
+     * one of them sees the other, and a writable reported twice only offers once more.
+     */
+    void registered(SelectionKey key) {
+        this.key = key;
+        if (writableWanted) {
+            try {
+                key.interestOpsOr(SelectionKey.OP_WRITE);   // in the poll set at the round that registers it
+            } catch (java.nio.channels.CancelledKeyException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** The selection key, or null before the watcher registered the socket. */
+    SelectionKey key() {
+        return key;
     }
 
     @Override
@@ -54,7 +77,15 @@ class ChannelSink implements SubscriberSink {
 
     @Override
     public void requestWritable() {
-        watcher.wantWritable(key);
+        SelectionKey current = key;
+        if (current == null) {
+            writableWanted = true;
+            current = key;                  // registered meanwhile? (else the watcher sees writableWanted)
+            if (current == null) {
+                return;
+            }
+        }
+        watcher.wantWritable(current);
     }
 
     @Override
