@@ -2,6 +2,8 @@ package herald.server.broker;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -19,14 +21,27 @@ import java.nio.channels.SocketChannel;
  */
 class ChannelSink implements SubscriberSink {
     private static final System.Logger LOG = System.getLogger(ChannelSink.class.getName());
+    private static final Object WRITABLE_WANTED = new Object();
+    private static final VarHandle KEY;
+
+    static {
+        try {
+            KEY = MethodHandles.lookup().findVarHandle(ChannelSink.class, "key", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final SocketChannel channel;
     private final Watcher watcher;
     private final Runnable onClose;
     Events events;                          // set by start, before the watcher can see this sink
-    private volatile SelectionKey key;      // set by the watcher when it registered the socket; closing the channel
-                                            // cancels it even if unseen
-    private volatile boolean writableWanted;    // asked for (once) before the watcher had registered the socket
+    /**
+     * Null until the watcher registered the socket, then its key (closing the channel cancels it even if unseen);
+     * {@link #WRITABLE_WANTED} while a {@link #requestWritable} waits for the registration. Through {@link #KEY}.
+     */
+    @SuppressWarnings("unused")
+    private volatile Object key;
     int junkBytes;                          // bytes the client sent after its request; watcher thread only
 
     /** @param onClose runs once the socket is closed: releases the connection's permit */
@@ -44,13 +59,11 @@ class ChannelSink implements SubscriberSink {
     }
 
     /**
-     * The watcher registered the socket (watcher thread): a {@link #requestWritable} that came before finds the key
-     * null, so the watcher adds what it asked for. Both sides write their volatile, then read the other's: at least
-     * one of them sees the other, and a writable reported twice only offers once more.
+     * The watcher registered the socket (watcher thread): a {@link #requestWritable} that came before left its mark in
+     * the key's place, and the watcher adds what it asked for. One atomic swap each: neither is lost.
      */
     void registered(SelectionKey key) {
-        this.key = key;
-        if (writableWanted) {
+        if (KEY.getAndSet(this, key) == WRITABLE_WANTED) {
             try {
                 key.interestOpsOr(SelectionKey.OP_WRITE);   // in the poll set at the round that registers it
             } catch (java.nio.channels.CancelledKeyException e) {
@@ -61,7 +74,7 @@ class ChannelSink implements SubscriberSink {
 
     /** The selection key, or null before the watcher registered the socket. */
     SelectionKey key() {
-        return key;
+        return KEY.getVolatile(this) instanceof SelectionKey k ? k : null;
     }
 
     @Override
@@ -77,20 +90,19 @@ class ChannelSink implements SubscriberSink {
 
     @Override
     public void requestWritable() {
-        SelectionKey current = key;
-        if (current == null) {
-            writableWanted = true;
-            current = key;                  // registered meanwhile? (else the watcher sees writableWanted)
-            if (current == null) {
-                return;
-            }
+        Object current = KEY.getVolatile(this);
+        if (current == null && KEY.compareAndSet(this, null, WRITABLE_WANTED)) {
+            return;                         // the watcher asks for it when it registers the socket
         }
-        watcher.wantWritable(current);
+        current = KEY.getVolatile(this);    // registered meanwhile, or asked for already
+        if (current instanceof SelectionKey k) {
+            watcher.wantWritable(k);
+        }
     }
 
     @Override
     public void close() {
-        watcher.cancel(key);
+        watcher.cancel(key());
         try {
             channel.close();
         } catch (IOException e) {
