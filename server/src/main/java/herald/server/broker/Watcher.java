@@ -5,9 +5,9 @@ import herald.server.health.Supervisor;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * selector only if no wake-up is pending since the thread last took the queue, so a burst of new streams costs
  * one wake-up per round of the watcher, not one per stream, and a connection's thread never waits for the
  * selector's locks (which the watcher holds while it updates the poll set). A queued socket is in the poll set
- * from the round after the wake-up.
+ * from the watcher's next round, which its wake-up starts.
  */
 final class Watcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
