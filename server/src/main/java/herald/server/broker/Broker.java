@@ -10,6 +10,7 @@ import herald.server.log.EventLog;
 import herald.server.metrics.Metrics;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
@@ -494,7 +495,24 @@ public final class Broker implements AutoCloseable {
             }
             return;
         }
-        dispatcher.execute(subscriber);            // the backlog, and anything published before add()
+        if (behind(subscription)) {
+            dispatcher.execute(subscriber);        // the backlog, and anything published before add()
+        }
+    }
+
+    /**
+     * Whether a subscriber just added has events to write already: else its first offer comes with the next publish
+     * (it is in the shards now), and attaching costs no dispatcher task. The fence orders the adds before the reads of
+     * the heads, as a publisher's claim of a sequence comes before its read of the shards: one of the two sees the other.
+     */
+    private static boolean behind(Subscription subscription) {
+        VarHandle.fullFence();
+        for (int i = 0; i < subscription.topics.length; i++) {
+            if (subscription.topics[i].headSeq() != subscription.cursors[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- delete -----------------------------------------------------------------------------------------
@@ -577,7 +595,8 @@ public final class Broker implements AutoCloseable {
 
     /** The selector thread that watches {@code channel}'s socket. */
     Watcher watcherOf(SocketChannel channel) {
-        return watchers[(System.identityHashCode(channel) & Integer.MAX_VALUE) % watchers.length];
+        return watchers.length == 1 ? watchers[0]
+                : watchers[(System.identityHashCode(channel) & Integer.MAX_VALUE) % watchers.length];
     }
 
     void subscriberClosed(Subscriber subscriber, Subscriber.CloseReason reason) {

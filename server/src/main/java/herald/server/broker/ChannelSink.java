@@ -2,6 +2,8 @@ package herald.server.broker;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -19,12 +21,27 @@ import java.nio.channels.SocketChannel;
  */
 class ChannelSink implements SubscriberSink {
     private static final System.Logger LOG = System.getLogger(ChannelSink.class.getName());
+    private static final Object WRITABLE_WANTED = new Object();
+    private static final VarHandle KEY;
+
+    static {
+        try {
+            KEY = MethodHandles.lookup().findVarHandle(ChannelSink.class, "key", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final SocketChannel channel;
     private final Watcher watcher;
     private final Runnable onClose;
     Events events;                          // set by start, before the watcher can see this sink
-    private SelectionKey key;               // set by start; closing the channel cancels it even if unseen
+    /**
+     * Null until the watcher registered the socket, then its key (closing the channel cancels it even if unseen);
+     * {@link #WRITABLE_WANTED} while a {@link #requestWritable} waits for the registration. Through {@link #KEY}.
+     */
+    @SuppressWarnings("unused")
+    private volatile Object key;
     int junkBytes;                          // bytes the client sent after its request; watcher thread only
 
     /** @param onClose runs once the socket is closed: releases the connection's permit */
@@ -38,7 +55,26 @@ class ChannelSink implements SubscriberSink {
     public void start(Events events) throws IOException {
         this.events = events;
         channel.configureBlocking(false);
-        key = watcher.register(channel, this);
+        watcher.register(this);
+    }
+
+    /**
+     * The watcher registered the socket (watcher thread): a {@link #requestWritable} that came before left its mark in
+     * the key's place, and the watcher adds what it asked for. One atomic swap each: neither is lost.
+     */
+    void registered(SelectionKey key) {
+        if (KEY.getAndSet(this, key) == WRITABLE_WANTED) {
+            try {
+                key.interestOpsOr(SelectionKey.OP_WRITE);   // in the poll set at the round that registers it
+            } catch (java.nio.channels.CancelledKeyException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** The selection key, or null before the watcher registered the socket. */
+    SelectionKey key() {
+        return KEY.getVolatile(this) instanceof SelectionKey k ? k : null;
     }
 
     @Override
@@ -54,12 +90,19 @@ class ChannelSink implements SubscriberSink {
 
     @Override
     public void requestWritable() {
-        watcher.wantWritable(key);
+        Object current = KEY.getVolatile(this);
+        if (current == null && KEY.compareAndSet(this, null, WRITABLE_WANTED)) {
+            return;                         // the watcher asks for it when it registers the socket
+        }
+        current = KEY.getVolatile(this);    // registered meanwhile, or asked for already
+        if (current instanceof SelectionKey k) {
+            watcher.wantWritable(k);
+        }
     }
 
     @Override
     public void close() {
-        watcher.cancel(key);
+        watcher.cancel(key());
         try {
             channel.close();
         } catch (IOException e) {

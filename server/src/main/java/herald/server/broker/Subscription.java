@@ -13,6 +13,10 @@ import java.util.List;
 public final class Subscription {
     /** The event type of the gap signal. */
     public static final String GAP_EVENT = "herald-gap";
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_RETRY = new byte[0];
+    /** The last {@code retry:} line made: every stream of a server has the same, so one is kept. */
+    private static volatile RetryLine lastRetry = new RetryLine(-1, NO_RETRY);
 
     final Topic[] topics;
     final long[] cursors;
@@ -133,6 +137,40 @@ public final class Subscription {
      * position (so that a client that drops before its first event still resumes without loss).
      */
     public byte[] preamble() {
+        if (!gaps.isEmpty()) {
+            return preambleWithGaps();
+        }
+        byte[] retry = retryLine(retryMillis);
+        int n = position.length();
+        byte[] out = new byte[retry.length + ID.length + n + 2];
+        System.arraycopy(retry, 0, out, 0, retry.length);
+        System.arraycopy(ID, 0, out, retry.length, ID.length);
+        int at = retry.length + ID.length;
+        for (int i = 0; i < n; i++) {
+            char c = position.charAt(i);
+            out[at++] = c < 0x80 ? (byte) c : (byte) '?';     // as US-ASCII encodes it (ids are ASCII)
+        }
+        out[at++] = '\n';
+        out[at] = '\n';
+        return out;
+    }
+
+    private record RetryLine(long millis, byte[] bytes) {
+    }
+
+    private static byte[] retryLine(long millis) {
+        if (millis < 0) {
+            return NO_RETRY;
+        }
+        RetryLine line = lastRetry;
+        if (line.millis != millis) {
+            line = new RetryLine(millis, ("retry: " + millis + "\n").getBytes(StandardCharsets.US_ASCII));
+            lastRetry = line;
+        }
+        return line.bytes;
+    }
+
+    private byte[] preambleWithGaps() {
         StringBuilder out = new StringBuilder(64 + gaps.size() * 96);
         if (retryMillis >= 0) {
             out.append("retry: ").append(retryMillis).append('\n');

@@ -5,9 +5,11 @@ import herald.server.health.Supervisor;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -15,6 +17,12 @@ import java.util.function.Consumer;
  * means the client closed (FIN), reset (RST) or sent bytes it should not have; writable means a subscriber whose
  * socket was full can continue. A client that leaves is noticed at once, so a reconnect storm never piles up dead
  * sockets waiting for the next write.
+ *
+ * <p>New sockets are registered by the watcher's own thread: {@link #register} queues the sink and wakes the
+ * selector only if no wake-up is pending since the thread last took the queue, so a burst of new streams costs
+ * one wake-up per round of the watcher, not one per stream, and a connection's thread never waits for the
+ * selector's locks (which the watcher holds while it updates the poll set). A queued socket is in the poll set
+ * from the watcher's next round, which its wake-up starts.
  */
 final class Watcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
@@ -26,6 +34,8 @@ final class Watcher implements AutoCloseable {
     private final Thread thread;
     private final ByteBuffer junk = ByteBuffer.allocateDirect(4_096);
     private final Consumer<SelectionKey> onReady = this::ready;
+    private final ConcurrentLinkedQueue<ChannelSink> added = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean running = true;
 
     Watcher(String name, Supervisor supervisor) throws IOException {
@@ -37,11 +47,16 @@ final class Watcher implements AutoCloseable {
         thread.start();
     }
 
-    /** Starts watching {@code channel} (already non-blocking) for {@code sink}. */
-    SelectionKey register(SocketChannel channel, ChannelSink sink) throws IOException {
-        SelectionKey key = channel.register(selector, SelectionKey.OP_READ, sink);
-        selector.wakeup();                 // so that the new socket is in the poll set now, not at the next wakeup
-        return key;
+    /**
+     * Starts watching {@code sink}'s channel (already non-blocking): the watcher's thread registers it at its next
+     * round, which this starts unless one is due anyway, and then hands the sink its key
+     * ({@link ChannelSink#registered}). A channel closed before that is skipped.
+     */
+    void register(ChannelSink sink) {
+        added.add(sink);
+        if (!wakePending.get() && wakePending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
     }
 
     /** The subscriber's socket is full: tell it once the socket drains. */
@@ -56,17 +71,23 @@ final class Watcher implements AutoCloseable {
         }
     }
 
-    /** Stops watching; the channel's descriptor is released at the selector's next round, which this starts. */
+    /**
+     * Stops watching; the channel's descriptor is released at the selector's next round, which this starts. A null
+     * key (a sink not registered yet): closing its channel cancels the key it may get meanwhile, and this starts the
+     * round that releases it.
+     */
     void cancel(SelectionKey key) {
         if (key != null) {
             key.cancel();
-            selector.wakeup();
         }
+        selector.wakeup();
     }
 
     private void loop() {
         while (running) {
             try {
+                wakePending.set(false);    // before taking the queue: a sink queued from here on wakes the next round
+                registerAdded();
                 selector.select(onReady, 1_000);
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "subscriber watcher failed; continuing", e);
@@ -78,6 +99,24 @@ final class Watcher implements AutoCloseable {
             selector.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing selector", e);
+        }
+    }
+
+    /** Registers the sinks queued by {@link #register} (the watcher's thread). */
+    private void registerAdded() {
+        ChannelSink sink;
+        while ((sink = added.poll()) != null) {
+            SelectionKey key;
+            try {
+                key = sink.channel.register(selector, SelectionKey.OP_READ, sink);
+            } catch (ClosedChannelException e) {
+                continue;                  // closed before it was watched: its close did everything
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "registering a subscriber socket", e);
+                sink.events.gone();        // cannot be watched: end the stream (its client reconnects)
+                continue;
+            }
+            sink.registered(key);
         }
     }
 

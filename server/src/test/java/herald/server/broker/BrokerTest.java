@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -218,6 +219,70 @@ class BrokerTest {
         broker.attach(broker.subscribe(List.of("a", "b"), null), multi);
         assertInstanceOf(MultiTopicSubscriber.class, multi.subscriber());
         assertEquals(1, broker.subscriberCount("b"));
+        assertNull(broker.dispatcher().poll(), "nothing to write yet: attaching queues no task");
+        publish(broker, "b", "2");
+        assertInstanceOf(Shard.class, broker.dispatcher().poll(), "the next publish offers it with its shard");
+    }
+
+    @Test
+    void shouldDeliverEveryEventAfterItsStartToStreamsAttachedWhilePublishing() throws Exception {
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        Broker.Settings settings = new Broker.Settings(new Retention(8_192, 16L << 20, 64 << 10), Duration.ofHours(1), -1,
+                2, 1, 100, 100, 4, Duration.ZERO, 1_000, 1L << 30, Duration.ZERO, 5_000);
+        Broker broker = new Broker(settings, metrics, ids, new Supervisor(failure -> { }), 2);   // 2 dispatch threads
+        brokers.add(broker);
+        int events = 2_000;
+        publish(broker, "a", "0");
+        Thread publisher = Thread.ofPlatform().start(() -> {
+            for (int i = 1; i <= events; i++) {
+                publish(broker, "a", Integer.toString(i));
+                if (random.nextInt(8) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        List<FakeSink> sinks = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        while (publisher.isAlive() && sinks.size() < 300) {
+            Subscription subscription = broker.subscribe(List.of("a"), null);   // from the head now
+            starts.add(subscription.cursors[0]);
+            FakeSink sink = new FakeSink();
+            broker.attach(subscription, sink);
+            sinks.add(sink);
+        }
+        publisher.join(30_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        checkEveryEventFromItsStart(sinks, starts, events, seed, deadline);
+        int during = sinks.size();
+        for (int back = 1; back <= 3; back++) {         // all written and idle now: only the backlog offers these
+            Subscription subscription = broker.subscribe(List.of("a"), ids.format(events + 1 - 5L * back));
+            starts.add(subscription.cursors[0]);
+            FakeSink sink = new FakeSink();
+            broker.attach(subscription, sink);
+            sinks.add(sink);
+        }
+        checkEveryEventFromItsStart(sinks, starts, events, seed, deadline);
+        assertTrue(during > 1, "attached while publishing");
+    }
+
+    /** Waits until each stream has the last event (data {@code events}), then checks it has every one after its start. */
+    private static void checkEveryEventFromItsStart(List<FakeSink> sinks, List<Long> starts, int events, long seed,
+                                                   long deadline) throws InterruptedException {
+        for (int i = 0; i < sinks.size(); i++) {
+            String expected = "data: " + events + "\n";
+            FakeSink sink = sinks.get(i);
+            while (!sink.text().contains(expected)) {
+                assertTrue(System.nanoTime() - deadline < 0, "seed " + seed + ": stream " + i + " from seq "
+                        + starts.get(i) + " has not received the last event; got " + sink.text().length() + " chars");
+                Thread.sleep(1);
+            }
+            java.util.Set<String> got = new java.util.HashSet<>(List.of(sink.text().split("\n")));
+            long first = starts.get(i);                 // the event with seq s has data s - 1 (seq 1 is "0")
+            for (long seq = first + 1; seq <= events + 1; seq++) {
+                assertTrue(got.contains("data: " + (seq - 1)), "seed " + seed + ": stream " + i + " missed seq " + seq);
+            }
+        }
     }
 
     @Test

@@ -97,6 +97,13 @@ class WatcherTest {
         }
     }
 
+    /** Registers {@code sink} with {@code with} and waits until its thread did: the key. */
+    private static SelectionKey registered(Watcher with, ChannelSink sink) {
+        with.register(sink);
+        awaitTrue(() -> sink.key() != null, "registered at the watcher's next round");
+        return sink.key();
+    }
+
     private static void awaitTrue(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (!condition.getAsBoolean()) {
@@ -113,7 +120,7 @@ class WatcherTest {
         Recorder events = new Recorder();
         sink.start(events);
         assertFalse(pair[0].isBlocking(), "non-blocking from start");
-        assertTrue(pair[0].isRegistered());
+        awaitTrue(pair[0]::isRegistered, "registered by the watcher's thread at its next round");
         pair[1].close();                                  // FIN
         events.awaitGone();
         assertEquals(0, events.writable.get());
@@ -121,6 +128,98 @@ class WatcherTest {
         assertEquals(1, closed.get(), "the permit is released once the socket is closed");
         assertFalse(pair[0].isOpen());
         awaitTrue(() -> !pair[0].isRegistered(), "the selector lets go of a closed sink's socket");
+    }
+
+    @Test
+    void shouldReportWritableAskedForBeforeTheWatcherRegisteredTheSocket() throws Exception {
+        SocketChannel[] pair = pair();
+        ChannelSink sink = new ChannelSink(pair[0], watcher, () -> { });
+        Recorder events = new Recorder();
+        sink.events = events;
+        pair[0].configureBlocking(false);
+        sink.requestWritable();                           // no key yet: the request waits for the registration
+        assertEquals(null, sink.key());
+        watcher.register(sink);
+        events.awaitWritable();
+        assertEquals(1, events.writable.get());
+        assertEquals(SelectionKey.OP_READ, sink.key().interestOps(), "one writable per request");
+        sink.requestWritable();                           // registered now: asked of the key
+        events.awaitWritable();
+        assertEquals(0, events.gone.get());
+        sink.close();
+    }
+
+    @Test
+    void shouldSkipASocketClosedBeforeTheWatcherRegisteredItAndGoOn() throws Exception {
+        SocketChannel[] pair = pair();
+        AtomicInteger closed = new AtomicInteger();
+        ChannelSink early = new ChannelSink(pair[0], watcher, closed::incrementAndGet);
+        Recorder events = new Recorder();
+        early.events = events;
+        pair[0].configureBlocking(false);
+        early.close();                                    // the subscriber ended before its socket was watched
+        watcher.register(early);
+        SocketChannel[] next = pair();
+        Recorder nextEvents = new Recorder();
+        ChannelSink later = new ChannelSink(next[0], watcher, () -> { });
+        later.start(nextEvents);
+        awaitTrue(() -> later.key() != null, "the round after the skipped one registers the next");
+        assertEquals(null, early.key(), "never registered");
+        assertFalse(pair[0].isRegistered());
+        assertEquals(1, closed.get());
+        assertEquals(0, events.gone.get(), "nothing to tell: it was closed by its own side");
+        next[1].close();
+        nextEvents.awaitGone();
+        later.close();
+    }
+
+    @Test
+    void shouldWatchEverySocketOfABurstRegisteredFromManyThreads() throws Exception {
+        int threads = 8;
+        int each = 40;
+        List<SocketChannel[]> pairs = new ArrayList<>();
+        List<ChannelSink> sinks = new ArrayList<>();
+        AtomicInteger closed = new AtomicInteger();
+        java.util.concurrent.CountDownLatch allGone = new java.util.concurrent.CountDownLatch(threads * each);
+        for (int i = 0; i < threads * each; i++) {
+            SocketChannel[] pair = pair();
+            pairs.add(pair);
+            sinks.add(new ChannelSink(pair[0], watcher, closed::incrementAndGet));
+        }
+        List<Thread> starters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int from = t * each;
+            starters.add(Thread.ofVirtual().start(() -> {
+                for (int i = from; i < from + each; i++) {
+                    ChannelSink sink = sinks.get(i);
+                    try {
+                        sink.start(new SubscriberSink.Events() {
+                            @Override
+                            public void writable() {
+                            }
+
+                            @Override
+                            public void gone() {           // as a subscriber does: closes its sink, once
+                                sink.close();
+                                allGone.countDown();
+                            }
+                        });
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }));
+        }
+        for (Thread starter : starters) {
+            starter.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        }
+        awaitTrue(() -> sinks.stream().allMatch(sink -> sink.key() != null), "every sink registered");
+        for (SocketChannel[] pair : pairs) {
+            pair[1].close();                              // every client leaves: each is noticed
+        }
+        assertTrue(allGone.await(WAIT_SECONDS, TimeUnit.SECONDS), "every client's leaving noticed");
+        assertEquals(pairs.size(), closed.get());
+        awaitTrue(() -> pairs.stream().noneMatch(pair -> pair[0].isRegistered()), "every socket let go");
     }
 
     @Test
@@ -189,7 +288,7 @@ class WatcherTest {
         ChannelSink sink = new ChannelSink(pair[0], watcher, () -> { });
         sink.events = events;
         pair[0].configureBlocking(false);
-        SelectionKey key = watcher.register(pair[0], sink);
+        SelectionKey key = registered(watcher, sink);
         assertEquals(SelectionKey.OP_READ, key.interestOps(), "watches for FIN, reset and junk only");
         watcher.wantWritable(key);
         events.awaitWritable();
@@ -214,7 +313,7 @@ class WatcherTest {
         ChannelSink sink = new ChannelSink(pair[0], own, () -> { });
         sink.events = new Recorder();
         pair[0].configureBlocking(false);
-        SelectionKey key = own.register(pair[0], sink);
+        SelectionKey key = registered(own, sink);
         Thread thread = watcherThread(own);
         own.close();
         assertFalse(thread.isAlive(), "ended within close");
@@ -240,7 +339,7 @@ class WatcherTest {
             }
         };
         pair[0].configureBlocking(false);
-        watcher.wantWritable(watcher.register(pair[0], sink));
+        watcher.wantWritable(registered(watcher, sink));
         assertTrue(done.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS));
         assertEquals("herald-watch-test", seen[0].getName());
         assertTrue(seen[0].isDaemon(), "never keeps the JVM alive");
@@ -348,7 +447,7 @@ class WatcherTest {
                 }
             };
             pair[0].configureBlocking(false);
-            SelectionKey key = own.register(pair[0], sink);
+            SelectionKey key = registered(own, sink);
             own.wantWritable(key);
             assertTrue(calls.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS));
             own.wantWritable(key);                        // the loop went on after the RuntimeException
