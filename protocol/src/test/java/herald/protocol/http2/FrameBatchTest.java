@@ -362,6 +362,122 @@ final class FrameBatchTest {
         assertTrue(channel.calls > frames.size() / 4, "partial writes were exercised: calls=" + channel.calls);
     }
 
+    /**
+     * The session's writer as it really runs: one batch is half-written (a socket call at a time) while the streams
+     * fill the other, and each stream writes from ONE reused view per segment, repositioned for each event, as a
+     * subscriber does. A payload view still pending in the batch being written must not be repositioned or rebound
+     * for the batch being filled.
+     */
+    @Test
+    void shouldKeepAViewPendingInTheBatchBeingWrittenWhileTheOtherFillsFromTheSameSegment() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("FrameBatchTest interleaved seed=" + seed);
+        Random random = new Random(seed);
+        int streams = 4;
+        Peer peer = connectedWithStreams(streams, FrameDescriptor.SETTINGS_INITIAL_WINDOW_SIZE, 5_000);
+        List<ByteBuffer> segments = new ArrayList<>();
+        List<int[]> events = new ArrayList<>();                       // {segment, from, to}
+        ByteBuffer segment = ByteBuffer.allocateDirect(64 * 1024);
+        segments.add(segment);
+        for (int e = 0; e < 400; e++) {
+            int size = random.nextInt(10) == 0 ? 1 + random.nextInt(20_000) : 1 + random.nextInt(300);
+            if (segment.remaining() < size) {
+                segment = ByteBuffer.allocateDirect(64 * 1024);
+                segments.add(segment);
+            }
+            int at = segment.position();
+            segment.put(randomBytes(random, size));
+            events.add(new int[] {segments.size() - 1, at, at + size});
+        }
+        FrameBatch out = new FrameBatch(2_048, MAX_BYTES, 128);
+        FrameBatch sending = new FrameBatch(2_048, MAX_BYTES, 128);
+        int gathered = 0;                                             // buffers of sending still to write
+        int from = 0;
+        PayloadViews[] views = new PayloadViews[streams];
+        List<Map<Integer, ByteBuffer>> ownViews = new ArrayList<>();  // the subscriber's view per segment
+        long[] granted = new long[streams];
+        int[] next = new int[streams];
+        ByteBuffer[] pending = new ByteBuffer[streams];
+        ByteArrayOutputStream[] expected = new ByteArrayOutputStream[streams];
+        for (int s = 0; s < streams; s++) {
+            views[s] = new PayloadViews(1 + random.nextInt(4));
+            ownViews.add(new HashMap<>());
+            granted[s] = 5_000;
+            expected[s] = new ByteArrayOutputStream();
+        }
+        TrickleChannel channel = new TrickleChannel(random, 700);
+        for (int round = 0; round < 400_000; round++) {
+            boolean done = gathered == 0 && out.isEmpty();
+            for (int s = 0; s < streams && done; s++) {
+                done = next[s] == events.size() && pending[s] == null;
+            }
+            if (done) {
+                break;
+            }
+            int s = random.nextInt(streams);
+            if (pending[s] == null && next[s] < events.size()) {
+                int[] event = events.get(next[s]++);
+                ByteBuffer view = ownViews.get(s).computeIfAbsent(event[0], k -> segments.get(k).asReadOnlyBuffer());
+                view.limit(event[2]).position(event[1]);              // repositioned, as TopicSubscriber does
+                expected[s].writeBytes(memoryBytes(view, view.remaining()));
+                pending[s] = view;
+            }
+            drainQueued(peer.h2, out);
+            if (pending[s] != null && !peer.h2.hasOutput()) {
+                out.writeData(peer.h2, 1 + 2 * s, new ByteBuffer[] {pending[s]}, 0, 1, views[s]);
+                if (!pending[s].hasRemaining()) {
+                    pending[s] = null;
+                }
+            }
+            switch (random.nextInt(5)) {
+                case 0, 1 -> {                                        // the writer: one socket call
+                    if (gathered == 0) {
+                        sending.clear();
+                        drainQueued(peer.h2, out);
+                        if (!out.isEmpty()) {
+                            FrameBatch filled = out;
+                            out = sending;
+                            sending = filled;
+                            gathered = sending.gather();
+                            from = 0;
+                        }
+                    } else {
+                        channel.write(sending.gathered(), from, gathered - from);
+                        while (from < gathered && !sending.gathered()[from].hasRemaining()) {
+                            from++;
+                        }
+                        if (from == gathered) {
+                            gathered = 0;
+                        }
+                    }
+                }
+                case 2 -> {                                           // a client reading: windows stay small
+                    if (granted[s] < expected[s].size() + 20_000) {
+                        int increment = 1 + random.nextInt(8_000);
+                        granted[s] += increment;
+                        peer.send(Peer.windowUpdate(1 + 2 * s, increment));
+                    }
+                }
+                case 3 -> {
+                    if (peer.h2.connectionSendWindow() < 50_000) {
+                        peer.send(Peer.windowUpdate(0, 1 + random.nextInt(12_000)));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        assertEquals(0, gathered, "seed=" + seed + ": the writer did not finish");
+        List<Frame> frames = Frame.parseAll(channel.wire.toByteArray());
+        Map<Integer, ByteArrayOutputStream> data = dataByStream(frames, 16_384);
+        for (int s = 0; s < streams; s++) {
+            assertEquals(events.size(), next[s], "seed=" + seed + ": stream " + (1 + 2 * s) + " not done");
+            assertArrayEquals(expected[s].toByteArray(), data.get(1 + 2 * s).toByteArray(),
+                    "seed=" + seed + " stream " + (1 + 2 * s));
+        }
+        assertFalse(peer.h2.isClosed(), "seed=" + seed + ": the client saw no error");
+    }
+
     private static boolean allDone(int[] next, ByteBuffer[][] pending, int events) {
         for (int s = 0; s < next.length; s++) {
             if (next[s] < events || pending[s] != null) {
