@@ -102,9 +102,13 @@ class ChannelSink implements SubscriberSink {
 
     @Override
     public void close() {
-        watcher.cancel(key());
+        SelectionKey registered = key();
+        watcher.cancel(registered);
         try {
             channel.close();
+            if (registered == null && key() != null) {
+                watcher.cancel(key());      // registered in between: wake the selector again to free the socket
+            }
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing subscriber socket", e);
         } finally {

@@ -4,6 +4,7 @@ import herald.server.Retention;
 import herald.server.health.MemoryBudget;
 import herald.server.log.EventLog;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -125,6 +126,10 @@ final class Topic {
 
     /** Offers what is new to every subscriber (on dispatcher threads). */
     void signal() {
+        // The append published its slot with a release store, which a later load may pass: a full fence, so that
+        // a shard run that reads queued == true here has not yet read the slot, and an attach this publish misses
+        // in shards sees the slot published (one fence per publish, not per delivery).
+        VarHandle.fullFence();
         for (Shard shard : shards) {
             shard.signal();
         }
