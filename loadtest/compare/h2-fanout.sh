@@ -193,7 +193,10 @@ start_nginx() {   # $1 upstream port, $2 log; sets NGINX_PID and NGINX_PORT
     sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$NGINX_PORT ssl http2 reuseport;|" \
         -e "s|/etc/ssl/certs/events.example.com.pem|$CERT|" \
         -e "s|/etc/ssl/private/events.example.com.key|$KEY|" \
-        -e "s|127.0.0.1:8080|127.0.0.1:$upstream|" "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
+        -e "/server 10\.0\.0\.1[23]:8080/d" -e "s|server 10\.0\.0\.11:8080|server 127.0.0.1:$upstream|" \
+        "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
+    grep -q "server 127.0.0.1:$upstream" "$NGINX_DIR/herald.conf" \
+        || { echo "h2-fanout: ops/nginx/herald.conf has no upstream line of the shape this script fills in" >&2; exit 1; }
     cat >"$NGINX_DIR/nginx.conf" <<EOF
 worker_processes auto;
 worker_rlimit_nofile $(( $(ulimit -Hn) - 10 ));
