@@ -213,8 +213,8 @@ function publisherThread(o) {
   function tick() {
     if (!phase) { return; }
     const t = nowUs();
-    const due = Math.floor((t - phase.t0) * phase.rate / 1e6);
-    while (phase.next < due && phase.next < phase.limit) {
+    const due = Math.floor((t - phase.t0) * phase.rate / 1e6);   // the last event whose intended time has come
+    while (phase.next <= due && phase.next < phase.limit) {
       const conn = conns.reduce((a, b) => (!b.dead && b.inflight < (a.dead ? Infinity : a.inflight) ? b : a));
       if (conn.dead || conn.inflight >= o.pipeline) { break; }   // every slot busy: the rest waits, its latency counts
       const intended = phase.t0 + Math.round(phase.next * 1e6 / phase.rate);
