@@ -16,7 +16,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}; export PATH=$J
 # shellcheck disable=SC1091
 . "$ROOT/ops/lib/jdk.sh"
 HERALD_FLAGS=$(herald_java_opts)
-LOADTEST=$ROOT/loadtest/target-connect/herald-loadtest-0.1.0-SNAPSHOT-all.jar
+LOADTEST=${LOADTEST:-$ROOT/loadtest/target-connect/herald-loadtest-0.1.0-SNAPSHOT-all.jar}
 PORT=24480
 BLOCK=100
 mkdir -p "$OUT"

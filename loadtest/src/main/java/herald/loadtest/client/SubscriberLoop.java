@@ -40,6 +40,12 @@ final class SubscriberLoop implements Runnable {
     static final int LATENCY_DIGITS = 3;
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long CONNECT_BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * Connects started per round of the loop when unpaced ({@code --connect-rate 0}): between rounds the loop
+     * writes the requests of the connections that completed, so that a server answers while the rest connect
+     * (opening every socket before writing a single request measured the generator more than the server).
+     */
+    static final int CONNECTS_PER_ROUND = 64;
 
     final Counters counters = new Counters();
     private final GeneratorConfig config;
@@ -213,7 +219,11 @@ final class SubscriberLoop implements Runnable {
                     sweepTimeouts(now);
                     nextSweepNanos = now + SWEEP_INTERVAL_NANOS;
                 }
-                selector.select(onKey, selectTimeoutMillis(now));
+                if (connectsDue(now)) {
+                    selector.selectNow(onKey);  // more to start at once: serve what is ready, then go on
+                } else {
+                    selector.select(onKey, selectTimeoutMillis(now));
+                }
             }
         } catch (IOException | ClosedSelectorException e) {
             System.err.println("loadtest: subscriber loop failed: " + e);
@@ -241,9 +251,18 @@ final class SubscriberLoop implements Runnable {
         return Math.max(1, (wait + 999_999) / 1_000_000);
     }
 
+    private boolean connectsDue(long now) {
+        SubscriberConnection head = connectQueue.peek();
+        return connectIntervalNanos == 0 && head != null && head.since - now <= 0;
+    }
+
     private void startConnects(long now) {
         SubscriberConnection c;
+        int started = 0;
         while ((c = connectQueue.peek()) != null && c.since - now <= 0) {
+            if (connectIntervalNanos == 0 && started++ == CONNECTS_PER_ROUND) {
+                return;
+            }
             if (connectIntervalNanos > 0) {
                 if (nextConnectNanos - now > 0) {
                     return;

@@ -49,7 +49,8 @@ public final class Options {
             spec("Load", "warmup", "DURATION", "publishing before measuring starts (default " + Defaults.WARMUP + ")"),
             spec("Load", "max-events", "N", "stop publishing after this many events (default: no bound but time)"),
             spec("Load", "connect-rate", "R", "new connections per second over all processes, 0 for no limit "
-                    + "(default " + Defaults.CONNECT_RATE + ")"),
+                    + "(each thread starts 64 at a time, writing the requests of those connected in between; "
+                    + "default " + Defaults.CONNECT_RATE + ")"),
             spec("Load", "connect-timeout", "DURATION", "a connect and its response head must finish within this, "
                     + "else retried (default " + Defaults.CONNECT_TIMEOUT + ")"),
             spec("Load", "reconnect-delay", "DURATION", "pause before reconnecting a stream that ended or failed "

@@ -214,6 +214,32 @@ class GeneratorTest {
         }
     }
 
+    /**
+     * Unpaced, one loop thread: the first request goes out after the first {@link SubscriberLoop#CONNECTS_PER_ROUND}
+     * connects, not after all of them (which measured how fast the generator opens sockets, not the server).
+     */
+    @Test
+    void shouldWriteRequestsWhileTheRestOfAnUnpacedWaveConnects() throws Exception {
+        int wave = 2_000;
+        java.util.concurrent.atomic.AtomicReference<Generator> generator = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong attemptsAtFirstRequest = new java.util.concurrent.atomic.AtomicLong(-1);
+        try (TinyServer server = new TinyServer((srv, i, s, in, out) -> {
+            srv.readHead(in);
+            attemptsAtFirstRequest.compareAndSet(-1, counters(generator.get())[Counter.CONNECT_ATTEMPTS.ordinal()]);
+            TinyServer.write(out, SSE_HEAD);
+            await(release);
+        }); Generator g = new Generator(new GeneratorConfig(List.of(HttpUrl.parse(server.url("/topics/t"))),
+                List.of(), 1, 0, TimeUnit.SECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(20), 1, true, 4096,
+                System.nanoTime() + TimeUnit.MINUTES.toNanos(1)))) {
+            generator.set(g);
+            g.open(wave, false);
+            Await.until("a request", () -> attemptsAtFirstRequest.get() >= 0);
+            assertTrue(attemptsAtFirstRequest.get() < wave, "the first request came after all " + wave
+                    + " connects had been started");
+            release.countDown();
+        }
+    }
+
     private static long[] counters(Generator g) {
         return g.status().counters();
     }
