@@ -122,7 +122,7 @@ fi
 ulimit -n "$(ulimit -Hn)"
 
 . "$ROOT/ops/lib/jdk.sh"          # JAVA_HOME and PATH for a JDK 21+, herald_java_opts, herald_apt_install
-. "$ROOT/ops/lib/stack.sh"        # herald_build, herald_jar, herald_port_open, herald_wait_listen, herald_stop_pid
+. "$ROOT/ops/lib/stack.sh"        # herald_nginx_site, herald_build, herald_jar, herald_port_open, herald_wait_listen, herald_stop_pid
 JVM_FLAGS=${JVM_FLAGS:-$(herald_java_opts)}
 
 OUT=${OUT:-$ROOT/loadtest/results/$(date +%F)-h2}
@@ -190,13 +190,7 @@ start_nginx() {   # $1 upstream port, $2 log; sets NGINX_PID and NGINX_PORT
     NGINX_PORT=$(free_port)
     NGINX_DIR=$(mktemp -d /tmp/herald-h2-nginx.XXXXXX)
     mkdir -p "$NGINX_DIR/logs"
-    sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$NGINX_PORT ssl http2 reuseport;|" \
-        -e "s|/etc/ssl/certs/events.example.com.pem|$CERT|" \
-        -e "s|/etc/ssl/private/events.example.com.key|$KEY|" \
-        -e "/server 10\.0\.0\.1[23]:8080/d" -e "s|server 10\.0\.0\.11:8080|server 127.0.0.1:$upstream|" \
-        "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
-    grep -q "server 127.0.0.1:$upstream" "$NGINX_DIR/herald.conf" \
-        || { echo "h2-fanout: ops/nginx/herald.conf has no upstream line of the shape this script fills in" >&2; exit 1; }
+    herald_nginx_site "$ROOT" "$NGINX_PORT" "$CERT" "$KEY" "$upstream" "$NGINX_DIR/herald.conf"
     cat >"$NGINX_DIR/nginx.conf" <<EOF
 worker_processes auto;
 worker_rlimit_nofile $(( $(ulimit -Hn) - 10 ));

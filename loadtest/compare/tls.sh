@@ -121,7 +121,7 @@ fi
 ulimit -n "$(ulimit -Hn)"
 
 . "$ROOT/ops/lib/jdk.sh"          # JAVA_HOME and PATH for a JDK 21+, herald_apt_install, herald_need_maven
-. "$ROOT/ops/lib/stack.sh"        # herald_build, herald_port_open, herald_wait_listen, herald_stop_pid
+. "$ROOT/ops/lib/stack.sh"        # herald_nginx_site, herald_build, herald_port_open, herald_wait_listen, herald_stop_pid
 
 OUT=${OUT:-$ROOT/loadtest/results/$(date +%F)-tls}
 mkdir -p "$OUT"
@@ -192,11 +192,7 @@ start_nginx() {   # $1 upstream port, $2 log; sets NGINX_PID and NGINX_PORT
     # The shipped front, with this run's port, certificate and one node as its upstream. It refuses publishing
     # from outside: the fan-out's publishers go to Herald's port, as a backend publishes in production; the POST
     # handler streams pass through its "location /" (which admits 127.0.0.1, where the client runs).
-    sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$NGINX_PORT ssl http2 reuseport;|" \
-        -e "s|/etc/ssl/certs/events.example.com.pem|$CERT|" \
-        -e "s|/etc/ssl/private/events.example.com.key|$KEY|" \
-        -e "/server 10\.0\.0\.1[23]:8080/d" -e "s|server 10\.0\.0\.11:8080|server 127.0.0.1:$upstream|" \
-        "$ROOT/ops/nginx/herald.conf" >"$NGINX_DIR/herald.conf"
+    herald_nginx_site "$ROOT" "$NGINX_PORT" "$CERT" "$KEY" "$upstream" "$NGINX_DIR/herald.conf"
     files=$(ulimit -Hn)
     [ "$files" = unlimited ] && files=1048576
     cat >"$NGINX_DIR/nginx.conf" <<EOF

@@ -57,3 +57,17 @@ herald_jar() {  # ROOT MODULE SUFFIX
         *) ls "$root/$module/target$suffix/"herald-"$module"-*-all.jar 2>/dev/null | head -n 1 ;;
     esac
 }
+
+herald_nginx_site() {  # ROOT LISTEN_PORT CERT KEY UPSTREAM_PORT OUT
+    # ops/nginx/herald.conf as shipped, listening on 127.0.0.1:LISTEN_PORT with this certificate and one node
+    # (127.0.0.1:UPSTREAM_PORT) as its upstream, written to OUT; stops with one line when the shipped file no longer
+    # has the lines this fills in.
+    local root=$1 port=$2 cert=$3 key=$4 upstream=$5 out=$6
+    sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$port ssl http2 reuseport;|" \
+        -e "s|/etc/ssl/certs/events.example.com.pem|$cert|" \
+        -e "s|/etc/ssl/private/events.example.com.key|$key|" \
+        -e "/server 10\.0\.0\.1[23]:8080/d" -e "s|server 10\.0\.0\.11:8080|server 127.0.0.1:$upstream|" \
+        "$root/ops/nginx/herald.conf" >"$out"
+    grep -q "listen 127.0.0.1:$port " "$out" && grep -q "server 127.0.0.1:$upstream " "$out" \
+        || { echo "herald: ops/nginx/herald.conf has no listen or upstream line of the shape filled in here" >&2; exit 1; }
+}

@@ -371,43 +371,11 @@ final class ClusterIT {
         System.out.println("ClusterIT join: published=" + n + " live joined at " + (from + 1));
     }
 
-    /** A Herald node in a process of its own ({@code herald.server.Main}), killed by the test with SIGKILL. */
-    private Process nodeProcess() throws IOException {
-        String classPath = String.join(java.io.File.pathSeparator,
-                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
-        Process process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", classPath, "herald.server.Main", "--host", "127.0.0.1", "--port", "0",
-                "--redis", "redis://127.0.0.1:" + redis.port(), "--max-connections-per-ip", "0",
-                "--connect-rate-per-ip", "0").redirectErrorStream(true).start();
-        return process;
-    }
-
-    private static int portOf(Process process) throws IOException {
-        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            java.util.regex.Matcher port = java.util.regex.Pattern.compile(" on port (\\d+)\\.").matcher(line);
-            if (port.find()) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        out.transferTo(java.io.Writer.nullWriter());   // keep the pipe drained
-                    } catch (IOException e) {
-                        // the process ended
-                    }
-                });
-                return Integer.parseInt(port.group(1));
-            }
-            seen.append(line).append('\n');
-        }
-        throw new AssertionError("the node process printed no port:\n" + seen);
-    }
-
     @Test
     void shouldResumeExactlyOnAnotherNodeAfterTheFirstNodesProcessIsKilledWithSigkill() throws Exception {
-        Process killed = nodeProcess();
-        try {
-            int p = portOf(killed);
+        try (HeraldProcess killed = HeraldProcess.start("--redis", "redis://127.0.0.1:" + redis.port(),
+                "--max-connections-per-ip", "0", "--connect-rate-per-ip", "0")) {
+            int p = killed.port();
             Herald b = node();
             SseClient single = SseClient.open(p, "/topics/k1");
             SseClient several = SseClient.open(p, "/events?topic=k1&topic=k2");
@@ -420,9 +388,7 @@ final class ClusterIT {
             }
             List<SseEvent> seenSingle = single.take(20, WAIT);
             List<SseEvent> seenSeveral = several.take(20, WAIT);
-            ProcessHandle.of(killed.pid()).orElseThrow().destroyForcibly();   // SIGKILL
-            assertTrue(killed.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(137, killed.exitValue(), "killed by SIGKILL");
+            assertEquals(137, killed.kill(), "killed by SIGKILL");
             for (int i = 31; i <= 40; i++) {
                 k1.add(TestHttp.publish(b.port(), "k1", "a" + i));
                 TestHttp.publish(b.port(), "k2", "b" + i);
@@ -450,11 +416,6 @@ final class ClusterIT {
             Thread.sleep(200);
             assertEquals(20, resumedSingle.received(), "no duplicates");
             assertEquals(60, resumedSeveral.received(), "no duplicates");
-        } finally {
-            if (killed.isAlive()) {
-                ProcessHandle.of(killed.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                killed.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
         }
     }
 

@@ -75,10 +75,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 }
             } else {
                 if (s == WAITING && overtaken()) {
-                    if (CutoffDiagnostics.ENABLED) {
-                        CutoffDiagnostics.cutOff(this, CutoffDiagnostics.OFFER_WAITING, broker);
-                    }
-                    close(CloseReason.CUT_OFF);   // it cannot catch up: free its sink and memory now
+                    cutOff(CutoffDiagnostics.OFFER_WAITING);   // it cannot catch up: free its sink and memory now
                 }
                 return;                            // AGAIN, WAITING (the sink resumes it) or CLOSED
             }
@@ -125,10 +122,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 scratch.clearGather(gatherSlots());
             }
             if (result == CUT_OFF) {
-                if (CutoffDiagnostics.ENABLED) {
-                    CutoffDiagnostics.cutOff(this, CutoffDiagnostics.DRAIN_OVERTAKEN, broker);
-                }
-                close(CloseReason.CUT_OFF);
+                cutOff(CutoffDiagnostics.DRAIN_OVERTAKEN);
                 return;
             }
             if (result == BLOCKED) {
@@ -136,10 +130,7 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
                 if (moveFromRunning(WAITING)) {
                     sink.requestWritable();
                     if (overtaken()) {                     // the log passed it while it wrote: no offer may come
-                        if (CutoffDiagnostics.ENABLED) {
-                            CutoffDiagnostics.cutOff(this, CutoffDiagnostics.BLOCKED_OVERTAKEN, broker);
-                        }
-                        close(CloseReason.CUT_OFF);        // again to notice (offer checks only when a publish does)
+                        cutOff(CutoffDiagnostics.BLOCKED_OVERTAKEN);   // again to notice (offer checks only when a publish does)
                     }
                 }
                 return;
@@ -208,6 +199,14 @@ abstract class Subscriber extends SinkWriter implements Runnable, SubscriberSink
      */
     final boolean stalledSince(long stalledBefore) {
         return state == WAITING && blockedSinceNanos - stalledBefore < 0;
+    }
+
+    /** Ends a stream the log has passed; {@code rule} says where, for {@link CutoffDiagnostics} when it is on. */
+    private void cutOff(int rule) {
+        if (CutoffDiagnostics.ENABLED) {
+            CutoffDiagnostics.cutOff(this, rule, broker);
+        }
+        close(CloseReason.CUT_OFF);
     }
 
     /** How long its sink has been full with nothing taken ({@link CutoffDiagnostics}), or -1 when not WAITING. */
